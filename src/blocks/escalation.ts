@@ -1,0 +1,121 @@
+import type { Category } from '../triage/roster.js';
+import type { Escalation, TimelineEvent } from '../triage/types.js';
+import { ActionId } from './ids.js';
+import { escapeMrkdwn, mention, PRIORITY_BADGE, slackDate, truncate } from './text.js';
+import { mrkdwn, plain, type Block, type MessagePayload } from './types.js';
+
+const STATE_LINE = {
+  open: '🟢 *Open* — waiting for a claim',
+  claimed: '👤 *Claimed*',
+  resolved: '✅ *Resolved*',
+} as const;
+
+function slaLine(escalation: Escalation, now: Date): string {
+  if (escalation.state === 'resolved') return `Resolved ${slackDate(escalation.resolvedAt ?? now)}`;
+  const claimLate = escalation.state === 'open' && now.getTime() > Date.parse(escalation.claimDeadline);
+  const resolveLate = now.getTime() > Date.parse(escalation.resolveDeadline);
+  const claim = escalation.state === 'open' ? `${claimLate ? '⚠️ *Claim overdue* since' : 'Claim by'} ${slackDate(escalation.claimDeadline)}` : `Claimed ${slackDate(escalation.claimedAt ?? now)}`;
+  const resolve = `${resolveLate ? '⚠️ *Resolution overdue* since' : 'Resolve by'} ${slackDate(escalation.resolveDeadline)}`;
+  return `${claim}  ·  ${resolve}`;
+}
+
+function button(text: string, actionId: string, value: string, extra: Record<string, unknown> = {}): Block {
+  return { type: 'button', text: plain(text), action_id: actionId, value, ...extra };
+}
+
+function actionsFor(escalation: Escalation): Block[] {
+  const id = escalation.id;
+  const openCase = button('Open case ↗', ActionId.openCase, id, { url: escalation.caseUrl });
+  const note = button('Add note', ActionId.note, id);
+  const pageBackup = button('Page backup', ActionId.pageBackup, id);
+  const lead = button('Escalate to lead', ActionId.escalateToLead, id);
+  switch (escalation.state) {
+    case 'open':
+      return [button('Claim', ActionId.claim, id, { style: 'primary' }), note, pageBackup, lead, openCase];
+    case 'claimed':
+      return [
+        button('Resolve', ActionId.resolve, id, { style: 'primary' }),
+        note,
+        button('Reassign', ActionId.reassign, id),
+        button('Release', ActionId.release, id, {
+          confirm: { title: plain('Release this case?'), text: plain('It goes back to the queue with a fresh claim deadline.'), confirm: plain('Release'), deny: plain('Keep it') },
+        }),
+        pageBackup,
+        lead,
+        openCase,
+      ];
+    case 'resolved':
+      return [note, openCase];
+  }
+}
+
+/**
+ * Draws the triage post for any state; the first post and every update use this one function, so
+ * the message always matches the stored case. `now` only decides overdue markers.
+ */
+export function renderEscalationMessage(escalation: Escalation, category: Pick<Category, 'label' | 'outcomes'>, now: Date): MessagePayload {
+  const badge = PRIORITY_BADGE[escalation.priority] ?? escalation.priority;
+  const title = `${badge} · ${category.label} · ${escalation.id}`;
+  let state: string = STATE_LINE[escalation.state];
+  if (escalation.state === 'claimed') state += ` by ${mention(escalation.assignee)}`;
+  if (escalation.state === 'resolved') {
+    const outcome = category.outcomes.find((candidate) => candidate.id === escalation.outcome)?.label ?? escalation.outcome;
+    state += ` by ${mention(escalation.assignee)} — ${escapeMrkdwn(outcome ?? '')}`;
+  }
+  const blocks: Block[] = [
+    { type: 'header', text: plain(truncate(title, 150)) },
+    { type: 'section', text: mrkdwn(truncate(escapeMrkdwn(escalation.summary), 3000)) },
+    {
+      type: 'section',
+      fields: [
+        mrkdwn(`*Priority*\n${badge} (${escalation.severity} · ${escalation.imminence})`),
+        mrkdwn(`*Category*\n${escapeMrkdwn(category.label)}`),
+        mrkdwn(`*Market · language*\n${escalation.market} · ${escalation.language}`),
+        mrkdwn(`*Reported*\n${slackDate(escalation.reportedAt, '{ago}')}`),
+      ],
+    },
+    { type: 'section', text: mrkdwn(`${state}\n${slaLine(escalation, now)}`) },
+    { type: 'actions', block_id: `esc_actions:${escalation.id}`, elements: actionsFor(escalation) },
+    { type: 'context', elements: [mrkdwn(`${escalation.id} · from ${escapeMrkdwn(escalation.source)} · ref \`${escapeMrkdwn(truncate(escalation.externalId, 80))}\``)] },
+  ];
+  const text = `${badge} ${category.label} ${escalation.id} (${escalation.market}) — ${escalation.state}`;
+  return { text, blocks };
+}
+
+const CLOCK_NAME = { claim: 'Claim', resolve: 'Resolution' } as const;
+
+/** One timeline event as a thread reply; the thread is the case's audit trail in Slack. */
+export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: TimelineEvent, category?: Pick<Category, 'outcomes'>): string {
+  const who = mention(event.actor);
+  const at = slackDate(event.at, '{time}');
+  switch (event.type) {
+    case 'created':
+      return `📥 ${escalation.id} opened ${at}. ${escapeMrkdwn(event.text ?? '')}`;
+    case 'claimed':
+      return `👤 ${who} claimed it ${at}.`;
+    case 'released':
+      return `↩️ ${who} released it back to the queue ${at}.`;
+    case 'reassigned':
+      return `🔁 ${who} reassigned it to ${mention(event.target)} ${at}.`;
+    case 'note':
+      return `📝 ${who} ${at}: ${escapeMrkdwn(truncate(event.text ?? '', 2900))}`;
+    case 'paged':
+      return event.clock
+        ? `📟 No answer yet — paging ${mention(event.target)} (${event.text ?? 'on call'}) ${at}.`
+        : `📟 ${who} paged ${mention(event.target)} (backup on call) ${at}.`;
+    case 'escalated_to_lead':
+      return `🚨 ${who} escalated to the lead, ${mention(event.target)}, ${at}.`;
+    case 'page_acknowledged':
+      return `🙋 ${who} acknowledged the page ${at}.`;
+    case 'sla_warning':
+      return `⏳ ${CLOCK_NAME[event.clock ?? 'claim']} deadline ${slackDate(event.text ?? event.at, '{time}')} is close${event.target ? ` — ${mention(event.target)}` : ''}.`;
+    case 'sla_breach':
+      return `⏰ *${CLOCK_NAME[event.clock ?? 'claim']} SLA breached* ${at} — paging ${event.target ? `${mention(event.target)} (${event.text ?? 'on call'})` : 'nobody: no one is on call for the chain'}.`;
+    case 'resolved': {
+      const outcome = category?.outcomes.find((candidate) => candidate.id === event.outcome)?.label ?? event.outcome;
+      return `✅ ${who} resolved it ${at}: *${escapeMrkdwn(outcome ?? '')}*${event.text ? ` — ${escapeMrkdwn(truncate(event.text, 2800))}` : ''}`;
+    }
+    case 'reopened':
+      return `🔓 ${who} reopened it ${at}.`;
+  }
+}

@@ -1,0 +1,34 @@
+/** Every action_id and callback_id, shared by the renderers and the listeners so they cannot drift. */
+export const ActionId = {
+  claim: 'esc.claim',
+  note: 'esc.note',
+  pageBackup: 'esc.page_backup',
+  escalateToLead: 'esc.escalate_lead',
+  resolve: 'esc.resolve',
+  reassign: 'esc.reassign',
+  release: 'esc.release',
+  openCase: 'esc.open_case',
+  acknowledgePage: 'page.ack',
+} as const;
+
+export const ViewId = {
+  note: 'esc.note_modal',
+  resolve: 'esc.resolve_modal',
+  reassign: 'esc.reassign_modal',
+  create: 'esc.create_modal',
+} as const;
+
+/** Block and action ids of modal inputs, read back from `view.state.values`. */
+export const InputId = {
+  note: { block: 'note', action: 'note_text' },
+  outcome: { block: 'outcome', action: 'outcome_select' },
+  resolutionNote: { block: 'resolution_note', action: 'resolution_note_text' },
+  assignee: { block: 'assignee', action: 'assignee_select' },
+  category: { block: 'category', action: 'category_select' },
+  severity: { block: 'severity', action: 'severity_select' },
+  imminence: { block: 'imminence', action: 'imminence_select' },
+  market: { block: 'market', action: 'market_text' },
+  language: { block: 'language', action: 'language_text' },
+  summary: { block: 'summary', action: 'summary_text' },
+  caseUrl: { block: 'case_url', action: 'case_url_text' },
+} as const;

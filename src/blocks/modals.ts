@@ -1,0 +1,95 @@
+import type { Category } from '../triage/roster.js';
+import { IMMINENCES, SEVERITIES, type Escalation } from '../triage/types.js';
+import { InputId, ViewId } from './ids.js';
+import { escapeMrkdwn, truncate } from './text.js';
+import { mrkdwn, plain, type Block } from './types.js';
+
+export interface ModalView {
+  type: 'modal';
+  callback_id: string;
+  private_metadata: string;
+  title: ReturnType<typeof plain>;
+  submit?: ReturnType<typeof plain>;
+  close: ReturnType<typeof plain>;
+  blocks: Block[];
+}
+
+function modal(callbackId: string, metadata: string, title: string, submit: string, blocks: Block[]): ModalView {
+  return { type: 'modal', callback_id: callbackId, private_metadata: metadata, title: plain(title), submit: plain(submit), close: plain('Cancel'), blocks };
+}
+
+const context = (escalation: Escalation, category: Pick<Category, 'label'>): Block => ({
+  type: 'context',
+  elements: [mrkdwn(`*${escalation.id}* · ${escapeMrkdwn(category.label)} · ${escalation.priority} · ${escalation.market}`)],
+});
+
+function textInput(id: { block: string; action: string }, label: string, options: { multiline?: boolean; optional?: boolean; maxLength?: number; placeholder?: string; initial?: string } = {}): Block {
+  return {
+    type: 'input',
+    block_id: id.block,
+    optional: options.optional ?? false,
+    label: plain(label),
+    element: {
+      type: 'plain_text_input',
+      action_id: id.action,
+      multiline: options.multiline ?? false,
+      ...(options.maxLength ? { max_length: options.maxLength } : {}),
+      ...(options.placeholder ? { placeholder: plain(options.placeholder) } : {}),
+      ...(options.initial ? { initial_value: options.initial } : {}),
+    },
+  };
+}
+
+function staticSelect(id: { block: string; action: string }, label: string, options: Array<{ value: string; text: string }>): Block {
+  return {
+    type: 'input',
+    block_id: id.block,
+    label: plain(label),
+    element: {
+      type: 'static_select',
+      action_id: id.action,
+      placeholder: plain('Choose…'),
+      options: options.slice(0, 100).map((option) => ({ text: plain(truncate(option.text, 75)), value: option.value })),
+    },
+  };
+}
+
+export function renderNoteModal(escalation: Escalation, category: Pick<Category, 'label'>): ModalView {
+  return modal(ViewId.note, escalation.id, 'Add note', 'Add note', [
+    context(escalation, category),
+    textInput(InputId.note, 'Note', { multiline: true, maxLength: 2000, placeholder: 'What you did or found. No graphic detail: link to the case tool instead.' }),
+  ]);
+}
+
+export function renderResolveModal(escalation: Escalation, category: Category): ModalView {
+  return modal(ViewId.resolve, escalation.id, 'Resolve case', 'Resolve', [
+    context(escalation, category),
+    staticSelect(InputId.outcome, 'Outcome', category.outcomes.map((outcome) => ({ value: outcome.id, text: outcome.label }))),
+    textInput(InputId.resolutionNote, category.requireResolutionNote ? 'Resolution note (required)' : 'Resolution note', {
+      multiline: true,
+      optional: !category.requireResolutionNote,
+      maxLength: 2000,
+      placeholder: 'What was done: report numbers, referral ids, actions taken.',
+    }),
+  ]);
+}
+
+export function renderReassignModal(escalation: Escalation, category: Pick<Category, 'label'>): ModalView {
+  return modal(ViewId.reassign, escalation.id, 'Reassign case', 'Reassign', [
+    context(escalation, category),
+    { type: 'input', block_id: InputId.assignee.block, label: plain('New assignee'), element: { type: 'users_select', action_id: InputId.assignee.action, placeholder: plain('Choose a specialist') } },
+  ]);
+}
+
+/** Manual intake for cases reported in other channels; same validation as the API. */
+export function renderCreateModal(categories: Array<Pick<Category, 'id' | 'label'>>, summaryMaxLength: number): ModalView {
+  return modal(ViewId.create, '', 'New escalation', 'Escalate', [
+    staticSelect(InputId.category, 'Category', categories.map((category) => ({ value: category.id, text: category.label }))),
+    staticSelect(InputId.severity, 'Severity', SEVERITIES.map((value) => ({ value, text: value }))),
+    staticSelect(InputId.imminence, 'Imminence', IMMINENCES.map((value) => ({ value, text: value === 'immediate' ? 'immediate (happening now)' : value }))),
+    textInput(InputId.market, 'Market (country code)', { maxLength: 2, placeholder: 'IE' }),
+    textInput(InputId.language, 'Language', { maxLength: 20, placeholder: 'en', initial: 'en' }),
+    textInput(InputId.summary, 'Summary', { multiline: true, maxLength: summaryMaxLength, placeholder: 'Short and factual, no personal data, no graphic detail.' }),
+    textInput(InputId.caseUrl, 'Case link', { placeholder: 'https://cases.example.com/…' }),
+  ]);
+}

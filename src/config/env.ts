@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { formatIssues } from './load.js';
+
+const envSchema = z.object({
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
+  SLACK_SIGNING_SECRET: z.string().min(8, 'must be the app\'s signing secret'),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
+  SLACK_API_URL: z.url({ error: 'must be a URL such as http://127.0.0.1:3100/api/' }).optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  /** Prefix for every Redis key and BullMQ queue, so several deployments (or tests) share one Redis. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_{}-]+$/).default('escbot'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  INTAKE_API_TOKENS: z
+    .string()
+    .transform((value) => value.split(',').map((token) => token.trim()).filter(Boolean))
+    .pipe(z.array(z.string().min(16, 'each intake token must be at least 16 characters')).min(1, 'needs at least one token')),
+  CONFIG_PATH: z.string().min(1),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.output<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`The environment is not valid:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'EnvError';
+  }
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv): Env {
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const result = envSchema.safeParse(present);
+  if (!result.success) throw new EnvError(formatIssues(result.error.issues));
+  return result.data;
+}

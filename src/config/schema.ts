@@ -1,0 +1,155 @@
+import { z } from 'zod';
+import { parseDuration } from '../triage/duration.js';
+import { DEFAULT_RISK_MATRIX, type RiskMatrix } from '../triage/risk.js';
+import { DEFAULT_SLA_POLICIES, type SlaPolicies, type SlaPolicy } from '../triage/sla.js';
+import { IMMINENCES, PRIORITIES, ROLES, SEVERITIES, type Priority } from '../triage/types.js';
+import type { Category, Team } from '../triage/roster.js';
+
+const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U012ABCDEF');
+const slackChannelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C012ABCDEF (not a #name)');
+const identifier = z.string().regex(/^[a-z][a-z0-9_-]{0,63}$/, 'must be lower-case letters, digits, _ or -');
+const market = z.string().regex(/^[A-Z]{2}$/, 'must be an ISO 3166 country code such as IE or JP');
+const duration = z.union([z.string(), z.number()]).transform((value, context) => {
+  const ms = parseDuration(value);
+  if (ms === undefined) {
+    context.addIssue({ code: 'custom', message: `"${value}" is not a duration; write 90s, 5m, 1h30m, 2d or PT5M` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const categorySchema = z.object({
+  id: identifier,
+  label: z.string().min(1).max(60),
+  sensitive: z.boolean().default(false),
+  outcomes: z.array(z.object({ id: identifier, label: z.string().min(1).max(75) })).min(1).max(100),
+  requireResolutionNote: z.boolean().default(false),
+  requireLanguage: z.boolean().default(false),
+});
+
+const memberSchema = z.object({
+  userId: slackUserId,
+  name: z.string().max(80).optional(),
+  roles: z.array(z.enum(['specialist', 'lead'])).min(1).default(['specialist']),
+  skills: z.array(z.string()).default(['*']),
+  languages: z.array(z.string().min(2)).default(['en']),
+  timeZone: z.string().optional(),
+});
+
+const teamSchema = z.object({
+  id: identifier,
+  name: z.string().min(1).max(60),
+  channel: slackChannelId,
+  members: z.array(memberSchema).min(1),
+  onCall: z.object(Object.fromEntries(ROLES.map((role) => [role, slackUserId.optional()])) as Record<(typeof ROLES)[number], z.ZodOptional<typeof slackUserId>>).default({}),
+  rotation: z.unknown().optional(),
+});
+
+const routeSchema = z.object({
+  team: identifier,
+  channel: slackChannelId.optional(),
+  categories: z.array(identifier).min(1).optional(),
+  markets: z.array(market).min(1).optional(),
+});
+
+const slaPolicyOverride = z.object({
+  claim: duration.optional(),
+  resolve: duration.optional(),
+  warnBefore: z.array(duration).optional(),
+  pageChain: z.array(z.enum(ROLES)).min(1).optional(),
+  pageEscalateAfter: duration.optional(),
+});
+
+const priority = z.enum(PRIORITIES);
+
+export const configFileSchema = z
+  .object({
+    categories: z.array(categorySchema).min(1),
+    teams: z.array(teamSchema).min(1),
+    routes: z.array(routeSchema).min(1),
+    riskMatrix: z.object(Object.fromEntries(SEVERITIES.map((severity) => [severity, z.object(Object.fromEntries(IMMINENCES.map((imminence) => [imminence, priority.optional()]))).optional()]))).optional(),
+    sla: z.object(Object.fromEntries(PRIORITIES.map((level) => [level, slaPolicyOverride.optional()]))).optional(),
+    intake: z.object({ summaryMaxLength: z.number().int().min(20).max(2000).default(500) }).default({ summaryMaxLength: 500 }),
+  })
+  .superRefine((config, context) => {
+    const categoryIds = new Set(config.categories.map((category) => category.id));
+    const teamIds = new Set(config.teams.map((team) => team.id));
+    const duplicates = (ids: string[]) => ids.filter((id, index) => ids.indexOf(id) !== index);
+    for (const id of duplicates(config.categories.map((category) => category.id))) context.addIssue({ code: 'custom', path: ['categories'], message: `category "${id}" is defined twice` });
+    for (const id of duplicates(config.teams.map((team) => team.id))) context.addIssue({ code: 'custom', path: ['teams'], message: `team "${id}" is defined twice` });
+    config.routes.forEach((route, index) => {
+      if (!teamIds.has(route.team)) context.addIssue({ code: 'custom', path: ['routes', index, 'team'], message: `unknown team "${route.team}"` });
+      route.categories?.forEach((id, position) => {
+        if (!categoryIds.has(id)) context.addIssue({ code: 'custom', path: ['routes', index, 'categories', position], message: `unknown category "${id}"` });
+      });
+    });
+    // An escalation that matches no route would have nowhere to go; in this domain that is a lost emergency.
+    if (!config.routes.some((route) => !route.categories && !route.markets)) {
+      context.addIssue({ code: 'custom', path: ['routes'], message: 'needs a last catch-all route (a route with neither categories nor markets) so that no escalation is left without a team' });
+    }
+    config.teams.forEach((team, teamIndex) => {
+      const rosterIds = new Set(team.members.map((member) => member.userId));
+      for (const role of ROLES) {
+        const userId = team.onCall[role];
+        if (userId && !rosterIds.has(userId)) context.addIssue({ code: 'custom', path: ['teams', teamIndex, 'onCall', role], message: `${userId} is not in this team's members` });
+      }
+      team.members.forEach((member, memberIndex) => {
+        member.skills.forEach((skill, skillIndex) => {
+          if (skill !== '*' && !categoryIds.has(skill)) context.addIssue({ code: 'custom', path: ['teams', teamIndex, 'members', memberIndex, 'skills', skillIndex], message: `unknown category "${skill}"` });
+        });
+      });
+    });
+  });
+
+export type ConfigFile = z.output<typeof configFileSchema>;
+
+export interface Route {
+  team: string;
+  channel?: string;
+  categories?: string[];
+  markets?: string[];
+}
+
+/** The validated configuration with defaults applied, as the rest of the app uses it. */
+export interface AppConfig {
+  categories: Map<string, Category>;
+  teams: Map<string, Team & { rotation?: unknown }>;
+  routes: Route[];
+  riskMatrix: RiskMatrix;
+  sla: SlaPolicies;
+  summaryMaxLength: number;
+}
+
+export function buildAppConfig(file: ConfigFile): AppConfig {
+  const riskMatrix = structuredClone(DEFAULT_RISK_MATRIX);
+  for (const severity of SEVERITIES) {
+    for (const imminence of IMMINENCES) {
+      const override = file.riskMatrix?.[severity]?.[imminence];
+      if (override) riskMatrix[severity][imminence] = override;
+    }
+  }
+  const sla = Object.fromEntries(
+    PRIORITIES.map((level): [Priority, SlaPolicy] => {
+      const base = DEFAULT_SLA_POLICIES[level];
+      const override = file.sla?.[level];
+      return [
+        level,
+        {
+          claimMs: override?.claim ?? base.claimMs,
+          resolveMs: override?.resolve ?? base.resolveMs,
+          warnBeforeMs: override?.warnBefore ?? base.warnBeforeMs,
+          pageChain: override?.pageChain ?? base.pageChain,
+          pageEscalateAfterMs: override?.pageEscalateAfter ?? base.pageEscalateAfterMs,
+        },
+      ];
+    }),
+  ) as SlaPolicies;
+  return {
+    categories: new Map(file.categories.map((category) => [category.id, category])),
+    teams: new Map(file.teams.map((team) => [team.id, team])),
+    routes: file.routes,
+    riskMatrix,
+    sla,
+    summaryMaxLength: file.intake.summaryMaxLength,
+  };
+}

@@ -1,0 +1,34 @@
+/**
+ * One table of everything that can go wrong in a way a user should hear about. Handlers turn a
+ * DomainError into an ephemeral message or a modal error; the HTTP API into a 4xx.
+ */
+export enum ErrorCode {
+  NotFound = 'not_found',
+  AlreadyClaimed = 'already_claimed',
+  AlreadyResolved = 'already_resolved',
+  NotClaimed = 'not_claimed',
+  NotAllowed = 'not_allowed',
+  NotInRoster = 'not_in_roster',
+  MissingSkill = 'missing_skill',
+  MissingLanguage = 'missing_language',
+  InvalidOutcome = 'invalid_outcome',
+  NoteRequired = 'note_required',
+  InvalidInput = 'invalid_input',
+  Stale = 'stale',
+}
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    /** Extra facts a renderer may use, e.g. who holds the claim. */
+    readonly detail: Record<string, string | undefined> = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return error instanceof DomainError;
+}

@@ -1,0 +1,97 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { ActionId } from '../../blocks/ids.js';
+import { renderNoteModal, renderReassignModal, renderResolveModal } from '../../blocks/modals.js';
+import { parseAcknowledgeValue } from '../../blocks/page.js';
+import { assertMayWork, findMember } from '../../triage/roster.js';
+import { DomainError, ErrorCode } from '../../errors.js';
+import type { HandlerDeps } from '../deps.js';
+import { tellUser, userMessageFor } from '../reply.js';
+
+type ButtonArgs = { body: BlockAction<ButtonAction>; action: ButtonAction };
+
+function where(body: BlockAction): string | undefined {
+  return body.channel?.id ?? body.container?.channel_id;
+}
+
+export function observeDurations(deps: HandlerDeps, escalation: { priority: string; createdAt: string; claimedAt?: string; resolvedAt?: string }, which: 'claim' | 'resolve'): void {
+  const end = which === 'claim' ? escalation.claimedAt : escalation.resolvedAt;
+  if (!end) return;
+  const seconds = (Date.parse(end) - Date.parse(escalation.createdAt)) / 1000;
+  (which === 'claim' ? deps.metrics.timeToClaim : deps.metrics.timeToResolve).observe({ priority: escalation.priority }, seconds);
+}
+
+export function registerActions(app: App, deps: HandlerDeps): void {
+  const { triage, logger } = deps;
+
+  /** Acks at once (Slack allows 3 s), then does the work and reports problems ephemerally. */
+  function onButton(actionId: string, run: (args: ButtonArgs & { client: App['client'] }) => Promise<string | void>): void {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
+      await ack();
+      const user = body.user.id;
+      try {
+        const message = await run({ body, action, client });
+        if (message) await tellUser(client, where(body), user, message, logger);
+      } catch (error) {
+        await tellUser(client, where(body), user, userMessageFor(error, logger, { actionId, user }), logger);
+      }
+    });
+  }
+
+  onButton(ActionId.claim, async ({ body, action }) => {
+    const { escalation, alreadyYours } = await triage.claim(action.value ?? '', body.user.id);
+    if (alreadyYours) return `You already have ${escalation.id}.`;
+    logger.info({ escalationId: escalation.id, user: body.user.id }, 'escalation claimed');
+    observeDurations(deps, escalation, 'claim');
+    // A claim from a page DM is made away from the triage post; say where the case lives.
+    return body.channel?.id?.startsWith('D') ? `You have ${escalation.id}. Its post is in <#${escalation.channel}>.` : undefined;
+  });
+
+  onButton(ActionId.release, async ({ body, action }) => {
+    const escalation = await triage.release(action.value ?? '', body.user.id);
+    return `${escalation.id} is back in the queue.`;
+  });
+
+  onButton(ActionId.pageBackup, async ({ body, action }) => {
+    const { escalation, paged } = await triage.pageBackup(action.value ?? '', body.user.id);
+    return `Paged <@${paged}> (backup on call) for ${escalation.id}.`;
+  });
+
+  onButton(ActionId.escalateToLead, async ({ body, action }) => {
+    const { escalation, paged } = await triage.escalateToLead(action.value ?? '', body.user.id);
+    return `Escalated ${escalation.id} to <@${paged}> (lead on call).`;
+  });
+
+  onButton(ActionId.acknowledgePage, async ({ body, action }) => {
+    const parsed = parseAcknowledgeValue(action.value ?? '');
+    if (!parsed) throw new DomainError(ErrorCode.InvalidInput, 'This page button is malformed; open the case from the triage channel instead.');
+    const { escalation, first } = await triage.acknowledgePage(parsed.escalationId, body.user.id, parsed.pageKey);
+    return first ? `Acknowledged. Nobody further up the chain will be paged for ${escalation.id}; claim it or hand it on.` : `That page for ${escalation.id} was already acknowledged.`;
+  });
+
+  onButton(ActionId.note, async ({ body, action, client }) => {
+    const escalation = await triage.get(action.value ?? '');
+    const team = triage.team(escalation.team);
+    if (!findMember(team, body.user.id)) throw new DomainError(ErrorCode.NotInRoster, `Only ${team.name} members can add notes to its cases.`);
+    await client.views.open({ trigger_id: body.trigger_id, view: renderNoteModal(escalation, triage.category(escalation.category)) });
+  });
+
+  onButton(ActionId.resolve, async ({ body, action, client }) => {
+    const escalation = await triage.get(action.value ?? '');
+    const category = triage.category(escalation.category);
+    if (escalation.state === 'resolved') throw new DomainError(ErrorCode.AlreadyResolved, `${escalation.id} is already resolved.`);
+    assertMayWork(triage.team(escalation.team), category, escalation, body.user.id, 'resolve it');
+    await client.views.open({ trigger_id: body.trigger_id, view: renderResolveModal(escalation, category) });
+  });
+
+  onButton(ActionId.reassign, async ({ body, action, client }) => {
+    const escalation = await triage.get(action.value ?? '');
+    const category = triage.category(escalation.category);
+    assertMayWork(triage.team(escalation.team), category, escalation, body.user.id, 'reassign it');
+    await client.views.open({ trigger_id: body.trigger_id, view: renderReassignModal(escalation, category) });
+  });
+
+  // The link opens in the browser by itself; Slack still sends the click, which must be acknowledged.
+  app.action(ActionId.openCase, async ({ ack }) => {
+    await ack();
+  });
+}

@@ -1,0 +1,35 @@
+import express, { type Router } from 'express';
+import type { Redis } from 'ioredis';
+import type { Queue, Worker } from 'bullmq';
+import type { Metrics } from '../../metrics.js';
+
+export function healthRouter(deps: { redis: Redis; workers: Worker[]; queues: Queue[]; metrics: Metrics }): Router {
+  const router = express.Router();
+  router.get('/healthz', (_request, response) => {
+    response.json({ status: 'ok' });
+  });
+  router.get('/readyz', async (_request, response) => {
+    const problems: string[] = [];
+    try {
+      await Promise.race([deps.redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_000))]);
+    } catch {
+      problems.push('redis is not answering');
+    }
+    for (const worker of deps.workers) if (!worker.isRunning()) problems.push(`worker ${worker.name} is not running`);
+    response.status(problems.length ? 503 : 200).json({ status: problems.length ? 'unavailable' : 'ready', problems });
+  });
+  router.get('/metrics', async (_request, response) => {
+    await Promise.all(
+      deps.queues.map(async (queue) => {
+        try {
+          const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'failed', 'prioritized');
+          for (const [state, count] of Object.entries(counts)) deps.metrics.queueDepth.set({ queue: queue.name, state }, count);
+        } catch {
+          // A scrape during a Redis outage still returns the process metrics.
+        }
+      }),
+    );
+    response.set('Content-Type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+  return router;
+}

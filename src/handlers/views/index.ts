@@ -1,0 +1,98 @@
+import type { App, ViewSubmitAction } from '@slack/bolt';
+import { InputId, ViewId } from '../../blocks/ids.js';
+import { isDomainError, ErrorCode } from '../../errors.js';
+import { intakeSchema } from '../../triage/intake.js';
+import type { HandlerDeps } from '../deps.js';
+import { observeDurations } from '../actions/index.js';
+import { userMessageFor } from '../reply.js';
+
+type StateValues = ViewSubmitAction['view']['state']['values'];
+
+function textValue(values: StateValues, id: { block: string; action: string }): string | undefined {
+  return values[id.block]?.[id.action]?.value ?? undefined;
+}
+function selectedValue(values: StateValues, id: { block: string; action: string }): string | undefined {
+  return values[id.block]?.[id.action]?.selected_option?.value ?? undefined;
+}
+
+const INTAKE_FIELD_BLOCKS: Record<string, string> = {
+  category: InputId.category.block,
+  severity: InputId.severity.block,
+  imminence: InputId.imminence.block,
+  market: InputId.market.block,
+  language: InputId.language.block,
+  summary: InputId.summary.block,
+  caseUrl: InputId.caseUrl.block,
+};
+
+export function registerViews(app: App, deps: HandlerDeps): void {
+  const { triage, logger } = deps;
+
+  /**
+   * Runs a submission; a problem the user can fix is shown on the field it concerns
+   * (`response_action: errors`) so the modal stays open with what they typed.
+   */
+  function onSubmit(callbackId: string, errorBlock: (error: unknown) => string, run: (args: { body: { user: { id: string } }; view: ViewSubmitAction['view']; client: App['client'] }) => Promise<Record<string, string> | void>): void {
+    app.view<ViewSubmitAction>(callbackId, async ({ ack, body, view, client }) => {
+      try {
+        const fieldErrors = await run({ body, view, client });
+        if (fieldErrors && Object.keys(fieldErrors).length) {
+          await ack({ response_action: 'errors', errors: fieldErrors });
+          return;
+        }
+        await ack();
+      } catch (error) {
+        await ack({ response_action: 'errors', errors: { [errorBlock(error)]: userMessageFor(error, logger, { callbackId, user: body.user.id }).slice(0, 150) } });
+      }
+    });
+  }
+
+  onSubmit(ViewId.note, () => InputId.note.block, async ({ body, view }) => {
+    await triage.addNote(view.private_metadata, body.user.id, textValue(view.state.values, InputId.note) ?? '');
+  });
+
+  onSubmit(
+    ViewId.resolve,
+    (error) => (isDomainError(error) && error.code === ErrorCode.NoteRequired ? InputId.resolutionNote.block : InputId.outcome.block),
+    async ({ body, view }) => {
+      const escalation = await triage.resolve(view.private_metadata, body.user.id, selectedValue(view.state.values, InputId.outcome), textValue(view.state.values, InputId.resolutionNote));
+      logger.info({ escalationId: escalation.id, user: body.user.id, outcome: escalation.outcome }, 'escalation resolved');
+      observeDurations(deps, escalation, 'resolve');
+    },
+  );
+
+  onSubmit(ViewId.reassign, () => InputId.assignee.block, async ({ body, view }) => {
+    const target = view.state.values[InputId.assignee.block]?.[InputId.assignee.action]?.selected_user;
+    if (!target) return { [InputId.assignee.block]: 'Choose who should take the case.' };
+    await triage.reassign(view.private_metadata, body.user.id, target);
+  });
+
+  const schema = intakeSchema({ categories: [...deps.config.categories.keys()], summaryMaxLength: deps.config.summaryMaxLength });
+  onSubmit(ViewId.create, () => InputId.summary.block, async ({ body, view, client }) => {
+    const values = view.state.values;
+    const now = deps.clock().toISOString();
+    const parsed = schema.safeParse({
+      externalId: `slack:${view.id}`,
+      category: selectedValue(values, InputId.category),
+      severity: selectedValue(values, InputId.severity),
+      imminence: selectedValue(values, InputId.imminence),
+      market: textValue(values, InputId.market)?.trim().toUpperCase(),
+      language: textValue(values, InputId.language)?.trim(),
+      summary: textValue(values, InputId.summary),
+      caseUrl: textValue(values, InputId.caseUrl)?.trim(),
+      reportedAt: now,
+      source: 'slack',
+    });
+    if (!parsed.success) {
+      const errors: Record<string, string> = {};
+      for (const issue of parsed.error.issues) {
+        const block = INTAKE_FIELD_BLOCKS[String(issue.path[0])] ?? InputId.summary.block;
+        errors[block] ??= issue.message.slice(0, 150);
+      }
+      return errors;
+    }
+    const { escalation } = await triage.intake(parsed.data, body.user.id);
+    logger.info({ escalationId: escalation.id, user: body.user.id }, 'escalation created in slack');
+    await client.chat.postMessage({ channel: body.user.id, text: `Escalated as ${escalation.id} (${escalation.priority}); it is being posted in <#${escalation.channel}>.` }).catch((error: unknown) => logger.warn({ err: error }, 'could not confirm manual escalation'));
+  });
+}

@@ -1,0 +1,217 @@
+import { randomUUID } from 'node:crypto';
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { ErrorCode as SlackErrorCode, type WebClient } from '@slack/web-api';
+import { renderEscalationMessage, renderThreadEvent } from '../blocks/escalation.js';
+import { renderPage } from '../blocks/page.js';
+import type { MessagePayload } from '../blocks/types.js';
+import type { Metrics } from '../metrics.js';
+import type { StoreKeys } from '../store/keys.js';
+import type { RedisEscalationRepository } from '../store/escalations.js';
+import type { PageRequest, SlackOutbox } from '../triage/ports.js';
+import type { Category } from '../triage/roster.js';
+import type { Escalation, Priority } from '../triage/types.js';
+import { jobId, QueueName, type QueueContext } from './queues.js';
+
+export type OutboxJob =
+  | { kind: 'post'; escalationId: string }
+  | { kind: 'update'; escalationId: string; version: number }
+  | { kind: 'thread'; escalationId: string; seq: number }
+  | ({ kind: 'page' } & PageRequest);
+
+/** BullMQ priorities: lower runs first, so a P0 post overtakes a queue of P3 posts. */
+const PRIORITY_RANK: Record<Priority, number> = { P0: 1, P1: 2, P2: 3, P3: 4 };
+
+export class BullSlackOutbox implements SlackOutbox {
+  readonly queue: Queue<OutboxJob>;
+
+  constructor(context: QueueContext) {
+    this.queue = new Queue<OutboxJob>(QueueName.outbox, {
+      connection: context.connection,
+      prefix: context.prefix,
+      defaultJobOptions: {
+        attempts: 15,
+        backoff: { type: 'exponential', delay: 500 },
+        // Kept a day so a job re-added under the same id (a retried timer, a replayed intake) is not sent twice.
+        removeOnComplete: { age: 24 * 3600 },
+        removeOnFail: { age: 30 * 24 * 3600 },
+      },
+    });
+  }
+
+  async postEscalation(escalation: Pick<Escalation, 'id' | 'priority'>): Promise<void> {
+    await this.queue.add('post', { kind: 'post', escalationId: escalation.id }, { jobId: jobId('post', escalation.id), priority: PRIORITY_RANK[escalation.priority] });
+  }
+
+  async refreshEscalation(escalationId: string, version: number): Promise<void> {
+    await this.queue.add('update', { kind: 'update', escalationId, version }, { jobId: jobId('update', escalationId, version) });
+  }
+
+  async postThreadEvent(escalationId: string, seq: number): Promise<void> {
+    await this.queue.add('thread', { kind: 'thread', escalationId, seq }, { jobId: jobId('thread', escalationId, seq) });
+  }
+
+  async page(request: PageRequest): Promise<void> {
+    await this.queue.add('page', { kind: 'page', ...request }, { jobId: jobId('page', request.escalationId, request.pageKey, request.userId), priority: 1 });
+  }
+}
+
+export interface OutboxWorkerDeps {
+  client: WebClient;
+  repository: RedisEscalationRepository;
+  redis: Redis;
+  keys: StoreKeys;
+  categories: Map<string, Category>;
+  logger: Logger;
+  metrics: Metrics;
+  clock: () => Date;
+  /**
+   * Minimum gap between chat.postMessage calls to one channel. Slack allows about one per second
+   * per channel with short bursts; keeping to it means we almost never see a 429.
+   * @defaultValue 1000
+   */
+  channelIntervalMs?: number;
+}
+
+const PACE_SCRIPT = `
+local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
+local now = tonumber(ARGV[1])
+if nextFree <= now then
+  redis.call('SET', KEYS[1], now + tonumber(ARGV[2]), 'PX', tonumber(ARGV[2]) * 10)
+  return 0
+end
+return nextFree - now`;
+
+/** Signals that a job should run again later without counting as a failed attempt. */
+class Later extends Error {
+  constructor(readonly delayMs: number) {
+    super(`retry in ${delayMs} ms`);
+  }
+}
+
+export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps): Worker<OutboxJob> {
+  const interval = deps.channelIntervalMs ?? 1_000;
+  const now = () => deps.clock().getTime();
+
+  /** Reserves the channel's next send slot, or says how long to wait for it. */
+  async function pace(channel: string): Promise<void> {
+    const wait = Number(await deps.redis.eval(PACE_SCRIPT, 1, deps.keys.channelPace(channel), now(), interval));
+    if (wait > 0) throw new Later(wait);
+  }
+
+  async function load(escalationId: string): Promise<Escalation> {
+    const escalation = await deps.repository.get(escalationId);
+    if (!escalation) throw new UnrecoverableError(`escalation ${escalationId} does not exist`);
+    return escalation;
+  }
+
+  function category(escalation: Escalation): Category {
+    return deps.categories.get(escalation.category) ?? { id: escalation.category, label: escalation.category, sensitive: false, outcomes: [], requireResolutionNote: false, requireLanguage: false };
+  }
+
+  async function call<T>(method: string, run: () => Promise<T>, channel?: string): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (code === SlackErrorCode.RateLimitedError) {
+        const retryAfterMs = Math.max(1, (error as { retryAfter: number }).retryAfter) * 1_000;
+        deps.metrics.slackRateLimited.inc({ method });
+        // Everyone waiting on this channel must wait too, not just this job.
+        if (channel) await deps.redis.set(deps.keys.channelPace(channel), now() + retryAfterMs, 'PX', retryAfterMs * 10);
+        throw new Later(retryAfterMs);
+      }
+      const slackError = (error as { data?: { error?: string } }).data?.error;
+      deps.metrics.slackErrors.inc({ method, error: slackError ?? code ?? 'unknown' });
+      if (code === SlackErrorCode.PlatformError && slackError && PERMANENT_ERRORS.has(slackError)) {
+        throw new UnrecoverableError(`${method} failed: ${slackError}`);
+      }
+      throw error;
+    }
+  }
+
+  async function post(channel: string, payload: MessagePayload & { thread_ts?: string }): Promise<string> {
+    await pace(channel);
+    const result = await call('chat.postMessage', () => deps.client.chat.postMessage({ channel, ...payload, unfurl_links: false, unfurl_media: false }), channel);
+    return result.ts as string;
+  }
+
+  async function withRenderLock(escalationId: string, run: () => Promise<void>): Promise<void> {
+    const token = randomUUID();
+    const key = deps.keys.renderLock(escalationId);
+    if ((await deps.redis.set(key, token, 'PX', 15_000, 'NX')) !== 'OK') throw new Later(200);
+    try {
+      await run();
+    } finally {
+      await deps.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, key, token);
+    }
+  }
+
+  const handlers = {
+    async post(job: { escalationId: string }) {
+      await withRenderLock(job.escalationId, async () => {
+        const escalation = await load(job.escalationId);
+        if (escalation.messageTs) return;
+        const ts = await post(escalation.channel, renderEscalationMessage(escalation, category(escalation), deps.clock()));
+        await deps.repository.setMessageRef(escalation.id, escalation.channel, ts);
+        await deps.repository.markRendered(escalation.id, escalation.version);
+      });
+    },
+    async update(job: { escalationId: string }) {
+      await withRenderLock(job.escalationId, async () => {
+        const escalation = await load(job.escalationId);
+        if (!escalation.messageTs || !escalation.messageChannel) throw new Later(500);
+        // Renders the current state: a burst of changes becomes one chat.update, the rest are no-ops.
+        if ((await deps.repository.renderedVersion(escalation.id)) >= escalation.version) return;
+        const payload = renderEscalationMessage(escalation, category(escalation), deps.clock());
+        await call('chat.update', () => deps.client.chat.update({ channel: escalation.messageChannel!, ts: escalation.messageTs!, ...payload }));
+        await deps.repository.markRendered(escalation.id, escalation.version);
+      });
+    },
+    async thread(job: { escalationId: string; seq: number }) {
+      const escalation = await load(job.escalationId);
+      if (!escalation.messageTs || !escalation.messageChannel) throw new Later(500);
+      const event = escalation.timeline.find((candidate) => candidate.seq === job.seq);
+      if (!event || event.type === 'created') return;
+      const text = renderThreadEvent(escalation, event, category(escalation));
+      await post(escalation.messageChannel, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }], thread_ts: escalation.messageTs });
+    },
+    async page(job: PageRequest) {
+      const escalation = await load(job.escalationId);
+      await post(job.userId, renderPage(escalation, category(escalation), job));
+    },
+  };
+
+  const worker = new Worker<OutboxJob>(
+    QueueName.outbox,
+    async (job: Job<OutboxJob>, token?: string) => {
+      try {
+        const data = job.data;
+        if (data.kind === 'post') await handlers.post(data);
+        else if (data.kind === 'update') await handlers.update(data);
+        else if (data.kind === 'thread') await handlers.thread(data);
+        else await handlers.page(data);
+      } catch (error) {
+        if (error instanceof Later) {
+          await job.moveToDelayed(now() + error.delayMs, token);
+          throw new DelayedError();
+        }
+        throw error;
+      }
+    },
+    {
+      connection: context.connection.duplicate(),
+      prefix: context.prefix,
+      concurrency: 20,
+      lockDuration: 15_000,
+      stalledInterval: 5_000,
+    },
+  );
+  worker.on('failed', (job, error) => deps.logger.error({ err: error, job: job?.id, escalationId: job?.data.escalationId }, 'slack outbox job failed'));
+  worker.on('error', (error) => deps.logger.error({ err: error }, 'slack outbox worker error'));
+  return worker;
+}
+
+/** Errors a retry cannot fix; the job fails at once and stays in the failed set for an operator. */
+const PERMANENT_ERRORS = new Set(['invalid_blocks', 'invalid_arguments', 'channel_not_found', 'not_in_channel', 'is_archived', 'msg_too_long', 'no_text', 'invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'missing_scope', 'user_not_found', 'cannot_dm_bot']);

@@ -1,0 +1,86 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import type { Metrics } from '../metrics.js';
+import type { SlaScheduler, SlaTimerRef } from '../triage/ports.js';
+import type { TriageService } from '../triage/service.js';
+import type { SlaTimer } from '../triage/sla.js';
+import type { SlaClock } from '../triage/types.js';
+import { jobId, QueueName, type QueueContext } from './queues.js';
+
+/** Upper bound on warnings and paging steps a plan can have; cancel() removes every id below it. */
+const MAX_STEPS = 8;
+
+const timerJobId = (ref: SlaTimerRef) => jobId(ref.escalationId, ref.epoch, ref.clock, ref.kind, ref.step);
+
+export class BullSlaScheduler implements SlaScheduler {
+  readonly queue: Queue<SlaTimerRef>;
+
+  constructor(
+    context: QueueContext,
+    private readonly clock: () => Date,
+  ) {
+    this.queue = new Queue<SlaTimerRef>(QueueName.sla, {
+      connection: context.connection,
+      prefix: context.prefix,
+      defaultJobOptions: {
+        attempts: 10,
+        backoff: { type: 'exponential', delay: 1_000 },
+        // Kept for a while so a re-armed timer with the same id is recognised and not run again.
+        removeOnComplete: { age: 7 * 24 * 3600 },
+        removeOnFail: { age: 30 * 24 * 3600 },
+      },
+    });
+  }
+
+  async schedule(escalationId: string, epoch: number, timers: SlaTimer[]): Promise<void> {
+    const now = this.clock().getTime();
+    await this.queue.addBulk(
+      timers.map((timer) => {
+        const ref: SlaTimerRef = { escalationId, epoch, clock: timer.clock, kind: timer.kind, step: timer.step };
+        return { name: `${timer.clock}.${timer.kind}`, data: ref, opts: { jobId: timerJobId(ref), delay: Math.max(0, timer.fireAt.getTime() - now) } };
+      }),
+    );
+  }
+
+  async cancel(escalationId: string, epoch: number, clocks: SlaClock[]): Promise<void> {
+    const ids: string[] = [];
+    for (const clock of clocks) {
+      for (let step = 0; step < MAX_STEPS; step += 1) {
+        for (const kind of ['warning', 'breach', 'page'] as const) {
+          if (kind === 'breach' && step > 0) continue;
+          ids.push(timerJobId({ escalationId, epoch, clock, kind, step }));
+        }
+      }
+    }
+    // A timer that is running right now cannot be removed; it re-checks the case and stands down.
+    await Promise.all(ids.map((id) => this.queue.remove(id).catch(() => 0)));
+  }
+}
+
+export function startSlaWorker(context: QueueContext, deps: { triage: TriageService; logger: Logger; metrics: Metrics }): Worker<SlaTimerRef> {
+  const worker = new Worker<SlaTimerRef>(
+    QueueName.sla,
+    async (job: Job<SlaTimerRef>) => {
+      const ref = job.data;
+      const outcome = await deps.triage.fireTimer(ref);
+      deps.logger.info({ escalationId: ref.escalationId, timer: job.id, outcome }, 'sla timer fired');
+      if (outcome === 'announced' && ref.kind === 'breach') {
+        const escalation = await deps.triage.get(ref.escalationId);
+        deps.metrics.breaches.inc({ clock: ref.clock, priority: escalation.priority });
+      }
+      return outcome;
+    },
+    {
+      connection: context.connection.duplicate(),
+      prefix: context.prefix,
+      concurrency: 20,
+      // A worker killed mid-job loses its lock; a short lock gets the job re-run within seconds.
+      lockDuration: 10_000,
+      stalledInterval: 5_000,
+      maxStalledCount: 3,
+    },
+  );
+  worker.on('failed', (job, error) => deps.logger.error({ err: error, timer: job?.id, escalationId: job?.data.escalationId }, 'sla timer failed'));
+  worker.on('error', (error) => deps.logger.error({ err: error }, 'sla worker error'));
+  return worker;
+}

@@ -1,0 +1,20 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per app instance, so tests running several apps in one process do not collide. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const durationBuckets = [5, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 14400, 86400];
+  return {
+    registry,
+    intake: new Counter({ name: 'escbot_intake_total', help: 'Escalations received, by result', labelNames: ['result', 'priority'], registers: [registry] }),
+    timeToClaim: new Histogram({ name: 'escbot_time_to_claim_seconds', help: 'Seconds from intake to first claim', labelNames: ['priority'], buckets: durationBuckets, registers: [registry] }),
+    timeToResolve: new Histogram({ name: 'escbot_time_to_resolve_seconds', help: 'Seconds from intake to resolution', labelNames: ['priority'], buckets: durationBuckets, registers: [registry] }),
+    breaches: new Counter({ name: 'escbot_sla_breaches_total', help: 'SLA breaches announced', labelNames: ['clock', 'priority'], registers: [registry] }),
+    slackErrors: new Counter({ name: 'escbot_slack_api_errors_total', help: 'Slack Web API calls that failed', labelNames: ['method', 'error'], registers: [registry] }),
+    slackRateLimited: new Counter({ name: 'escbot_slack_rate_limited_total', help: 'Slack Web API calls answered 429', labelNames: ['method'], registers: [registry] }),
+    queueDepth: new Gauge({ name: 'escbot_queue_jobs', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers: [registry] }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

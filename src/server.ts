@@ -1,0 +1,152 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import bolt from '@slack/bolt';
+import { LogLevel, WebClient } from '@slack/web-api';
+import express from 'express';
+import type { Redis } from 'ioredis';
+import type { Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import type { AppConfig } from './config/schema.js';
+import { registerActions } from './handlers/actions/index.js';
+import { escalationsRouter, apiErrorHandler } from './handlers/api/escalations.js';
+import { healthRouter } from './handlers/api/health.js';
+import { registerTriageCommand } from './handlers/commands/triage.js';
+import type { HandlerDeps } from './handlers/deps.js';
+import { registerViews } from './handlers/views/index.js';
+import { BullSlackOutbox, startOutboxWorker } from './jobs/outbox.js';
+import type { QueueContext } from './jobs/queues.js';
+import { BullSlaScheduler, startSlaWorker } from './jobs/sla.js';
+import { createMetrics } from './metrics.js';
+import { RedisEscalationRepository } from './store/escalations.js';
+import { storeKeys } from './store/keys.js';
+import { connectRedis } from './store/redis.js';
+import type { OnCallResolver } from './triage/ports.js';
+import { TriageService } from './triage/service.js';
+import { StaticOnCallResolver } from './triage/static-oncall.js';
+
+const { App, ExpressReceiver, LogLevel: BoltLogLevel } = bolt;
+
+export interface AppOptions {
+  config: AppConfig;
+  slackBotToken: string;
+  slackSigningSecret: string;
+  slackAppToken?: string;
+  slackApiUrl?: string;
+  redisUrl: string;
+  redisPrefix: string;
+  port: number;
+  intakeTokens: string[];
+  logger: Logger;
+  clock?: () => Date;
+  onCall?: OnCallResolver;
+  /** Run the BullMQ workers in this process; a deployment may run workers separately. @defaultValue true */
+  runWorkers?: boolean;
+  /** @defaultValue 1000 */
+  channelIntervalMs?: number;
+}
+
+export interface RunningApp {
+  url: string;
+  port: number;
+  triage: TriageService;
+  redis: Redis;
+  stop(): Promise<void>;
+}
+
+/** The Web API client both Bolt and the outbox use: retries transient failures, times out stalls. */
+function slackClientOptions(options: AppOptions) {
+  return {
+    slackApiUrl: options.slackApiUrl,
+    timeout: 10_000,
+    retryConfig: { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2_000 },
+  };
+}
+
+export async function startApp(options: AppOptions): Promise<RunningApp> {
+  const clock = options.clock ?? (() => new Date());
+  const logger = options.logger;
+  const metrics = createMetrics();
+  const redis = connectRedis(options.redisUrl);
+  const keys = storeKeys(options.redisPrefix);
+  const queueContext: QueueContext = { connection: connectRedis(options.redisUrl), prefix: `${options.redisPrefix}:q` };
+
+  const repository = new RedisEscalationRepository(redis, keys);
+  const timers = new BullSlaScheduler(queueContext, clock);
+  const outbox = new BullSlackOutbox(queueContext);
+  const triage = new TriageService({
+    config: options.config,
+    repository,
+    timers,
+    outbox,
+    onCall: options.onCall ?? new StaticOnCallResolver(options.config.teams),
+    clock,
+  });
+
+  const workers: Worker[] = [];
+  if (options.runWorkers ?? true) {
+    // Rate limits are handled by the outbox (it re-queues the job for Retry-After) rather than by
+    // holding a worker slot while the client sleeps.
+    const outboxClient = new WebClient(options.slackBotToken, { ...slackClientOptions(options), rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR });
+    workers.push(startSlaWorker(queueContext, { triage, logger, metrics }));
+    workers.push(startOutboxWorker(queueContext, { client: outboxClient, repository, redis, keys, categories: options.config.categories, logger, metrics, clock, channelIntervalMs: options.channelIntervalMs }));
+  }
+
+  const deps: HandlerDeps = { triage, config: options.config, logger, metrics, clock };
+  const api = express();
+  api.disable('x-powered-by');
+  api.use(healthRouter({ redis, workers, queues: [timers.queue, outbox.queue], metrics }));
+  api.use(escalationsRouter({ ...deps, intakeTokens: options.intakeTokens }));
+
+  const boltLogger = {
+    debug: (...msg: unknown[]) => logger.debug({ bolt: msg }),
+    info: (...msg: unknown[]) => logger.info({ bolt: msg }),
+    warn: (...msg: unknown[]) => logger.warn({ bolt: msg }),
+    error: (...msg: unknown[]) => logger.error({ bolt: msg }),
+    setLevel: () => undefined,
+    getLevel: () => BoltLogLevel.INFO,
+    setName: () => undefined,
+  };
+  const socketMode = Boolean(options.slackAppToken);
+  const receiver = socketMode ? undefined : new ExpressReceiver({ signingSecret: options.slackSigningSecret, endpoints: '/slack/events', app: api, logger: boltLogger });
+  const slackApp = new App({
+    token: options.slackBotToken,
+    ...(socketMode ? { appToken: options.slackAppToken, socketMode: true, signingSecret: options.slackSigningSecret } : { receiver }),
+    clientOptions: slackClientOptions(options),
+    logger: boltLogger,
+  });
+  registerActions(slackApp, deps);
+  registerViews(slackApp, deps);
+  registerTriageCommand(slackApp, deps);
+  slackApp.error(async (error) => {
+    logger.error({ err: error }, 'unhandled slack listener error');
+  });
+  api.use(apiErrorHandler({ logger }));
+
+  const server: Server = createServer(api);
+  await new Promise<void>((resolve) => server.listen(options.port, '0.0.0.0', resolve));
+  if (socketMode) await slackApp.start();
+  const port = (server.address() as AddressInfo).port;
+  logger.info({ port, socketMode }, 'escalation bot listening');
+
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    triage,
+    redis,
+    stop() {
+      // Stop taking requests, let running jobs finish, then close connections.
+      stopping ??= (async () => {
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+        if (socketMode) await slackApp.stop();
+        await Promise.all(workers.map((worker) => worker.close()));
+        await Promise.all([timers.queue.close(), outbox.queue.close()]);
+        await Promise.all([redis.quit(), queueContext.connection.quit()]);
+      })();
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import type { EscalationRepository, TransitionRequest, TransitionResult } from '../triage/ports.js';
+import type { Escalation, EscalationState, TimelineEvent } from '../triage/types.js';
+import type { StoreKeys } from './keys.js';
+
+const script = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
+
+/** The scripts, once defined on a connection, are commands of it. */
+interface EscalationScripts {
+  createEscalation(...args: (string | number)[]): Promise<[number, string]>;
+  transitionEscalation(...args: (string | number)[]): Promise<[number, string, string, number, number, number]>;
+}
+
+const TRANSITION_CODES: Record<number, TransitionResult['status']> = {
+  1: 'done',
+  0: 'already_done',
+  [-1]: 'not_found',
+  [-2]: 'wrong_state',
+  [-3]: 'stale_version',
+  [-4]: 'stale_epoch',
+  [-5]: 'suppressed',
+};
+
+const NUMERIC_FIELDS = new Set(['version', 'slaEpoch']);
+/** Hash fields that are bookkeeping, not part of the escalation. */
+const INTERNAL_FIELD = /^(mark\.|createdAtMs$|renderedVersion$)/;
+
+function toHashFields(escalation: Escalation): string[] {
+  const fields: string[] = [];
+  for (const [name, value] of Object.entries(escalation)) {
+    if (name === 'timeline' || value === undefined) continue;
+    fields.push(name, String(value));
+  }
+  fields.push('createdAtMs', String(Date.parse(escalation.createdAt)));
+  return fields;
+}
+
+function fromHash(hash: Record<string, string>, timeline: string[]): Escalation {
+  const escalation: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(hash)) {
+    if (INTERNAL_FIELD.test(name)) continue;
+    escalation[name] = NUMERIC_FIELDS.has(name) ? Number(value) : value;
+  }
+  escalation.timeline = timeline.map((entry) => JSON.parse(entry) as TimelineEvent);
+  return escalation as unknown as Escalation;
+}
+
+export class RedisEscalationRepository implements EscalationRepository {
+  private readonly scripts: EscalationScripts;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: StoreKeys,
+    /** First number handed out, so ids read like `ESC-1001` from day one. */
+    private readonly firstNumber = 1000,
+  ) {
+    if (!('createEscalation' in redis)) {
+      redis.defineCommand('createEscalation', { numberOfKeys: 5, lua: script('create-escalation-5') });
+      redis.defineCommand('transitionEscalation', { numberOfKeys: 4, lua: script('transition-4') });
+    }
+    this.scripts = redis as unknown as EscalationScripts;
+  }
+
+  async nextId(): Promise<string> {
+    const number = await this.redis.incr(this.keys.sequence);
+    return `ESC-${this.firstNumber + number}`;
+  }
+
+  async create(escalation: Escalation): Promise<{ created: boolean; id: string }> {
+    const { id, externalId, team } = escalation;
+    const [created] = escalation.timeline;
+    if (!created) throw new Error('an escalation is created with its first timeline event');
+    const { seq: _seq, ...event } = created;
+    const [code, storedId] = await this.scripts.createEscalation(
+      this.keys.externalId(externalId),
+      this.keys.escalation(id),
+      this.keys.timeline(id),
+      this.keys.open,
+      this.keys.teamOpen(team),
+      id,
+      Date.parse(escalation.createdAt),
+      JSON.stringify(event),
+      this.keys.created,
+      ...toHashFields(escalation),
+    );
+    return { created: code === 1, id: storedId };
+  }
+
+  async get(id: string): Promise<Escalation | undefined> {
+    const [[, hash], [, timeline]] = (await this.redis
+      .multi()
+      .hgetall(this.keys.escalation(id))
+      .lrange(this.keys.timeline(id), 0, -1)
+      .exec()) as [[null, Record<string, string>], [null, string[]]];
+    if (!hash || Object.keys(hash).length === 0) return undefined;
+    return fromHash(hash, timeline);
+  }
+
+  async findIdByExternalId(externalId: string): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.externalId(externalId))) ?? undefined;
+  }
+
+  async transition(id: string, change: TransitionRequest): Promise<TransitionResult> {
+    const team = await this.redis.hget(this.keys.escalation(id), 'team');
+    if (team === null) return { status: 'not_found' };
+    const fields: string[] = [];
+    for (const [name, value] of Object.entries(change.set ?? {})) fields.push(name, value === undefined ? '' : String(value));
+    const [code, state, assignee, version, seq, slaEpoch] = await this.scripts.transitionEscalation(
+      this.keys.escalation(id),
+      this.keys.timeline(id),
+      this.keys.open,
+      this.keys.teamOpen(team),
+      change.from.join(','),
+      change.to ?? '',
+      JSON.stringify(change.event),
+      change.expectedVersion ?? '',
+      change.expectedEpoch ?? '',
+      change.onceKey ? `mark.${change.onceKey}` : '',
+      change.unlessKey ? `mark.${change.unlessKey}` : '',
+      change.bumpEpoch ? '1' : '0',
+      ...fields,
+    );
+    const status = TRANSITION_CODES[code];
+    if (!status) throw new Error(`transition script returned unknown code ${code}`);
+    if (status === 'not_found') return { status };
+    const snapshot = { state: state as EscalationState, assignee: assignee || undefined, version: Number(version), slaEpoch: Number(slaEpoch) };
+    return status === 'done' || status === 'already_done' ? { status, seq: Number(seq), ...snapshot } : { status, ...snapshot };
+  }
+
+  async listOpen(teamId?: string, limit = 100): Promise<Escalation[]> {
+    const ids = await this.redis.zrange(teamId ? this.keys.teamOpen(teamId) : this.keys.open, 0, limit - 1);
+    const escalations = await Promise.all(ids.map((id) => this.get(id)));
+    return escalations.filter((escalation): escalation is Escalation => escalation !== undefined);
+  }
+
+  async setMessageRef(id: string, channel: string, ts: string): Promise<void> {
+    await this.redis.hset(this.keys.escalation(id), 'messageChannel', channel, 'messageTs', ts);
+  }
+
+  /** The version last drawn in Slack; lets the outbox skip a render a later one already covered. */
+  async renderedVersion(id: string): Promise<number> {
+    return Number((await this.redis.hget(this.keys.escalation(id), 'renderedVersion')) ?? 0);
+  }
+
+  async markRendered(id: string, version: number): Promise<void> {
+    // Never move backwards: a slow worker finishing an old render must not hide a newer one.
+    await this.redis.eval(
+      "local v = tonumber(redis.call('HGET', KEYS[1], 'renderedVersion') or 0) if tonumber(ARGV[1]) > v then redis.call('HSET', KEYS[1], 'renderedVersion', ARGV[1]) end return 1",
+      1,
+      this.keys.escalation(id),
+      version,
+    );
+  }
+}

@@ -1,0 +1,16 @@
+/** Every Redis key the app uses, under one prefix so deployments and tests can share a Redis. */
+export function storeKeys(prefix: string) {
+  return {
+    sequence: `${prefix}:esc:seq`,
+    externalId: (externalId: string) => `${prefix}:esc:ext:${externalId}`,
+    escalation: (id: string) => `${prefix}:esc:${id}`,
+    timeline: (id: string) => `${prefix}:esc:${id}:timeline`,
+    open: `${prefix}:esc:open`,
+    teamOpen: (teamId: string) => `${prefix}:team:${teamId}:open`,
+    created: `${prefix}:esc:created`,
+    renderLock: (id: string) => `${prefix}:esc:${id}:render-lock`,
+    channelPace: (channel: string) => `${prefix}:slack:pace:${channel}`,
+  };
+}
+
+export type StoreKeys = ReturnType<typeof storeKeys>;

@@ -1,0 +1,360 @@
+import { DomainError, ErrorCode } from '../errors.js';
+import type { Clock, EscalationRepository, OnCallResolver, SlaScheduler, SlackOutbox, TransitionRequest, TransitionResult } from './ports.js';
+import { priorityFor, type RiskMatrix } from './risk.js';
+import { assertLead, assertMayHandle, assertMayWork, findMember, isLead, validateResolution, type Category, type Team } from './roster.js';
+import { routeFor, type RouteRule } from './routing.js';
+import { clockApplies, deadlinesFor, nextPageStep, plannedTimers, type SlaPolicies } from './sla.js';
+import { ACTIONS, type Action } from './state.js';
+import type { Escalation, EscalationInput, OnCallRole, SlaClock, TimelineEvent } from './types.js';
+import type { SlaTimerRef } from './ports.js';
+
+export interface TriageConfig {
+  categories: Map<string, Category>;
+  teams: Map<string, Team>;
+  routes: RouteRule[];
+  riskMatrix: RiskMatrix;
+  sla: SlaPolicies;
+}
+
+export interface TriageDeps {
+  config: TriageConfig;
+  repository: EscalationRepository;
+  timers: SlaScheduler;
+  outbox: SlackOutbox;
+  onCall: OnCallResolver;
+  clock: Clock;
+}
+
+export interface IntakeResult {
+  created: boolean;
+  escalation: Escalation;
+}
+
+/** A version-guarded change lost a race with another one; it is re-read and retried this often. */
+const STALE_RETRIES = 5;
+
+export class TriageService {
+  constructor(private readonly deps: TriageDeps) {}
+
+  get config(): TriageConfig {
+    return this.deps.config;
+  }
+
+  async intake(input: EscalationInput, createdBy: string): Promise<IntakeResult> {
+    const { config, repository, clock } = this.deps;
+    const existingId = await repository.findIdByExternalId(input.externalId);
+    if (existingId) return this.replayIntake(existingId);
+
+    const now = clock();
+    const route = routeFor(config.routes, input.category, input.market, (teamId) => this.team(teamId).channel);
+    const priority = priorityFor(config.riskMatrix, input.severity, input.imminence);
+    const { claimDeadline, resolveDeadline } = deadlinesFor(config.sla[priority], now);
+    const escalation: Escalation = {
+      ...input,
+      id: await repository.nextId(),
+      team: route.team,
+      channel: route.channel,
+      priority,
+      createdAt: now.toISOString(),
+      createdBy,
+      state: 'open',
+      claimDeadline: claimDeadline.toISOString(),
+      resolveDeadline: resolveDeadline.toISOString(),
+      slaEpoch: 0,
+      version: 1,
+      timeline: [{ seq: 1, type: 'created', at: now.toISOString(), actor: createdBy, text: `Escalated from ${input.source}` }],
+    };
+    const { created, id } = await repository.create(escalation);
+    if (!created) return this.replayIntake(id);
+    await this.armNewEscalation(escalation);
+    return { created: true, escalation };
+  }
+
+  /**
+   * A source retrying after a lost answer gets the same id; its timers and post are re-armed with
+   * the same job ids, which changes nothing if the first attempt armed them and repairs it if the
+   * process died between storing the case and queueing its work.
+   */
+  private async replayIntake(id: string): Promise<IntakeResult> {
+    const escalation = await this.deps.repository.get(id);
+    if (!escalation) throw new Error(`escalation ${id} is indexed but missing`);
+    await this.armNewEscalation(escalation);
+    return { created: false, escalation };
+  }
+
+  /** Schedules the current plan's timers and the Slack post; both are idempotent. */
+  async armNewEscalation(escalation: Escalation): Promise<void> {
+    const policy = this.deps.config.sla[escalation.priority];
+    await this.deps.timers.schedule(escalation.id, escalation.slaEpoch, plannedTimers(policy, escalation, this.deps.clock()));
+    if (!escalation.messageTs) await this.deps.outbox.postEscalation(escalation);
+  }
+
+  async get(id: string): Promise<Escalation> {
+    const escalation = await this.deps.repository.get(id);
+    if (!escalation) throw new DomainError(ErrorCode.NotFound, `There is no escalation ${id}. Ids look like ESC-1042; \`/triage list\` shows the open ones.`);
+    return escalation;
+  }
+
+  async claim(id: string, userId: string): Promise<{ escalation: Escalation; alreadyYours: boolean }> {
+    const escalation = await this.get(id);
+    assertMayHandle(this.team(escalation.team), this.category(escalation.category), escalation, userId);
+    const now = this.deps.clock();
+    const result = await this.deps.repository.transition(id, {
+      from: ACTIONS.claim.from,
+      to: 'claimed',
+      event: { type: 'claimed', at: now.toISOString(), actor: userId },
+      set: { assignee: userId, claimedAt: now.toISOString() },
+    });
+    if (result.status === 'wrong_state') {
+      if (result.state === 'claimed' && result.assignee === userId) return { escalation: await this.get(id), alreadyYours: true };
+      if (result.state === 'claimed') throw new DomainError(ErrorCode.AlreadyClaimed, `${id} is already claimed by <@${result.assignee}>.`, { assignee: result.assignee });
+      throw new DomainError(ErrorCode.AlreadyResolved, `${id} is already resolved.`);
+    }
+    const done = this.expectDone(id, result);
+    await this.deps.timers.cancel(id, done.slaEpoch, ['claim']);
+    await this.afterChange(id, done);
+    return { escalation: await this.get(id), alreadyYours: false };
+  }
+
+  async release(id: string, userId: string): Promise<Escalation> {
+    return this.change(id, 'release', userId, (escalation) => {
+      assertMayWork(this.team(escalation.team), this.category(escalation.category), escalation, userId, 'release it');
+      if (escalation.state !== 'claimed') throw new DomainError(ErrorCode.NotClaimed, `${id} is not claimed, so there is nothing to release.`);
+      const now = this.deps.clock();
+      // Back in the queue, it gets a fresh claim target: the clock measures how long it waits unclaimed.
+      const claimDeadline = new Date(now.getTime() + this.deps.config.sla[escalation.priority].claimMs);
+      return { set: { assignee: undefined, claimedAt: undefined, claimDeadline: claimDeadline.toISOString() }, bumpEpoch: true };
+    });
+  }
+
+  async reassign(id: string, userId: string, targetUserId: string): Promise<Escalation> {
+    return this.change(id, 'reassign', userId, (escalation) => {
+      const team = this.team(escalation.team);
+      assertMayWork(team, this.category(escalation.category), escalation, userId, 'reassign it');
+      if (escalation.assignee === targetUserId) throw new DomainError(ErrorCode.InvalidInput, `<@${targetUserId}> already has ${id}.`);
+      assertMayHandle(team, this.category(escalation.category), escalation, targetUserId, `<@${targetUserId}>`);
+      return { set: { assignee: targetUserId, claimedAt: escalation.claimedAt ?? this.deps.clock().toISOString() }, target: targetUserId };
+    });
+  }
+
+  async addNote(id: string, userId: string, text: string): Promise<Escalation> {
+    const trimmed = text.trim();
+    if (!trimmed) throw new DomainError(ErrorCode.InvalidInput, 'A note needs some text.');
+    return this.change(id, 'note', userId, (escalation) => {
+      const team = this.team(escalation.team);
+      if (!findMember(team, userId)) throw new DomainError(ErrorCode.NotInRoster, `Only ${team.name} members can add notes to its cases.`);
+      return { text: trimmed.slice(0, 2000) };
+    });
+  }
+
+  async resolve(id: string, userId: string, outcome: string | undefined, note: string | undefined): Promise<Escalation> {
+    const escalation = await this.change(id, 'resolve', userId, (current) => {
+      const category = this.category(current.category);
+      assertMayWork(this.team(current.team), category, current, userId, 'resolve it');
+      const problems = validateResolution(category, outcome, note);
+      if (problems.length) throw new DomainError(problems[0]!.startsWith('Choose') ? ErrorCode.InvalidOutcome : ErrorCode.NoteRequired, problems.join(' '));
+      const now = this.deps.clock().toISOString();
+      return {
+        set: { outcome, resolutionNote: note?.trim() || undefined, resolvedAt: now, assignee: current.assignee ?? userId, claimedAt: current.claimedAt ?? now },
+        outcome,
+        text: note?.trim() || undefined,
+      };
+    });
+    await this.deps.timers.cancel(id, escalation.slaEpoch, ['claim', 'resolve']);
+    return escalation;
+  }
+
+  async reopen(id: string, userId: string): Promise<Escalation> {
+    return this.change(id, 'reopen', userId, (escalation) => {
+      assertLead(this.team(escalation.team), userId, 'reopen a resolved case');
+      const now = this.deps.clock();
+      const policy = this.deps.config.sla[escalation.priority];
+      const { claimDeadline, resolveDeadline } = deadlinesFor(policy, now);
+      return { set: { assignee: undefined, claimedAt: undefined, resolvedAt: undefined, outcome: undefined, resolutionNote: undefined, claimDeadline: claimDeadline.toISOString(), resolveDeadline: resolveDeadline.toISOString() }, bumpEpoch: true };
+    });
+  }
+
+  async pageBackup(id: string, userId: string): Promise<{ escalation: Escalation; paged: string }> {
+    return this.manualPage(id, userId, 'backup', 'pageBackup');
+  }
+
+  async escalateToLead(id: string, userId: string): Promise<{ escalation: Escalation; paged: string }> {
+    return this.manualPage(id, userId, 'lead', 'escalateToLead');
+  }
+
+  private async manualPage(id: string, userId: string, role: OnCallRole, action: 'pageBackup' | 'escalateToLead'): Promise<{ escalation: Escalation; paged: string }> {
+    let paged = '';
+    const escalation = await this.change(id, action, userId, async (current) => {
+      const team = this.team(current.team);
+      if (!findMember(team, userId)) throw new DomainError(ErrorCode.NotInRoster, `Only ${team.name} members can page for its cases.`);
+      const onCall = await this.deps.onCall.resolve(current.team, this.deps.clock());
+      const target = onCall[role];
+      if (!target) throw new DomainError(ErrorCode.InvalidInput, `Nobody is on call as ${role} for ${team.name} right now. Page someone directly, or ask a lead to set an override with \`/oncall override\`.`);
+      paged = target;
+      return { target };
+    });
+    const seq = escalation.timeline.at(-1)?.seq ?? 0;
+    await this.deps.outbox.page({ escalationId: id, userId: paged, role, pageKey: `manual-${seq}`, reason: action === 'pageBackup' ? 'manual_backup' : 'lead_escalation' });
+    return { escalation, paged };
+  }
+
+  async acknowledgePage(id: string, userId: string, pageKey: string): Promise<{ escalation: Escalation; first: boolean }> {
+    const escalation = await this.get(id);
+    const team = this.team(escalation.team);
+    if (!findMember(team, userId)) throw new DomainError(ErrorCode.NotInRoster, `Only ${team.name} members can acknowledge its pages.`);
+    const now = this.deps.clock().toISOString();
+    const result = await this.deps.repository.transition(id, {
+      from: ACTIONS.acknowledgePage.from,
+      event: { type: 'page_acknowledged', at: now, actor: userId },
+      onceKey: `ack.${pageKey}`,
+    });
+    const done = this.expectDone(id, result);
+    if (result.status === 'done') await this.afterChange(id, done);
+    return { escalation: await this.get(id), first: result.status === 'done' };
+  }
+
+  /**
+   * Runs one SLA timer. It reloads the case and acts only if the timer's plan is current and its
+   * clock still applies; the once-key makes a retried job (worker crash, second instance) re-queue
+   * the same Slack work under the same ids instead of announcing twice.
+   */
+  async fireTimer(ref: SlaTimerRef): Promise<'announced' | 'stale' | 'acknowledged'> {
+    const escalation = await this.deps.repository.get(ref.escalationId);
+    if (!escalation || escalation.slaEpoch !== ref.epoch || !clockApplies(ref.clock, escalation)) return 'stale';
+    const now = this.deps.clock();
+    const policy = this.deps.config.sla[escalation.priority];
+    const from = ref.clock === 'claim' ? (['open'] as const) : (['open', 'claimed'] as const);
+    const timerKey = `t.${ref.epoch}.${ref.clock}.${ref.kind === 'warning' ? `w${ref.step}` : `p${ref.step}`}`;
+
+    if (ref.kind === 'warning') {
+      const deadline = ref.clock === 'claim' ? escalation.claimDeadline : escalation.resolveDeadline;
+      const onCall = await this.deps.onCall.resolve(escalation.team, now);
+      const mention = ref.clock === 'claim' ? onCall.primary : escalation.assignee;
+      const result = await this.deps.repository.transition(escalation.id, {
+        from,
+        expectedEpoch: ref.epoch,
+        onceKey: timerKey,
+        event: { type: 'sla_warning', at: now.toISOString(), actor: 'system', clock: ref.clock, target: mention, text: deadline },
+      });
+      if (result.status !== 'done' && result.status !== 'already_done') return 'stale';
+      await this.afterChange(escalation.id, result);
+      return 'announced';
+    }
+
+    // Breach (step 0) or a further step up the paging chain: page whoever holds the next role,
+    // skipping roles nobody holds or held by someone this chain already paged, so it never stalls.
+    const onCall = await this.deps.onCall.resolve(escalation.team, now);
+    const alreadyPaged = new Set(escalation.timeline.filter((event) => (event.type === 'sla_breach' || event.type === 'paged') && event.clock === ref.clock).map((event) => event.target));
+    let step = ref.step;
+    while (step < policy.pageChain.length && (!onCall[policy.pageChain[step]!] || alreadyPaged.has(onCall[policy.pageChain[step]!]))) step += 1;
+    const role = policy.pageChain[step];
+    const target = role ? onCall[role] : undefined;
+    const result = await this.deps.repository.transition(escalation.id, {
+      from,
+      expectedEpoch: ref.epoch,
+      onceKey: timerKey,
+      unlessKey: `ack.${ref.epoch}.${ref.clock}`,
+      event: { type: ref.step === 0 ? 'sla_breach' : 'paged', at: now.toISOString(), actor: 'system', clock: ref.clock, step, target, text: role },
+    });
+    if (result.status === 'suppressed') return 'acknowledged';
+    if (result.status !== 'done' && result.status !== 'already_done') return 'stale';
+    // A retried job finds its first run's event and repeats that page, whatever the rotation says now.
+    const recorded = result.status === 'done' ? { step, target, role } : await this.recordedPage(escalation.id, result.seq);
+    if (recorded.target && recorded.role) {
+      await this.deps.outbox.page({ escalationId: escalation.id, userId: recorded.target, role: recorded.role, pageKey: `${ref.epoch}.${ref.clock}`, reason: ref.clock === 'claim' ? 'claim_breach' : 'resolve_breach' });
+    }
+    await this.afterChange(escalation.id, result);
+    const next = recorded.target ? nextPageStep(policy, ref.clock, recorded.step, now) : undefined;
+    if (next) await this.deps.timers.schedule(escalation.id, ref.epoch, [next]);
+    return 'announced';
+  }
+
+  private async recordedPage(id: string, seq: number): Promise<{ step: number; target?: string; role?: OnCallRole }> {
+    const event = (await this.get(id)).timeline.find((candidate) => candidate.seq === seq);
+    return { step: event?.step ?? 0, target: event?.target, role: event?.text as OnCallRole | undefined };
+  }
+
+  /** Open escalations of every team the user belongs to (all teams for someone on none), oldest first. */
+  async listOpenFor(userId: string): Promise<Escalation[]> {
+    const teams = [...this.deps.config.teams.values()].filter((team) => findMember(team, userId));
+    const lists = await Promise.all((teams.length ? teams : [...this.deps.config.teams.values()]).map((team) => this.deps.repository.listOpen(team.id)));
+    return lists.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  team(teamId: string): Team {
+    const team = this.deps.config.teams.get(teamId);
+    if (!team) throw new Error(`escalation refers to team "${teamId}", which the config no longer has`);
+    return team;
+  }
+
+  category(categoryId: string): Category {
+    const category = this.deps.config.categories.get(categoryId);
+    if (!category) throw new Error(`escalation refers to category "${categoryId}", which the config no longer has`);
+    return category;
+  }
+
+  isLeadOf(teamId: string, userId: string): boolean {
+    return isLead(findMember(this.team(teamId), userId));
+  }
+
+  /**
+   * Reads the case, lets `decide` check permissions and describe the change, and applies it guarded
+   * by the version it read: if someone else changed the case meanwhile, it reads and decides again.
+   */
+  private async change(
+    id: string,
+    action: Action,
+    actor: string,
+    decide: (escalation: Escalation) => ChangeSpec | Promise<ChangeSpec>,
+  ): Promise<Escalation> {
+    for (let attempt = 0; attempt < STALE_RETRIES; attempt += 1) {
+      const escalation = await this.get(id);
+      const spec = ACTIONS[action];
+      if (!(spec.from as readonly string[]).includes(escalation.state)) throw this.wrongState(escalation, action);
+      const decision = await decide(escalation);
+      const event: Omit<TimelineEvent, 'seq'> = { type: spec.event, at: this.deps.clock().toISOString(), actor, text: decision.text, target: decision.target, outcome: decision.outcome };
+      const request: TransitionRequest = { from: spec.from, to: spec.to, event, expectedVersion: escalation.version, set: decision.set, bumpEpoch: decision.bumpEpoch };
+      const result = await this.deps.repository.transition(id, request);
+      if (result.status === 'stale_version') continue;
+      if (result.status === 'wrong_state') throw this.wrongState({ ...escalation, ...result }, action);
+      const done = this.expectDone(id, result);
+      if (decision.bumpEpoch) {
+        const updated = await this.get(id);
+        await this.deps.timers.cancel(id, escalation.slaEpoch, ['claim', 'resolve']);
+        await this.deps.timers.schedule(id, updated.slaEpoch, plannedTimers(this.deps.config.sla[updated.priority], updated, this.deps.clock()));
+      }
+      await this.afterChange(id, done);
+      return this.get(id);
+    }
+    throw new DomainError(ErrorCode.Stale, `${id} is changing quickly right now; try again in a moment.`);
+  }
+
+  private wrongState(escalation: Pick<Escalation, 'id' | 'state' | 'assignee'>, action: Action): DomainError {
+    if (escalation.state === 'resolved') return new DomainError(ErrorCode.AlreadyResolved, `${escalation.id} is already resolved.`);
+    if (escalation.state === 'claimed' && action === 'claim') return new DomainError(ErrorCode.AlreadyClaimed, `${escalation.id} is already claimed by <@${escalation.assignee}>.`, { assignee: escalation.assignee });
+    if (action === 'release') return new DomainError(ErrorCode.NotClaimed, `${escalation.id} is not claimed, so there is nothing to release.`);
+    return new DomainError(ErrorCode.NotAllowed, `${escalation.id} is ${escalation.state}; that cannot be done now.`);
+  }
+
+  private expectDone(id: string, result: TransitionResult): Extract<TransitionResult, { seq: number }> {
+    if (result.status === 'not_found') throw new DomainError(ErrorCode.NotFound, `There is no escalation ${id}.`);
+    if (result.status !== 'done' && result.status !== 'already_done') throw new DomainError(ErrorCode.Stale, `${id} changed while this was being done; try again.`);
+    return result;
+  }
+
+  /** Every recorded change redraws the post and becomes a reply in its thread. */
+  private async afterChange(id: string, result: { version: number; seq: number }): Promise<void> {
+    await this.deps.outbox.postThreadEvent(id, result.seq);
+    await this.deps.outbox.refreshEscalation(id, result.version);
+  }
+}
+
+interface ChangeSpec {
+  set?: TransitionRequest['set'];
+  bumpEpoch?: boolean;
+  text?: string;
+  target?: string;
+  outcome?: string;
+}
+
+export type { SlaClock };

@@ -1,0 +1,93 @@
+/** Vocabulary of an escalation, shared by the domain, the store, the renderers and the API. */
+
+export const PRIORITIES = ['P0', 'P1', 'P2', 'P3'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const SEVERITIES = ['critical', 'high', 'medium', 'low'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** How soon the harm may happen: `immediate` means it is happening now or within the hour. */
+export const IMMINENCES = ['immediate', 'hours', 'days', 'none'] as const;
+export type Imminence = (typeof IMMINENCES)[number];
+
+export const STATES = ['open', 'claimed', 'resolved'] as const;
+export type EscalationState = (typeof STATES)[number];
+
+export const ROLES = ['primary', 'backup', 'lead'] as const;
+export type OnCallRole = (typeof ROLES)[number];
+
+/** Which deadline an SLA timer watches. */
+export type SlaClock = 'claim' | 'resolve';
+
+export type TimelineEventType =
+  | 'created'
+  | 'claimed'
+  | 'released'
+  | 'reassigned'
+  | 'note'
+  | 'paged'
+  | 'page_acknowledged'
+  | 'escalated_to_lead'
+  | 'sla_warning'
+  | 'sla_breach'
+  | 'resolved'
+  | 'reopened';
+
+export interface TimelineEvent {
+  /** Position in the timeline, from 1; also names the event's thread reply. */
+  seq: number;
+  type: TimelineEventType;
+  at: string;
+  /** Slack user id, or `system` for timers and intake. */
+  actor: string;
+  text?: string;
+  /** Who was paged, reassigned to, or escalated to. */
+  target?: string;
+  clock?: SlaClock;
+  /** Position in the paging chain for `paged` events, from 0. */
+  step?: number;
+  outcome?: string;
+}
+
+/** What a source system tells us; never changes after intake. */
+export interface EscalationInput {
+  externalId: string;
+  category: string;
+  severity: Severity;
+  imminence: Imminence;
+  market: string;
+  language: string;
+  summary: string;
+  caseUrl: string;
+  reportedAt: string;
+  source: string;
+}
+
+export interface Escalation extends EscalationInput {
+  id: string;
+  team: string;
+  channel: string;
+  priority: Priority;
+  createdAt: string;
+  createdBy: string;
+  state: EscalationState;
+  assignee?: string;
+  claimedAt?: string;
+  resolvedAt?: string;
+  outcome?: string;
+  resolutionNote?: string;
+  claimDeadline: string;
+  resolveDeadline: string;
+  /** Bumped whenever deadlines are re-planned, so timers of an older plan know they are stale. */
+  slaEpoch: number;
+  /** Bumped by every change; lets the Slack outbox skip renders that a later one already covers. */
+  version: number;
+  messageChannel?: string;
+  messageTs?: string;
+  timeline: TimelineEvent[];
+}
+
+export interface ResolutionOutcome {
+  id: string;
+  label: string;
+}
