@@ -1,0 +1,13 @@
+export { rotationConfigSchema, parseRotationConfig, HOLIDAY_TYPES } from './config-schema.js';
+export type { RotationConfig, RotationConfigInput, LayerConfig, LayerRestrictions, HolidayType } from './config-schema.js';
+export { parseShiftLength, type ShiftLength, type ShiftUnit } from './shift-length.js';
+export { ROLES, LAYER_KINDS, type Role, type LayerKind } from './roles.js';
+export { WEEKDAYS, type Weekday } from './wall-time.js';
+export { defaultMarketZone, isKnownMarket, marketName } from './markets.js';
+export { createHolidayCalendar, type HolidayCalendar, type HolidayDay, type HolidayCalendarConfig } from './holiday-calendar.js';
+export type { Override } from './override.js';
+export type { EngineContext } from './engine-context.js';
+export type { HolidayHistory } from './holiday-history.js';
+export type { Segment, CoverageSource } from './segment.js';
+export { scheduleBetween } from './schedule.js';
+export { resolveOnCall, type Assignment, type OnCall } from './resolve.js';
