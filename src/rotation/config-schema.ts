@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { clockTimeField, isoDateField, marketField, timeZoneField, weekdayField } from './config-fields.js';
+import { defaultMarketZone } from './markets.js';
 import { LAYER_KINDS, ROLES } from './roles.js';
 import { shiftLengthField, type ShiftLength } from './shift-length.js';
 import type { Weekday } from './wall-time.js';
@@ -71,6 +72,16 @@ function checkRotation(rotation: RotationInput, ctx: z.RefinementCtx): void {
   });
 }
 
+// A holiday layer for one market hands off at midnight in that market, so
+// each holiday day there is exactly one turn.
+function layerZone(layer: RotationInput['layers'][number], rotation: RotationInput): string {
+  if (layer.timeZone) return layer.timeZone;
+  const markets = layer.markets ?? rotation.markets;
+  const only = markets.length === 1 ? markets[0] : undefined;
+  if (layer.kind !== 'holiday' || !only) return rotation.timeZone;
+  return rotation.holidays.zones[only] ?? rotation.holidays.zones[only.toLowerCase()] ?? defaultMarketZone(only);
+}
+
 function normalizeRotation(rotation: RotationInput) {
   return {
     timeZone: rotation.timeZone,
@@ -88,7 +99,7 @@ function normalizeRotation(rotation: RotationInput) {
       participants: layer.participants,
       shift: layer.shift ?? ({ every: 1, unit: 'days' } satisfies ShiftLength),
       handoff: { time: layer.handoff?.time ?? '00:00', day: layer.handoff?.day as Weekday | undefined },
-      timeZone: layer.timeZone ?? rotation.timeZone,
+      timeZone: layerZone(layer, rotation),
       anchor: layer.anchor,
       restrictions: layer.restrictions,
       markets: layer.kind === 'holiday' ? [...new Set(layer.markets ?? rotation.markets)] : [],

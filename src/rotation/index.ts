@@ -11,3 +11,17 @@ export type { HolidayHistory } from './holiday-history.js';
 export type { Segment, CoverageSource } from './segment.js';
 export { scheduleBetween } from './schedule.js';
 export { resolveOnCall, type Assignment, type OnCall } from './resolve.js';
+export { validateOverride } from './validate-override.js';
+export { buildSwap, type SwapRequest, type SwapResult } from './swap.js';
+export { nextHandoffs, type Handoff, type RoleChange } from './handoffs.js';
+export {
+  fairnessLedger,
+  holidayHistoryFrom,
+  type FairnessLedger,
+  type FairnessOptions,
+  type FairnessRow,
+  type FairnessWindow,
+} from './fairness-ledger.js';
+export { holidaysWithCoverage, describeHoliday, type HolidayCoverage } from './holiday-coverage.js';
+export { parseInstant, INSTANT_USAGE, DEFAULT_HOUR, type ParseInstantOptions, type ParsedInstant } from './parse-instant.js';
+export { describeInstant, describeRange } from './describe-time.js';
