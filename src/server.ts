@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import bolt from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel as BoltLogLevel } from '@slack/bolt';
 import { LogLevel, WebClient } from '@slack/web-api';
 import express from 'express';
 import type { Redis } from 'ioredis';
@@ -24,7 +24,6 @@ import type { OnCallResolver } from './triage/ports.js';
 import { TriageService } from './triage/service.js';
 import { StaticOnCallResolver } from './triage/static-oncall.js';
 
-const { App, ExpressReceiver, LogLevel: BoltLogLevel } = bolt;
 
 export interface AppOptions {
   config: AppConfig;
@@ -72,7 +71,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
 
   const repository = new RedisEscalationRepository(redis, keys);
   const timers = new BullSlaScheduler(queueContext, clock);
-  const outbox = new BullSlackOutbox(queueContext);
+  const outbox = new BullSlackOutbox(queueContext, { redis, keys, clock });
   const triage = new TriageService({
     config: options.config,
     repository,

@@ -23,10 +23,16 @@ export type OutboxJob =
 /** BullMQ priorities: lower runs first, so a P0 post overtakes a queue of P3 posts. */
 const PRIORITY_RANK: Record<Priority, number> = { P0: 1, P1: 2, P2: 3, P3: 4 };
 
+/** How long a post counts as pending for others in its channel; bounds the cost of a post that never lands. */
+const PENDING_POST_WINDOW_MS = 120_000;
+
 export class BullSlackOutbox implements SlackOutbox {
   readonly queue: Queue<OutboxJob>;
 
-  constructor(context: QueueContext) {
+  constructor(
+    context: QueueContext,
+    private readonly pending: { redis: Redis; keys: StoreKeys; clock: () => Date },
+  ) {
     this.queue = new Queue<OutboxJob>(QueueName.outbox, {
       connection: context.connection,
       prefix: context.prefix,
@@ -40,7 +46,8 @@ export class BullSlackOutbox implements SlackOutbox {
     });
   }
 
-  async postEscalation(escalation: Pick<Escalation, 'id' | 'priority'>): Promise<void> {
+  async postEscalation(escalation: Pick<Escalation, 'id' | 'priority' | 'channel'>): Promise<void> {
+    await this.pending.redis.zadd(this.pending.keys.pendingPosts(escalation.channel), 'NX', this.pending.clock().getTime(), escalation.id);
     await this.queue.add('post', { kind: 'post', escalationId: escalation.id }, { jobId: jobId('post', escalation.id), priority: PRIORITY_RANK[escalation.priority] });
   }
 
@@ -137,6 +144,15 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
     return result.ts as string;
   }
 
+  /**
+   * A new case's post outranks thread replies about older ones: while a post waits for its
+   * channel's slot, replies in that channel step aside, so a busy channel cannot hide a new case.
+   */
+  async function yieldToPendingPosts(channel: string): Promise<void> {
+    const waiting = await deps.redis.zcount(deps.keys.pendingPosts(channel), now() - PENDING_POST_WINDOW_MS, '+inf');
+    if (waiting > 0) throw new Later(250);
+  }
+
   async function withRenderLock(escalationId: string, run: () => Promise<void>): Promise<void> {
     const token = randomUUID();
     const key = deps.keys.renderLock(escalationId);
@@ -152,10 +168,12 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
     async post(job: { escalationId: string }) {
       await withRenderLock(job.escalationId, async () => {
         const escalation = await load(job.escalationId);
-        if (escalation.messageTs) return;
-        const ts = await post(escalation.channel, renderEscalationMessage(escalation, category(escalation), deps.clock()));
-        await deps.repository.setMessageRef(escalation.id, escalation.channel, ts);
-        await deps.repository.markRendered(escalation.id, escalation.version);
+        if (!escalation.messageTs) {
+          const ts = await post(escalation.channel, renderEscalationMessage(escalation, category(escalation), deps.clock()));
+          await deps.repository.setMessageRef(escalation.id, escalation.channel, ts);
+          await deps.repository.markRendered(escalation.id, escalation.version);
+        }
+        await deps.redis.zrem(deps.keys.pendingPosts(escalation.channel), escalation.id);
       });
     },
     async update(job: { escalationId: string }) {
@@ -175,6 +193,7 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
       const event = escalation.timeline.find((candidate) => candidate.seq === job.seq);
       if (!event || event.type === 'created') return;
       const text = renderThreadEvent(escalation, event, category(escalation));
+      await yieldToPendingPosts(escalation.messageChannel);
       await post(escalation.messageChannel, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }], thread_ts: escalation.messageTs });
     },
     async page(job: PageRequest) {

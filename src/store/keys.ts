@@ -10,6 +10,7 @@ export function storeKeys(prefix: string) {
     created: `${prefix}:esc:created`,
     renderLock: (id: string) => `${prefix}:esc:${id}:render-lock`,
     channelPace: (channel: string) => `${prefix}:slack:pace:${channel}`,
+    pendingPosts: (channel: string) => `${prefix}:slack:pending-posts:${channel}`,
   };
 }
 

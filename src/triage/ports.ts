@@ -66,7 +66,7 @@ export interface PageRequest {
 
 /** Slack writes the domain asks for; src/jobs implements them as a rate-aware outbox. */
 export interface SlackOutbox {
-  postEscalation(escalation: Pick<Escalation, 'id' | 'priority'>): Promise<void>;
+  postEscalation(escalation: Pick<Escalation, 'id' | 'priority' | 'channel'>): Promise<void>;
   refreshEscalation(escalationId: string, version: number): Promise<void>;
   postThreadEvent(escalationId: string, seq: number): Promise<void>;
   page(request: PageRequest): Promise<void>;

@@ -1,0 +1,56 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../src/config/load.js';
+import { startApp, type RunningApp } from '../src/server.js';
+import { eventually } from './support/eventually.js';
+import { BOT_TOKEN, escalationBody, INTAKE_TOKEN, LEAD, REDIS_URL, SIGNING_SECRET, SPECIALISTS, startHarness, testConfig, TRIAGE_CHANNEL, type Harness } from './support/harness.js';
+
+let harness: Harness;
+let second: RunningApp;
+beforeAll(async () => {
+  harness = await startHarness();
+  // A second instance on the same Redis and prefix, as a scaled-out deployment runs.
+  second = await startApp({
+    config: parseConfig(testConfig()),
+    slackBotToken: BOT_TOKEN,
+    slackSigningSecret: SIGNING_SECRET,
+    slackApiUrl: harness.double.url,
+    redisUrl: REDIS_URL,
+    redisPrefix: harness.prefix,
+    port: 0,
+    intakeTokens: [INTAKE_TOKEN],
+    logger: pino({ level: 'silent' }),
+  });
+});
+afterAll(async () => {
+  await second?.stop();
+  await harness?.close();
+});
+
+describe('when two app instances share one Redis', () => {
+  it('posts each escalation once and announces every warning, breach and page once', async () => {
+    const ids: string[] = [];
+    for (let index = 0; index < 3; index += 1) {
+      const url = index % 2 === 0 ? harness.app.url : second.url;
+      const response = await fetch(`${url}/api/v1/escalations`, { method: 'POST', headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(escalationBody({ severity: 'critical', imminence: 'immediate' })) });
+      ids.push(((await response.json()) as { id: string }).id);
+    }
+    await eventually(async () => ids.every((id) => harness.double.dms(LEAD).some((message) => message.text.includes(id))), 20_000);
+    // Every case's thread fills at the channel's pace of about one message a second.
+    const threadOf = (id: string) => harness.double.messages(TRIAGE_CHANNEL).find((message) => message.text.includes(id))?.replies ?? [];
+    await eventually(async () => ids.every((id) => threadOf(id).length >= 4), 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+
+    for (const id of ids) {
+      expect(harness.double.messages(TRIAGE_CHANNEL).filter((message) => message.text.includes(id))).toHaveLength(1);
+      for (const userId of [SPECIALISTS[0], SPECIALISTS[1], LEAD]) {
+        expect(harness.double.dms(userId).filter((message) => message.text.includes(id))).toHaveLength(1);
+      }
+      const post = harness.double.messages(TRIAGE_CHANNEL).find((message) => message.text.includes(id))!;
+      const breaches = post.replies.filter((reply) => reply.text.includes('SLA breached'));
+      const warnings = post.replies.filter((reply) => reply.text.includes('is close'));
+      expect(breaches).toHaveLength(1);
+      expect(warnings).toHaveLength(1);
+    }
+  }, 70_000);
+});

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ActionId } from '../src/blocks/ids.js';
+import { eventually } from './support/eventually.js';
+import { escalationBody, LEAD, SPECIALISTS, startHarness, TRIAGE_CHANNEL, type Harness } from './support/harness.js';
+import { blockAction } from './support/slack-requests.js';
+
+const [PRIMARY, BACKUP] = SPECIALISTS;
+const P0 = { severity: 'critical', imminence: 'immediate' } as const;
+
+let harness: Harness;
+beforeAll(async () => {
+  harness = await startHarness();
+});
+afterAll(async () => {
+  await harness?.close();
+});
+
+const pagesFor = (userId: string, id: string) => harness.double.dms(userId).filter((message) => message.text.includes(id));
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('when nobody claims a P0 within its claim target', () => {
+  it('warns in the thread, then pages primary, backup and lead in turn, each once, with an Acknowledge button', async () => {
+    const { json } = await harness.intake(escalationBody(P0));
+    await eventually(async () => pagesFor(LEAD, json.id).length > 0, 15_000);
+    await sleep(2_500);
+
+    for (const userId of [PRIMARY, BACKUP, LEAD]) {
+      const pages = pagesFor(userId, json.id);
+      expect(pages).toHaveLength(1);
+      expect(JSON.stringify(pages[0]!.blocks)).toContain(ActionId.acknowledgePage);
+    }
+    const stored = (await harness.getEscalation(json.id)).json;
+    const types = stored.timeline.map((event: { type: string }) => event.type);
+    expect(types.filter((type: string) => type === 'sla_warning')).toHaveLength(1);
+    expect(types.filter((type: string) => type === 'sla_breach')).toHaveLength(1);
+    expect(stored.timeline.filter((event: { type: string }) => event.type === 'paged').map((event: { target: string }) => event.target)).toEqual([BACKUP, LEAD]);
+
+    const post = await harness.double.waitFor(() => {
+      const message = harness.double.messages(TRIAGE_CHANNEL).find((candidate) => candidate.text.includes(json.id));
+      return message && message.replies.length >= 4 ? message : undefined;
+    }, 10_000);
+    const thread = post.replies.map((reply) => reply.text).join('\n');
+    expect(thread).toContain('deadline');
+    expect(thread).toContain(`SLA breached`);
+    expect(thread).toContain(`<@${PRIMARY}>`);
+    expect(thread).toContain(`<@${BACKUP}>`);
+    expect(thread).toContain(`<@${LEAD}>`);
+    expect(JSON.stringify(post.blocks)).toContain('Claim overdue');
+  }, 40_000);
+});
+
+describe('when the paged person acknowledges', () => {
+  it('stops the chain: backup and lead are not paged', async () => {
+    const { json } = await harness.intake(escalationBody(P0));
+    const page = await eventually(async () => pagesFor(PRIMARY, json.id)[0], 10_000);
+    const ack = JSON.stringify(page.blocks).match(/"value":"(ESC-\d+\|[^"]+)"/)![1]!;
+    await harness.slack(blockAction({ userId: PRIMARY, actionId: ActionId.acknowledgePage, value: ack, channelId: page.channel, messageTs: page.ts }));
+    await eventually(async () => (await harness.getEscalation(json.id)).json.timeline.some((event: { type: string }) => event.type === 'page_acknowledged'));
+    await sleep(4_500);
+    expect(pagesFor(BACKUP, json.id)).toHaveLength(0);
+    expect(pagesFor(LEAD, json.id)).toHaveLength(0);
+    await harness.double.waitFor(() => harness.double.ephemerals(PRIMARY).find((ephemeral) => ephemeral.text.startsWith('Acknowledged')));
+  }, 30_000);
+});
+
+describe('when a P0 is claimed before its deadline', () => {
+  it('never breaches and pages nobody', async () => {
+    const { json } = await harness.intake(escalationBody(P0));
+    await harness.click(SPECIALISTS[2], ActionId.claim, json.id);
+    await eventually(async () => (await harness.getEscalation(json.id)).json.state === 'claimed');
+    await sleep(4_000);
+    const stored = (await harness.getEscalation(json.id)).json;
+    expect(stored.timeline.map((event: { type: string }) => event.type)).not.toContain('sla_breach');
+    expect(pagesFor(PRIMARY, json.id)).toHaveLength(0);
+  }, 20_000);
+});
+
+describe('when the same timer runs twice (a worker died after acting, and the job was retried)', () => {
+  it('announces the breach once', async () => {
+    const { json } = await harness.intake(escalationBody({ ...P0, category: 'self_harm' }));
+    const ref = { escalationId: json.id, epoch: 0, clock: 'claim' as const, kind: 'breach' as const, step: 0 };
+    await sleep(3_200);
+    // The scheduled job and two replays race each other; only one may act.
+    await Promise.all([harness.app.triage.fireTimer(ref), harness.app.triage.fireTimer(ref)]);
+    await harness.app.triage.fireTimer(ref);
+    await eventually(async () => pagesFor(PRIMARY, json.id).length > 0);
+    await sleep(1_500);
+    expect(pagesFor(PRIMARY, json.id)).toHaveLength(1);
+    const stored = (await harness.getEscalation(json.id)).json;
+    expect(stored.timeline.filter((event: { type: string }) => event.type === 'sla_breach')).toHaveLength(1);
+    await harness.click(SPECIALISTS[2], ActionId.claim, json.id);
+  }, 20_000);
+});
