@@ -63,7 +63,7 @@ function checkRotation(rotation: RotationInput, ctx: z.RefinementCtx): void {
     if (layer.kind === 'holiday' && (layer.markets ?? rotation.markets).length === 0) {
       ctx.addIssue({ code: 'custom', path: at('markets'), message: `holiday layer "${layer.id}" needs markets (or set markets on the rotation)` });
     }
-    if (layer.kind !== 'holiday' && layer.markets) {
+    if (layer.kind !== 'holiday' && layer.markets && layer.markets.length > 0) {
       ctx.addIssue({ code: 'custom', path: at('markets'), message: `only holiday layers take markets; "${layer.id}" is a ${layer.kind} layer` });
     }
     if (layer.kind !== 'holiday' && layer.assignment === 'fairness') {

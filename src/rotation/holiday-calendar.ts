@@ -47,29 +47,36 @@ function calendarDaysOf(holiday: { date: string; start: Date; end: Date; name: s
   return Array.from({ length: count }, (_, i) => ({ date: dateOfWall(first + i * DAY_MS), name: holiday.name, type: holiday.type }));
 }
 
-export function createHolidayCalendar(config: HolidayCalendarConfig): HolidayCalendar {
-  const types = config.holidays.types as HolidayType[];
-  const configured = [...new Set([...config.markets, ...config.layers.flatMap((layer) => layer.markets)])];
-  const libraries = new Map<string, Holidays>();
-  const years = new Map<string, Map<string, HolidayDay>>();
+// The library's answers depend only on (types, market, year), so every
+// calendar shares them; it computes lunar and equinox dates on each call.
+const libraries = new Map<string, Holidays>();
+const libraryYears = new Map<string, LibraryDay[]>();
 
-  const zoneFor = (market: string): string => config.holidays.zones[market] ?? defaultMarketZone(market);
-
-  function library(market: string): Holidays {
-    let lib = libraries.get(market);
-    if (!lib) {
-      lib = new Holidays(market, { types, languages: 'en' });
-      libraries.set(market, lib);
+function libraryDays(types: HolidayType[], market: string, year: number): LibraryDay[] {
+  const typesKey = types.join(',');
+  const key = `${typesKey}|${market}|${year}`;
+  let days = libraryYears.get(key);
+  if (!days) {
+    let library = libraries.get(`${typesKey}|${market}`);
+    if (!library) {
+      library = new Holidays(market, { types, languages: 'en' });
+      libraries.set(`${typesKey}|${market}`, library);
     }
-    return lib;
-  }
-
-  function libraryDays(market: string, year: number): LibraryDay[] {
-    return library(market)
+    days = library
       .getHolidays(year, 'en')
       .filter((holiday) => (types as string[]).includes(holiday.type))
       .flatMap(calendarDaysOf);
+    libraryYears.set(key, days);
   }
+  return days;
+}
+
+export function createHolidayCalendar(config: HolidayCalendarConfig): HolidayCalendar {
+  const types = config.holidays.types as HolidayType[];
+  const configured = [...new Set([...config.markets, ...config.layers.flatMap((layer) => layer.markets)])];
+  const years = new Map<string, Map<string, HolidayDay>>();
+
+  const zoneFor = (market: string): string => config.holidays.zones[market] ?? defaultMarketZone(market);
 
   function buildYear(market: string, year: number): Map<string, HolidayDay> {
     const zone = zoneFor(market);
@@ -79,7 +86,7 @@ export function createHolidayCalendar(config: HolidayCalendarConfig): HolidayCal
     const added = config.holidays.add.filter((a) => a.markets.includes(market)).map((a) => ({ date: a.date, name: a.name, type: 'company' }));
     const byDate = new Map<string, HolidayDay>();
     // A multi-day holiday that began last year still has days in this one.
-    for (const day of [...libraryDays(market, year - 1), ...libraryDays(market, year), ...added]) {
+    for (const day of [...libraryDays(types, market, year - 1), ...libraryDays(types, market, year), ...added]) {
       if (!day.date.startsWith(prefix) || removed.has(day.date)) continue;
       const existing = byDate.get(day.date);
       if (existing) {

@@ -44,10 +44,16 @@ export function marketName(code: string): string {
   return knownCountries()[code] ?? code;
 }
 
+const zonesFromHolidayData = new Map<string, string>();
+
 /** The zone a market's holidays are judged in, unless the config overrides it. */
 export function defaultMarketZone(code: string): string {
   const known = MARKET_ZONES[code];
   if (known) return known;
-  const fromHolidayData = new Holidays(code).getTimezones()[0];
-  return fromHolidayData ?? 'UTC';
+  let zone = zonesFromHolidayData.get(code);
+  if (!zone) {
+    zone = new Holidays(code).getTimezones()[0] ?? 'UTC';
+    zonesFromHolidayData.set(code, zone);
+  }
+  return zone;
 }

@@ -1,5 +1,7 @@
 import { IANAZone } from 'luxon';
-import { DAY_MS, MINUTE_MS } from './time-units.js';
+import { DAY_MS, MINUTE_MS, WEEK_MS } from './time-units.js';
+
+const PROBE_MS = WEEK_MS;
 import type { WallTime } from './wall-time.js';
 
 export interface OffsetChange {
@@ -89,8 +91,8 @@ export class ZoneRules {
     const changes: OffsetChange[] = [];
     let previous = start;
     let previousOffset = startOffsetMs;
-    // Daily probes: no zone changes offset twice within one day.
-    for (let probe = start + DAY_MS; previous < end; probe += DAY_MS) {
+    // Weekly probes: no zone changes its offset and back within a week.
+    for (let probe = start + PROBE_MS; previous < end; probe += PROBE_MS) {
       const at = Math.min(probe, end);
       const offset = this.rawOffset(at);
       if (offset !== previousOffset) {
