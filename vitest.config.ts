@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['test/setup/redis.ts'],
     // Two cores: Redis-bound end-to-end files start servers and workers of their own.
     maxWorkers: 2,
     testTimeout: 30_000,
