@@ -22,18 +22,24 @@ export function parseShiftLength(text: string): ShiftLength | undefined {
   return unit && every >= 1 ? { every, unit } : undefined;
 }
 
-export const shiftLengthField = z.union([
-  z.string().transform((text, ctx) => {
-    const parsed = parseShiftLength(text);
-    if (parsed) return parsed;
-    ctx.addIssue({ code: 'custom', message: `bad shift length "${text}"; use daily, weekly, or a duration such as 12h, 2d, 2w` });
+const SHIFT_USAGE = 'use daily, weekly, a duration such as 12h, 2d, 2w, or { every: 12, unit: hours }';
+
+export const shiftLengthField = z
+  .union([z.string(), z.object({ every: z.unknown(), unit: z.unknown() })], { error: `bad shift length; ${SHIFT_USAGE}` })
+  .transform((value, ctx): ShiftLength => {
+    if (typeof value === 'string') {
+      const parsed = parseShiftLength(value);
+      if (parsed) return parsed;
+      ctx.addIssue({ code: 'custom', message: `bad shift length "${value}"; ${SHIFT_USAGE}` });
+      return z.NEVER;
+    }
+    const { every, unit } = value;
+    if (typeof every === 'number' && Number.isInteger(every) && every >= 1 && SHIFT_UNITS.includes(unit as ShiftUnit)) {
+      return { every, unit: unit as ShiftUnit };
+    }
+    ctx.addIssue({ code: 'custom', message: `bad shift length { every: ${String(every)}, unit: ${String(unit)} }; every is a whole number ≥ 1 and unit is hours, days or weeks` });
     return z.NEVER;
-  }),
-  z.object({
-    every: z.number().int().min(1, 'shift.every must be a whole number of at least 1'),
-    unit: z.enum(SHIFT_UNITS, { error: 'shift.unit must be hours, days or weeks' }),
-  }),
-]);
+  });
 
 /** Length of one shift on the wall clock, the step between consecutive handoffs. */
 export function shiftStepMs(length: ShiftLength): number {

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { describe, expect, it } from 'vitest';
 import { ROLES, scheduleBetween, resolveOnCall, type Role, type RotationConfig, type Segment } from '../../src/rotation/index.js';
-import { DAY, HOUR, at, contextFor, rotation, wallClock } from './support/fixtures.js';
+import { DAY, HOUR, at, contextFor, rotation, segmentAt, wallClock } from './support/fixtures.js';
 import { referenceModel } from './support/reference-walk.js';
 
 const MINUTE = 60_000;
@@ -72,19 +72,6 @@ function byRole(segments: Segment[], role: Role): Segment[] {
   return segments.filter((s) => s.role === role);
 }
 
-function holderAt(segments: Segment[], t: number): Segment | undefined {
-  let lo = 0;
-  let hi = segments.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const s = segments[mid]!;
-    if (s.end.getTime() <= t) lo = mid + 1;
-    else if (s.start.getTime() > t) hi = mid - 1;
-    else return s;
-  }
-  return undefined;
-}
-
 function expectTiles(segments: Segment[], from: number, to: number): void {
   expect(segments[0]!.start.getTime()).toBe(from);
   expect(segments[segments.length - 1]!.end.getTime()).toBe(to);
@@ -111,13 +98,17 @@ describe.each(CASES)('DST walk in $zone', (c) => {
     const to = centre + 3 * DAY;
     const reference = referenceModel(config, to + DAY, ctx);
     const segments = scheduleBetween(config, new Date(from), new Date(to), ctx);
+    const mismatches: string[] = [];
     for (const role of ROLES) {
       const mine = byRole(segments, role);
       expectTiles(mine, from, to);
       for (let t = from; t < to; t += 5 * MINUTE) {
-        expect(holderAt(mine, t)?.userId, `${role} at ${wallClock(t, c.zone)}`).toBe(reference.holderAt(role, t)?.userId);
+        const expected = reference.holderAt(role, t)?.userId;
+        const actual = segmentAt(mine, t)?.userId;
+        if (expected !== actual) mismatches.push(`${role} ${wallClock(t, c.zone)}: ${actual} ≠ ${expected}`);
       }
     }
+    expect(mismatches.slice(0, 5)).toEqual([]);
     expectRoundRobin(byRole(segments, 'primary'), ['P1', 'P2', 'P3']);
     expectRoundRobin(byRole(segments, 'backup'), ['B1', 'B2', 'B3', 'B4']);
     expectRoundRobin(byRole(segments, 'lead'), LEADS);
@@ -147,14 +138,14 @@ describe.each(CASES)('DST walk in $zone', (c) => {
       const mismatches: string[] = [];
       for (let t = from; t < to; t += HOUR) {
         const expected = reference.holderAt(role, t)?.userId;
-        const actual = holderAt(mine, t)?.userId;
+        const actual = segmentAt(mine, t)?.userId;
         if (expected !== actual) mismatches.push(`${role} ${wallClock(t, c.zone)}: ${actual} ≠ ${expected}`);
       }
       expect(mismatches.slice(0, 5)).toEqual([]);
     }
     for (let t = from; t < to; t += 97 * HOUR) {
       const onCall = resolveOnCall(config, new Date(t), ctx);
-      for (const role of ROLES) expect(onCall[role]?.userId).toBe(holderAt(byRole(segments, role), t)?.userId);
+      for (const role of ROLES) expect(onCall[role]?.userId).toBe(segmentAt(byRole(segments, role), t)?.userId);
     }
   });
 });

@@ -7,9 +7,8 @@ import {
   scheduleBetween,
   type HolidayHistory,
   type Override,
-  type Segment,
 } from '../../src/rotation/index.js';
-import { HOUR, at, contextFor, rotation } from './support/fixtures.js';
+import { HOUR, at, contextFor, rotation, segmentAt } from './support/fixtures.js';
 
 const ZONE = 'Europe/Dublin';
 const MARKETS = ['IE', 'FR', 'US'];
@@ -27,10 +26,6 @@ const swapOverrides: Override[] = [
   { id: 's:requester', role: 'primary', userId: 'W3', start: at('2026-12-19 09:00', ZONE), end: at('2026-12-20 09:00', ZONE), createdBy: 'W1', createdAt: at('2026-12-01 09:00', ZONE), source: 'swap', swapId: 's' },
 ];
 
-function holderAt(segments: readonly Segment[], role: string, t: number): Segment | undefined {
-  return segments.find((s) => s.role === role && s.start.getTime() <= t && t < s.end.getTime());
-}
-
 describe('fairness ledger', () => {
   const ctx = contextFor(config, swapOverrides);
   const now = at('2027-01-01 00:00', ZONE);
@@ -46,7 +41,7 @@ describe('fairness ledger', () => {
         const holiday = MARKETS.some((m) => ctx.calendar.isHoliday(new Date(t), m));
         if (!weekend && !holiday) continue;
         for (const roleSegments of byRole) {
-          const s = holderAt(roleSegments, roleSegments[0]?.role ?? '', t);
+          const s = segmentAt(roleSegments, t);
           if (!s) continue;
           const key = `${s.userId}/${s.role}`;
           const row = direct.get(key) ?? { weekendHours: 0, holidayHours: 0 };

@@ -22,3 +22,17 @@ export function wallClock(instant: Date | number, zone: string): string {
 
 export const HOUR = 3_600_000;
 export const DAY = 24 * HOUR;
+
+/** The segment holding `t` in one role's sorted, disjoint segments. */
+export function segmentAt<S extends { start: Date; end: Date }>(segments: readonly S[], t: number): S | undefined {
+  let lo = 0;
+  let hi = segments.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = segments[mid]!;
+    if (s.end.getTime() <= t) lo = mid + 1;
+    else if (s.start.getTime() > t) hi = mid - 1;
+    else return s;
+  }
+  return undefined;
+}

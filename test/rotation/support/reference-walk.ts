@@ -52,6 +52,7 @@ export function referenceHandoffs(layer: LayerConfig, until: number): number[] {
 }
 
 function inRestrictions(layer: LayerConfig, t: number): boolean {
+  if (layer.kind === 'base' && !layer.restrictions) return true;
   const local = DateTime.fromMillis(t, { zone: layer.timeZone });
   const minutes = local.hour * 60 + local.minute;
   const weekday = WEEKDAY_NAMES[local.weekday - 1]!;
