@@ -227,3 +227,37 @@ describe('/triage', () => {
     expect(response.json.text).toContain('roster');
   });
 });
+
+describe('when a specialist needs help on a case', () => {
+  it('pages the backup on call and escalates to the lead, by DM and in the thread', async () => {
+    const { json } = await harness.intake(escalationBody());
+    await harness.waitForPost(json.id);
+    await harness.click(SPECIALISTS[2], ActionId.pageBackup, json.id);
+    await harness.double.waitFor(() => harness.double.ephemerals(SPECIALISTS[2]).find((ephemeral) => ephemeral.text.includes(`Paged <@${SPECIALISTS[1]}>`)));
+    await harness.click(SPECIALISTS[2], ActionId.escalateToLead, json.id);
+    await harness.double.waitFor(() => harness.double.ephemerals(SPECIALISTS[2]).find((ephemeral) => ephemeral.text.includes(`Escalated ${json.id} to <@${LEAD}>`)));
+
+    const backupPage = await harness.double.waitFor(() => harness.double.dms(SPECIALISTS[1]).find((message) => message.text.includes(json.id)));
+    expect(backupPage.text).toContain('needs backup');
+    const leadPage = await harness.double.waitFor(() => harness.double.dms(LEAD).find((message) => message.text.includes(json.id)));
+    expect(leadPage.text).toContain('escalated to you as lead');
+    const stored = (await harness.getEscalation(json.id)).json;
+    expect(stored.timeline.map((event: { type: string }) => event.type)).toEqual(['created', 'paged', 'escalated_to_lead']);
+
+    await harness.click(OUTSIDER, ActionId.pageBackup, json.id);
+    await harness.double.waitFor(() => harness.double.ephemerals(OUTSIDER).find((ephemeral) => ephemeral.text.includes('Only Emergency Escalations members')));
+  });
+});
+
+describe('the operational endpoints', () => {
+  it('report health, readiness and Prometheus metrics', async () => {
+    expect((await fetch(`${harness.app.url}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${harness.app.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ status: 'ready', problems: [] });
+    const metrics = await (await fetch(`${harness.app.url}/metrics`)).text();
+    expect(metrics).toMatch(/escbot_intake_total\{result="created",priority="P\d"\} \d+/);
+    expect(metrics).toContain('escbot_time_to_claim_seconds_bucket');
+    expect(metrics).toMatch(/escbot_queue_jobs\{queue="slack-outbox",state="\w+"\}/);
+  });
+});
