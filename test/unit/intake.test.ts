@@ -1,0 +1,147 @@
+import { describe, expect, it } from 'vitest';
+import { intakeSchema } from '../../src/triage/intake.js';
+
+const schema = intakeSchema({ categories: ['self_harm', 'child_safety'], summaryMaxLength: 500 });
+
+const GOOD = {
+  externalId: 'CASE-778899',
+  category: 'self_harm',
+  severity: 'critical',
+  imminence: 'immediate',
+  market: 'IE',
+  language: 'pt-BR',
+  summary: 'User in a livestream says they will harm themselves tonight.',
+  caseUrl: 'https://cases.example.com/c/778899',
+  reportedAt: '2026-12-25T08:55:00Z',
+  source: 'case-tool',
+};
+
+function problems(body: unknown): string[] {
+  const result = schema.safeParse(body);
+  return result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+}
+
+function paths(body: unknown): string[] {
+  const result = schema.safeParse(body);
+  return result.success ? [] : result.error.issues.map((issue) => issue.path.join('.'));
+}
+
+describe('intakeSchema', () => {
+  describe('when the body is good', () => {
+    it('accepts it unchanged', () => {
+      expect(schema.parse(GOOD)).toEqual(GOOD);
+    });
+
+    it('defaults the source to api', () => {
+      const { source: _source, ...withoutSource } = GOOD;
+      expect(schema.parse(withoutSource).source).toBe('api');
+    });
+
+    it('trims the summary', () => {
+      expect(schema.parse({ ...GOOD, summary: '  padded  ' }).summary).toBe('padded');
+    });
+
+    it('accepts newlines and tabs in the summary', () => {
+      expect(problems({ ...GOOD, summary: 'line one\nline two\tindented' })).toEqual([]);
+    });
+
+    it.each(['2026-12-25T09:00:00Z', '2026-12-25T09:00:00.123Z', '2026-12-25T10:00:00+01:00', '2026-12-25T18:00:00+09:00'])('accepts reportedAt %s', (reportedAt) => {
+      expect(problems({ ...GOOD, reportedAt })).toEqual([]);
+    });
+  });
+
+  describe('when every field is wrong', () => {
+    it('lists one problem per field, each with its path', () => {
+      const bad = { externalId: 'has space', category: 'spam', severity: 'urgent', imminence: 'soon', market: 'ie', language: 'EN', summary: '   ', caseUrl: 'javascript:alert(1)', reportedAt: 'yesterday', source: '' };
+      expect(problems(bad)).toEqual([
+        'externalId: must be printable ASCII without spaces',
+        'category: must be one of: self_harm, child_safety',
+        'severity: must be one of: critical, high, medium, low',
+        'imminence: must be one of: immediate, hours, days, none',
+        'market: must be an ISO 3166 country code in capitals, such as IE or JP',
+        'language: must be a language tag such as en, ja or pt-BR',
+        'summary: must not be empty',
+        'caseUrl: must be an http(s) link to the case tool',
+        'reportedAt: must be an ISO 8601 timestamp with a zone, such as 2026-11-22T03:00:00Z',
+        expect.stringMatching(/^source: /),
+      ]);
+    });
+  });
+
+  describe('when the body is empty', () => {
+    it('names every required field', () => {
+      expect(paths({})).toEqual(['externalId', 'category', 'severity', 'imminence', 'market', 'language', 'summary', 'caseUrl', 'reportedAt']);
+    });
+  });
+
+  describe('when the summary holds control characters', () => {
+    it.each([
+      ['a bell', 'ring\u0007ring'],
+      ['a NUL', 'a\u0000b'],
+      ['an escape sequence', 'red \u001b[31m text'],
+      ['a DEL', 'a\u007fb'],
+      ['a carriage return', 'line one\r\nline two'],
+    ])('rejects %s', (_name, summary) => {
+      expect(problems({ ...GOOD, summary })).toEqual(['summary: must be plain text without control characters']);
+    });
+  });
+
+  describe('when the summary is at or over the limit', () => {
+    it('accepts exactly the limit', () => {
+      expect(problems({ ...GOOD, summary: 'x'.repeat(500) })).toEqual([]);
+    });
+
+    it('rejects one character more, naming the limit', () => {
+      expect(problems({ ...GOOD, summary: 'x'.repeat(501) })).toEqual(['summary: must be at most 500 characters']);
+    });
+
+    it('measures the limit after trimming', () => {
+      expect(problems({ ...GOOD, summary: `  ${'x'.repeat(500)}  ` })).toEqual([]);
+    });
+
+    it('follows the configured limit', () => {
+      const wide = intakeSchema({ categories: ['self_harm'], summaryMaxLength: 2000 });
+      expect(wide.safeParse({ ...GOOD, summary: 'x'.repeat(2000) }).success).toBe(true);
+      expect(wide.safeParse({ ...GOOD, summary: 'x'.repeat(2001) }).success).toBe(false);
+    });
+  });
+
+  describe('when the case URL is not an http(s) link', () => {
+    it.each(['javascript:alert(1)', 'JavaScript:alert(1)', 'data:text/html,<b>x</b>', 'ftp://cases.example.com/1', 'cases.example.com/1', 'not a url'])('rejects %j', (caseUrl) => {
+      expect(paths({ ...GOOD, caseUrl })).toEqual(['caseUrl']);
+    });
+
+    it('accepts http and https', () => {
+      expect(problems({ ...GOOD, caseUrl: 'http://cases.example.com/1' })).toEqual([]);
+      expect(problems({ ...GOOD, caseUrl: 'https://cases.example.com/1' })).toEqual([]);
+    });
+  });
+
+  describe('when the case URL is long', () => {
+    const prefix = 'https://cases.example.com/c/';
+
+    it('accepts 3000 characters', () => {
+      expect(problems({ ...GOOD, caseUrl: prefix + 'a'.repeat(3000 - prefix.length) })).toEqual([]);
+    });
+
+    it('rejects 3001 characters', () => {
+      expect(paths({ ...GOOD, caseUrl: prefix + 'a'.repeat(3001 - prefix.length) })).toEqual(['caseUrl']);
+    });
+  });
+
+  describe('when reportedAt has no zone', () => {
+    it.each(['2026-12-25T09:00:00', '2026-12-25 09:00:00', '2026-12-25', '1798189200'])('rejects %j', (reportedAt) => {
+      expect(problems({ ...GOOD, reportedAt })).toEqual(['reportedAt: must be an ISO 8601 timestamp with a zone, such as 2026-11-22T03:00:00Z']);
+    });
+  });
+
+  describe('when the language tag is unusual', () => {
+    it.each(['en', 'ja', 'pt-BR', 'zh-Hant-TW', 'fil'])('accepts %s', (language) => {
+      expect(problems({ ...GOOD, language })).toEqual([]);
+    });
+
+    it.each(['EN', 'english', 'e', 'pt_BR', ''])('rejects %j', (language) => {
+      expect(paths({ ...GOOD, language })).toEqual(['language']);
+    });
+  });
+});
