@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { clockTimeField, isoDateField, marketField, timeZoneField, weekdayField } from './config-fields.js';
-import { defaultMarketZone } from './markets.js';
+import { defaultMarketZone, isKnownMarket } from './markets.js';
 import { LAYER_KINDS, ROLES } from './roles.js';
 import { shiftLengthField, type ShiftLength } from './shift-length.js';
 import type { Weekday } from './wall-time.js';
@@ -46,6 +46,11 @@ const rotationInputSchema = z.object({
 type RotationInput = z.output<typeof rotationInputSchema>;
 
 function checkRotation(rotation: RotationInput, ctx: z.RefinementCtx): void {
+  for (const code of Object.keys(rotation.holidays.zones)) {
+    if (!isKnownMarket(code.toUpperCase())) {
+      ctx.addIssue({ code: 'custom', path: ['holidays', 'zones', code], message: `unknown country code "${code}"; use an ISO 3166-1 alpha-2 code such as IE, US or JP` });
+    }
+  }
   const seen = new Set<string>();
   rotation.layers.forEach((layer, index) => {
     const at = (...path: (string | number)[]) => ['layers', index, ...path];
@@ -79,7 +84,8 @@ function layerZone(layer: RotationInput['layers'][number], rotation: RotationInp
   const markets = layer.markets ?? rotation.markets;
   const only = markets.length === 1 ? markets[0] : undefined;
   if (layer.kind !== 'holiday' || !only) return rotation.timeZone;
-  return rotation.holidays.zones[only] ?? rotation.holidays.zones[only.toLowerCase()] ?? defaultMarketZone(only);
+  const configured = Object.entries(rotation.holidays.zones).find(([code]) => code.toUpperCase() === only)?.[1];
+  return configured ?? defaultMarketZone(only);
 }
 
 function normalizeRotation(rotation: RotationInput) {

@@ -23,9 +23,20 @@
  * whole turn, and its holder covers just that overlap: with daily 09:00
  * handoffs and `days: [saturday, sunday]`, Friday's shift owns Saturday
  * 00:00–09:00, Saturday's owns Saturday 09:00 to Sunday 09:00, and Sunday's
- * owns Sunday 09:00–24:00: three turns per weekend.
+ * owns Sunday 09:00–24:00: three turns per weekend. Window edges are placed
+ * like handoffs: a wall time skipped by spring-forward lands on the jump, a
+ * repeated one at its first occurrence.
+ *
  * Holiday layers use daily shifts unless told otherwise, so a multi-day
- * holiday run takes one turn per calendar day (per shift) it touches.
+ * holiday run takes one turn per calendar day (per shift) it touches. A
+ * holiday layer for a single market hands off at midnight in that market's
+ * zone by default, making one holiday day exactly one turn; a layer spanning
+ * several markets hands off at midnight in the team zone, so a day off in a
+ * far-away market can touch two of its shifts and take two turns.
+ *
+ * Only a layer's own restrictions decide its turns. A shift hidden behind a
+ * holiday or weekend layer, or behind an override, still counts, so editing
+ * one layer or adding an override never reshuffles another layer's order.
  *
  * Counting is arithmetic, not a walk. On the wall clock both the handoffs
  * (every `step`) and the restriction windows (every week) repeat, so which
