@@ -98,7 +98,7 @@ export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: Tim
     case 'reassigned':
       return `🔁 ${who} reassigned it to ${mention(event.target)} ${at}.`;
     case 'note':
-      return `📝 ${who} ${at}: ${escapeMrkdwn(truncate(event.text ?? '', 2900))}`;
+      return `📝 ${who} ${at}: ${truncate(escapeMrkdwn(event.text ?? ''), 2900)}`;
     case 'paged':
       return event.clock
         ? `📟 No answer yet — paging ${mention(event.target)} (${event.text ?? 'on call'}) ${at}.`
@@ -113,7 +113,7 @@ export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: Tim
       return `⏰ *${CLOCK_NAME[event.clock ?? 'claim']} SLA breached* ${at} — paging ${event.target ? `${mention(event.target)} (${event.text ?? 'on call'})` : 'nobody: no one is on call for the chain'}.`;
     case 'resolved': {
       const outcome = category?.outcomes.find((candidate) => candidate.id === event.outcome)?.label ?? event.outcome;
-      return `✅ ${who} resolved it ${at}: *${escapeMrkdwn(outcome ?? '')}*${event.text ? ` — ${escapeMrkdwn(truncate(event.text, 2800))}` : ''}`;
+      return `✅ ${who} resolved it ${at}: *${escapeMrkdwn(outcome ?? '')}*${event.text ? ` — ${truncate(escapeMrkdwn(event.text), 2800)}` : ''}`;
     }
     case 'reopened':
       return `🔓 ${who} reopened it ${at}.`;

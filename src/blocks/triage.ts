@@ -28,21 +28,40 @@ export function renderOpenList(escalations: Escalation[], categories: Map<string
     });
   }
   if (escalations.length > shown.length) blocks.push({ type: 'context', elements: [mrkdwn(`…and ${escalations.length - shown.length} more. Oldest shown first.`)] });
-  return { text: `${escalations.length} open escalations`, blocks };
+  return { text: `${escalations.length} open escalation${escalations.length === 1 ? '' : 's'}`, blocks };
+}
+
+/** Room for timeline lines in one section, under Slack's 3000 characters with the heading. */
+const TIMELINE_BUDGET = 2_900;
+/** A mrkdwn link can only carry a URL that cannot close or split the `<url|label>` syntax. */
+const LINKABLE_URL = /^https?:\/\/[^\s<>|]{1,1000}$/;
+
+/** Newest events first into the budget, then shown oldest first; whole lines only, so no token is cut. */
+function timelineLines(escalation: Escalation, category: Category): string[] {
+  const shown: string[] = [];
+  let used = 0;
+  for (const event of [...escalation.timeline].reverse()) {
+    const line = `• ${renderThreadEvent(escalation, event, category)}`;
+    if (used + line.length + 1 > TIMELINE_BUDGET) break;
+    shown.unshift(line);
+    used += line.length + 1;
+  }
+  const hidden = escalation.timeline.length - shown.length;
+  return hidden > 0 ? [`_…${hidden} earlier event${hidden === 1 ? '' : 's'} not shown_`, ...shown] : shown;
 }
 
 export function renderEscalationDetail(escalation: Escalation, category: Category): MessagePayload {
-  const lines = escalation.timeline.slice(-30).map((event) => `• ${renderThreadEvent(escalation, event, category)}`);
+  const caseLink = LINKABLE_URL.test(escalation.caseUrl) ? `<${escalation.caseUrl}|open case>` : 'case link on the triage post';
   const text = [
     `${PRIORITY_BADGE[escalation.priority]} *${escalation.id}* · ${escapeMrkdwn(category.label)} · ${escalation.market} · ${escalation.language} · *${escalation.state}*${escalation.assignee ? ` (${mention(escalation.assignee)})` : ''}`,
-    `>${escapeMrkdwn(truncate(escalation.summary, 500))}`,
-    `Claim by ${slackDate(escalation.claimDeadline)} · resolve by ${slackDate(escalation.resolveDeadline)} · <${escalation.caseUrl}|open case>`,
+    `>${truncate(escapeMrkdwn(escalation.summary), 1500)}`,
+    `Claim by ${slackDate(escalation.claimDeadline)} · resolve by ${slackDate(escalation.resolveDeadline)} · ${caseLink}`,
   ].join('\n');
   return {
     text: `${escalation.id} (${escalation.state})`,
     blocks: [
       { type: 'section', text: mrkdwn(text) },
-      { type: 'section', text: mrkdwn(truncate(`*Timeline*\n${lines.join('\n')}`, 3000)) },
+      { type: 'section', text: mrkdwn(`*Timeline*\n${timelineLines(escalation, category).join('\n')}`) },
     ],
   };
 }

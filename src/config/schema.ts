@@ -25,7 +25,7 @@ const categorySchema = z.object({
   outcomes: z.array(z.object({ id: identifier, label: z.string().min(1).max(75) })).min(1).max(100),
   requireResolutionNote: z.boolean().default(false),
   requireLanguage: z.boolean().default(false),
-});
+}).strict();
 
 const memberSchema = z.object({
   userId: slackUserId,
@@ -34,7 +34,7 @@ const memberSchema = z.object({
   skills: z.array(z.string()).default(['*']),
   languages: z.array(z.string().min(2)).default(['en']),
   timeZone: z.string().optional(),
-});
+}).strict();
 
 const teamSchema = z.object({
   id: identifier,
@@ -43,14 +43,14 @@ const teamSchema = z.object({
   members: z.array(memberSchema).min(1),
   onCall: z.object(Object.fromEntries(ROLES.map((role) => [role, slackUserId.optional()])) as Record<(typeof ROLES)[number], z.ZodOptional<typeof slackUserId>>).default({}),
   rotation: z.unknown().optional(),
-});
+}).strict();
 
 const routeSchema = z.object({
   team: identifier,
   channel: slackChannelId.optional(),
   categories: z.array(identifier).min(1).optional(),
   markets: z.array(market).min(1).optional(),
-});
+}).strict();
 
 const slaPolicyOverride = z.object({
   claim: duration.optional(),
@@ -58,7 +58,7 @@ const slaPolicyOverride = z.object({
   warnBefore: z.array(duration).optional(),
   pageChain: z.array(z.enum(ROLES)).min(1).optional(),
   pageEscalateAfter: duration.optional(),
-});
+}).strict();
 
 const priority = z.enum(PRIORITIES);
 
@@ -67,10 +67,12 @@ export const configFileSchema = z
     categories: z.array(categorySchema).min(1),
     teams: z.array(teamSchema).min(1),
     routes: z.array(routeSchema).min(1),
-    riskMatrix: z.object(Object.fromEntries(SEVERITIES.map((severity) => [severity, z.object(Object.fromEntries(IMMINENCES.map((imminence) => [imminence, priority.optional()]))).optional()]))).optional(),
-    sla: z.object(Object.fromEntries(PRIORITIES.map((level) => [level, slaPolicyOverride.optional()]))).optional(),
-    intake: z.object({ summaryMaxLength: z.number().int().min(20).max(2000).default(500) }).default({ summaryMaxLength: 500 }),
+    riskMatrix: z.object(Object.fromEntries(SEVERITIES.map((severity) => [severity, z.object(Object.fromEntries(IMMINENCES.map((imminence) => [imminence, priority.optional()]))).strict().optional()]))).strict().optional(),
+    sla: z.object(Object.fromEntries(PRIORITIES.map((level) => [level, slaPolicyOverride.optional()]))).strict().optional(),
+    intake: z.object({ summaryMaxLength: z.number().int().min(20).max(2000).default(500) }).strict().default({ summaryMaxLength: 500 }),
   })
+  // A misspelt key (`slas`, `P9`) would otherwise leave the defaults in place without a word.
+  .strict()
   .superRefine((config, context) => {
     const categoryIds = new Set(config.categories.map((category) => category.id));
     const teamIds = new Set(config.teams.map((team) => team.id));
@@ -87,7 +89,16 @@ export const configFileSchema = z
     if (!config.routes.some((route) => !route.categories && !route.markets)) {
       context.addIssue({ code: 'custom', path: ['routes'], message: 'needs a last catch-all route (a route with neither categories nor markets) so that no escalation is left without a team' });
     }
+    config.categories.forEach((category, index) => {
+      for (const id of duplicates(category.outcomes.map((outcome) => outcome.id))) context.addIssue({ code: 'custom', path: ['categories', index, 'outcomes'], message: `outcome "${id}" is listed twice` });
+    });
+    for (const level of PRIORITIES) {
+      const claim = config.sla?.[level]?.claim ?? DEFAULT_SLA_POLICIES[level].claimMs;
+      const resolve = config.sla?.[level]?.resolve ?? DEFAULT_SLA_POLICIES[level].resolveMs;
+      if (claim > resolve) context.addIssue({ code: 'custom', path: ['sla', level], message: `the claim target (${claim / 1000}s) is longer than the resolve target (${resolve / 1000}s)` });
+    }
     config.teams.forEach((team, teamIndex) => {
+      for (const id of duplicates(team.members.map((member) => member.userId))) context.addIssue({ code: 'custom', path: ['teams', teamIndex, 'members'], message: `${id} is listed twice` });
       const rosterIds = new Set(team.members.map((member) => member.userId));
       for (const role of ROLES) {
         const userId = team.onCall[role];

@@ -18,7 +18,8 @@ export function parseDuration(text: string | number): number | undefined {
   const trimmed = text.trim();
   if (/^P/i.test(trimmed)) {
     const iso = Duration.fromISO(trimmed.toUpperCase());
-    return iso.isValid ? iso.toMillis() : undefined;
+    // `P` alone parses as zero and `PT-5M` as negative; neither is a usable target.
+    return iso.isValid && iso.toMillis() > 0 ? iso.toMillis() : undefined;
   }
   if (/^\d+(\.\d+)?$/.test(trimmed)) return Number(trimmed) * 1_000;
   const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)/gi)];

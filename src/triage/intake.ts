@@ -18,12 +18,23 @@ export function intakeSchema(options: { categories: string[]; summaryMaxLength: 
       .trim()
       .min(1, 'must not be empty')
       .max(options.summaryMaxLength, `must be at most ${options.summaryMaxLength} characters`)
-      // Control characters and Slack's mrkdwn link syntax could smuggle formatting or links into the post.
-      .refine((text) => !/[\u0000-\u0008\u000b-\u001f\u007f]/.test(text), 'must be plain text without control characters'),
-    caseUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) link to the case tool' }).max(3000),
+      // Control and bidirectional-override characters could hide or reorder what a reader sees.
+      .refine((text) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(text), 'must be plain text without control or text-direction characters'),
+    caseUrl: z.string().max(3000, 'must be at most 3000 characters').refine(isSafeHttpUrl, 'must be an http(s) link to the case tool, with spaces, quotes, <, > and | percent-encoded'),
     reportedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp with a zone, such as 2026-11-22T03:00:00Z' }),
     source: z.string().trim().min(1).max(60).default('api'),
   });
+}
+
+/** Raw <, > and | would break out of Slack's <url|label> link syntax; a real URL percent-encodes them. */
+function isSafeHttpUrl(text: string): boolean {
+  if (/[\s<>|"]/.test(text)) return false;
+  try {
+    const url = new URL(text);
+    return (url.protocol === 'https:' || url.protocol === 'http:') && url.hostname.length > 0;
+  } catch {
+    return false;
+  }
 }
 
 export type IntakeBody = z.output<ReturnType<typeof intakeSchema>>;

@@ -52,7 +52,6 @@ function speaks(member: Member, language: string): boolean {
   });
 }
 
-/** Throws a DomainError saying why `userId` may not take this case, or returns the member. */
 /**
  * Throws a DomainError saying why `userId` may not take this case, or returns the member.
  * `subject` names the person in the message when it is not the one asking (a reassignment target).

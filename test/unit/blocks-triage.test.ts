@@ -156,7 +156,7 @@ describe('renderEscalationDetail', () => {
     // KNOWN ISSUE (src/blocks/triage.ts:35 and :45): the last 30 events are joined oldest first and
     // then truncated from the end, so when they do not fit, the *newest* events are the ones cut off
     // (and the cut can fall inside a `<!date^…>` token). Flip to `it` once the newest are kept.
-    it.fails('still shows the newest event', () => {
+    it('still shows the newest event', () => {
       expect(shownTexts(payload.blocks)[1]).toContain(`<!date^${epochOf(isoAfter(200 * MINUTE))}^`);
     });
   });
@@ -179,7 +179,7 @@ describe('renderEscalationDetail', () => {
     // section is not truncated. Intake accepts case URLs up to 3000 characters
     // (src/triage/intake.ts:23), so `/triage show` for such a case exceeds Slack's 3000-character
     // section limit and Slack refuses the response.
-    it.fails('stays within Slack limits with a 3000-character case URL', () => {
+    it('stays within Slack limits with a 3000-character case URL', () => {
       const caseUrl = `https://cases.example.com/c/${'a'.repeat(3000 - 'https://cases.example.com/c/'.length)}`;
       expect(validateBlocks(renderEscalationDetail(escalation({ caseUrl }), selfHarm).blocks, 'message')).toEqual([]);
     });
@@ -189,7 +189,7 @@ describe('renderEscalationDetail', () => {
     // KNOWN BUG (src/blocks/triage.ts:39): `<${caseUrl}|open case>` does not escape the URL, and the
     // intake schema (src/triage/intake.ts:23) accepts `>`, `|` and `<` in a URL. A URL such as
     // `https://cases.example.com/x><!channel>` closes the link early and leaves a live `<!channel>`.
-    it.fails('cannot smuggle a live broadcast through the case link', () => {
+    it('cannot smuggle a live broadcast through the case link', () => {
       const payload = renderEscalationDetail(escalation({ caseUrl: 'https://cases.example.com/x><!channel>' }), selfHarm);
       expect(allStrings(payload.blocks).join('\n')).not.toContain('<!channel>');
     });

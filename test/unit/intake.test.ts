@@ -61,7 +61,7 @@ describe('intakeSchema', () => {
         'market: must be an ISO 3166 country code in capitals, such as IE or JP',
         'language: must be a language tag such as en, ja or pt-BR',
         'summary: must not be empty',
-        'caseUrl: must be an http(s) link to the case tool',
+        'caseUrl: must be an http(s) link to the case tool, with spaces, quotes, <, > and | percent-encoded',
         'reportedAt: must be an ISO 8601 timestamp with a zone, such as 2026-11-22T03:00:00Z',
         expect.stringMatching(/^source: /),
       ]);
@@ -80,9 +80,10 @@ describe('intakeSchema', () => {
       ['a NUL', 'a\u0000b'],
       ['an escape sequence', 'red \u001b[31m text'],
       ['a DEL', 'a\u007fb'],
-      ['a carriage return', 'line one\r\nline two'],
+      ['a right-to-left override', 'safe \u202etxt.exe'],
+      ['a C1 control', 'next\u0085line'],
     ])('rejects %s', (_name, summary) => {
-      expect(problems({ ...GOOD, summary })).toEqual(['summary: must be plain text without control characters']);
+      expect(problems({ ...GOOD, summary })).toEqual(['summary: must be plain text without control or text-direction characters']);
     });
   });
 
