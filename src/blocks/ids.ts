@@ -9,6 +9,9 @@ export const ActionId = {
   release: 'esc.release',
   openCase: 'esc.open_case',
   acknowledgePage: 'page.ack',
+  swapApprove: 'swap.approve',
+  swapDecline: 'swap.decline',
+  swapCancel: 'swap.cancel',
 } as const;
 
 export const ViewId = {

@@ -4,6 +4,7 @@ import { DEFAULT_RISK_MATRIX, type RiskMatrix } from '../triage/risk.js';
 import { DEFAULT_SLA_POLICIES, type SlaPolicies, type SlaPolicy } from '../triage/sla.js';
 import { IMMINENCES, PRIORITIES, ROLES, SEVERITIES, type Priority } from '../triage/types.js';
 import type { Category, Team } from '../triage/roster.js';
+import { rotationConfigSchema, type RotationConfig } from '../rotation/index.js';
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U012ABCDEF');
 const slackChannelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C012ABCDEF (not a #name)');
@@ -42,7 +43,11 @@ const teamSchema = z.object({
   channel: slackChannelId,
   members: z.array(memberSchema).min(1),
   onCall: z.object(Object.fromEntries(ROLES.map((role) => [role, slackUserId.optional()])) as Record<(typeof ROLES)[number], z.ZodOptional<typeof slackUserId>>).default({}),
-  rotation: z.unknown().optional(),
+  /** Where handoffs and holiday notices go. @defaultValue the triage channel */
+  teamChannel: slackChannelId.optional(),
+  /** A Slack user group (S…) kept pointing at whoever is on call, e.g. @triage-oncall. */
+  userGroup: z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id such as S012ABCDEF').optional(),
+  rotation: rotationConfigSchema.optional(),
 }).strict();
 
 const routeSchema = z.object({
@@ -104,6 +109,11 @@ export const configFileSchema = z
         const userId = team.onCall[role];
         if (userId && !rosterIds.has(userId)) context.addIssue({ code: 'custom', path: ['teams', teamIndex, 'onCall', role], message: `${userId} is not in this team's members` });
       }
+      team.rotation?.layers.forEach((layer, layerIndex) => {
+        layer.participants.forEach((userId, position) => {
+          if (!rosterIds.has(userId)) context.addIssue({ code: 'custom', path: ['teams', teamIndex, 'rotation', 'layers', layerIndex, 'participants', position], message: `${userId} is not in this team's members` });
+        });
+      });
       team.members.forEach((member, memberIndex) => {
         member.skills.forEach((skill, skillIndex) => {
           if (skill !== '*' && !categoryIds.has(skill)) context.addIssue({ code: 'custom', path: ['teams', teamIndex, 'members', memberIndex, 'skills', skillIndex], message: `unknown category "${skill}"` });
@@ -121,10 +131,12 @@ export interface Route {
   markets?: string[];
 }
 
+export type TeamConfig = Team & { teamChannel?: string; userGroup?: string; rotation?: RotationConfig };
+
 /** The validated configuration with defaults applied, as the rest of the app uses it. */
 export interface AppConfig {
   categories: Map<string, Category>;
-  teams: Map<string, Team & { rotation?: unknown }>;
+  teams: Map<string, TeamConfig>;
   routes: Route[];
   riskMatrix: RiskMatrix;
   sla: SlaPolicies;

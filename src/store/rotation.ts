@@ -1,0 +1,100 @@
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import type { Override } from '../rotation/override.js';
+import type { OverrideSnapshot, RotationStore, SwapRequestRecord } from '../rotation/ports.js';
+
+const CLOSE_SWAP = `
+if redis.call('HGET', KEYS[1], 'status') ~= 'pending' then return 0 end
+redis.call('HSET', KEYS[1], 'status', ARGV[1], 'decidedBy', ARGV[2], 'decidedAt', ARGV[3])
+return 1`;
+
+interface RotationScripts {
+  addOverrides(...args: (string | number)[]): Promise<number>;
+}
+
+function toOverride(json: string): Override {
+  const raw = JSON.parse(json) as Omit<Override, 'start' | 'end' | 'createdAt'> & { start: string; end: string; createdAt: string };
+  return { ...raw, start: new Date(raw.start), end: new Date(raw.end), createdAt: new Date(raw.createdAt) };
+}
+
+const SWAP_FIELDS = ['data', 'status', 'decidedBy', 'decidedAt'] as const;
+
+export class RedisRotationStore implements RotationStore {
+  private readonly scripts: RotationScripts;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
+    if (!('addOverrides' in redis)) {
+      redis.defineCommand('addOverrides', { numberOfKeys: 2, lua: readFileSync(new URL('./scripts/add-overrides-2.lua', import.meta.url), 'utf8') });
+    }
+    this.scripts = redis as unknown as RotationScripts;
+  }
+
+  private overridesKey(teamId: string) {
+    return `${this.prefix}:rot:${teamId}:overrides`;
+  }
+  private swapKey(id: string) {
+    return `${this.prefix}:swap:${id}`;
+  }
+  private userSwapsKey(userId: string) {
+    return `${this.prefix}:swaps:user:${userId}`;
+  }
+
+  async overrides(teamId: string): Promise<OverrideSnapshot> {
+    const all = await this.redis.hgetall(this.overridesKey(teamId));
+    const { __version: version = '0', ...entries } = all;
+    return { overrides: Object.values(entries).map(toOverride), version: Number(version) };
+  }
+
+  async addOverrides(teamId: string, overrides: Override[], expectedVersion: number, swap?: { id: string; decidedBy: string; decidedAt: string }) {
+    const pairs = overrides.flatMap((override) => [override.id, JSON.stringify(override)]);
+    const code = await this.scripts.addOverrides(
+      this.overridesKey(teamId),
+      swap ? this.swapKey(swap.id) : `${this.prefix}:swap:none`,
+      expectedVersion,
+      swap ? '1' : '0',
+      swap?.decidedBy ?? '',
+      swap?.decidedAt ?? '',
+      ...pairs,
+    );
+    return code === 1 ? 'done' : code === 0 ? 'stale' : 'swap_not_pending';
+  }
+
+  async removeOverride(teamId: string, overrideId: string): Promise<boolean> {
+    const removed = await this.redis.multi().hdel(this.overridesKey(teamId), overrideId).hincrby(this.overridesKey(teamId), '__version', 1).exec();
+    return Number(removed?.[0]?.[1] ?? 0) > 0;
+  }
+
+  async createSwap(record: SwapRequestRecord): Promise<void> {
+    await this.redis
+      .multi()
+      .hset(this.swapKey(record.id), 'data', JSON.stringify(record), 'status', record.status)
+      .sadd(this.userSwapsKey(record.requester), record.id)
+      .sadd(this.userSwapsKey(record.partner), record.id)
+      .exec();
+  }
+
+  async getSwap(id: string): Promise<SwapRequestRecord | undefined> {
+    const [data, status, decidedBy, decidedAt] = await this.redis.hmget(this.swapKey(id), ...SWAP_FIELDS);
+    if (!data) return undefined;
+    const record = JSON.parse(data) as SwapRequestRecord;
+    return { ...record, status: (status as SwapRequestRecord['status']) ?? record.status, decidedBy: decidedBy ?? undefined, decidedAt: decidedAt ?? undefined };
+  }
+
+  async closeSwap(id: string, status: 'declined' | 'cancelled', decidedBy: string, decidedAt: string): Promise<SwapRequestRecord | undefined> {
+    const changed = await this.redis.eval(CLOSE_SWAP, 1, this.swapKey(id), status, decidedBy, decidedAt);
+    return changed === 1 ? this.getSwap(id) : undefined;
+  }
+
+  async openSwapsFor(userId: string): Promise<SwapRequestRecord[]> {
+    const ids = await this.redis.smembers(this.userSwapsKey(userId));
+    const records = await Promise.all(ids.map((id) => this.getSwap(id)));
+    const open = records.filter((record): record is SwapRequestRecord => record?.status === 'pending');
+    // Decided swaps leave the index lazily, so it never grows without bound.
+    const closed = ids.filter((id) => !open.some((record) => record.id === id));
+    if (closed.length) await this.redis.srem(this.userSwapsKey(userId), ...closed);
+    return open.sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+}
