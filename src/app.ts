@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     redisPrefix: env.REDIS_PREFIX,
     port: env.PORT,
     intakeTokens: env.INTAKE_API_TOKENS,
+    publicUrl: env.PUBLIC_URL?.replace(/\/$/, ''),
     logger,
   });
 

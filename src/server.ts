@@ -22,7 +22,13 @@ import { storeKeys } from './store/keys.js';
 import { connectRedis } from './store/redis.js';
 import type { OnCallResolver } from './triage/ports.js';
 import { TriageService } from './triage/service.js';
-import { StaticOnCallResolver } from './triage/static-oncall.js';
+import { RotationService } from './rotation/service.js';
+import { RedisRotationStore } from './store/rotation.js';
+import { RotationJobs, startRotationWorker } from './jobs/rotation.js';
+import { registerOnCallCommand, type OnCallDeps } from './handlers/commands/oncall.js';
+import { registerSwapActions } from './handlers/actions/swaps.js';
+import { registerHome } from './handlers/events/home.js';
+import { calendarRouter } from './handlers/api/calendar.js';
 
 
 export interface AppOptions {
@@ -42,15 +48,22 @@ export interface AppOptions {
   runWorkers?: boolean;
   /** @defaultValue 1000 */
   channelIntervalMs?: number;
+  /** Base URL people reach this app at, for calendar links. @defaultValue http://localhost:PORT */
+  publicUrl?: string;
 }
 
 export interface RunningApp {
   url: string;
   port: number;
   triage: TriageService;
+  rotation: RotationService;
+  rotationJobs: RotationJobs;
   redis: Redis;
   stop(): Promise<void>;
 }
+
+/** How long shutdown waits for Slack listeners still working after their ack. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 /** The Web API client both Bolt and the outbox use: retries transient failures, times out stalls. */
 function slackClientOptions(options: AppOptions) {
@@ -67,17 +80,30 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const metrics = createMetrics();
   const redis = connectRedis(options.redisUrl);
   const keys = storeKeys(options.redisPrefix);
-  const queueContext: QueueContext = { connection: connectRedis(options.redisUrl), prefix: `${options.redisPrefix}:q` };
+  const workerConnections: Redis[] = [];
+  const queueConnection = connectRedis(options.redisUrl);
+  const queueContext: QueueContext = {
+    connection: queueConnection,
+    prefix: `${options.redisPrefix}:q`,
+    workerConnection: () => {
+      const connection = queueConnection.duplicate();
+      workerConnections.push(connection);
+      return connection;
+    },
+  };
 
   const repository = new RedisEscalationRepository(redis, keys);
   const timers = new BullSlaScheduler(queueContext, clock);
   const outbox = new BullSlackOutbox(queueContext, { redis, keys, clock });
+  const rotation = new RotationService({ teams: options.config.teams, store: new RedisRotationStore(redis, options.redisPrefix), clock });
+  const rotationJobs = new RotationJobs(queueContext, { rotation, clock });
   const triage = new TriageService({
     config: options.config,
     repository,
     timers,
     outbox,
-    onCall: options.onCall ?? new StaticOnCallResolver(options.config.teams),
+    // SLA paging asks the rotation who holds each role at the breach instant.
+    onCall: options.onCall ?? rotation,
     clock,
   });
 
@@ -88,13 +114,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const outboxClient = new WebClient(options.slackBotToken, { ...slackClientOptions(options), rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR });
     workers.push(startSlaWorker(queueContext, { triage, logger, metrics }));
     workers.push(startOutboxWorker(queueContext, { client: outboxClient, repository, redis, keys, categories: options.config.categories, logger, metrics, clock, channelIntervalMs: options.channelIntervalMs }));
+    workers.push(startRotationWorker(queueContext, { rotation, jobs: rotationJobs, outbox, logger, clock }));
+    await rotationJobs.ensureAll();
+    await rotationJobs.startRecurring();
   }
 
   const deps: HandlerDeps = { triage, config: options.config, logger, metrics, clock };
   const api = express();
   api.disable('x-powered-by');
-  api.use(healthRouter({ redis, workers, queues: [timers.queue, outbox.queue], metrics }));
+  api.use(healthRouter({ redis, workers, queues: [timers.queue, outbox.queue, rotationJobs.queue], metrics }));
   api.use(escalationsRouter({ ...deps, intakeTokens: options.intakeTokens }));
+  api.use(calendarRouter({ rotation, secret: options.slackSigningSecret, clock, logger }));
 
   const boltLogger = {
     debug: (...msg: unknown[]) => logger.debug({ bolt: msg }),
@@ -116,6 +146,21 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   registerActions(slackApp, deps);
   registerViews(slackApp, deps);
   registerTriageCommand(slackApp, deps);
+  const onCallDeps: OnCallDeps = { ...deps, rotation, rotationJobs, outbox, calendarSecret: options.slackSigningSecret, publicUrl: options.publicUrl ?? `http://localhost:${options.port}` };
+  registerOnCallCommand(slackApp, onCallDeps);
+  registerSwapActions(slackApp, onCallDeps);
+  registerHome(slackApp, onCallDeps);
+  // Listeners keep working after their ack; shutdown waits for that work instead of cutting it off.
+  const inFlight = new Set<Promise<unknown>>();
+  slackApp.use(async ({ next }) => {
+    const work = next();
+    inFlight.add(work);
+    try {
+      await work;
+    } finally {
+      inFlight.delete(work);
+    }
+  });
   slackApp.error(async (error) => {
     logger.error({ err: error }, 'unhandled slack listener error');
   });
@@ -132,6 +177,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     url: `http://127.0.0.1:${port}`,
     port,
     triage,
+    rotation,
+    rotationJobs,
     redis,
     stop() {
       // Stop taking requests, let running jobs finish, then close connections.
@@ -141,9 +188,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
           server.closeAllConnections();
         });
         if (socketMode) await slackApp.stop();
+        await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS))]);
         await Promise.all(workers.map((worker) => worker.close()));
-        await Promise.all([timers.queue.close(), outbox.queue.close()]);
-        await Promise.all([redis.quit(), queueContext.connection.quit()]);
+        await Promise.all([timers.queue.close(), outbox.queue.close(), rotationJobs.queue.close()]);
+        await Promise.all([redis.quit(), queueConnection.quit(), ...workerConnections.map((connection) => connection.quit())]);
       })();
       return stopping;
     },

@@ -15,6 +15,8 @@ const envSchema = z.object({
     .transform((value) => value.split(',').map((token) => token.trim()).filter(Boolean))
     .pipe(z.array(z.string().min(16, 'each intake token must be at least 16 characters')).min(1, 'needs at least one token')),
   CONFIG_PATH: z.string().min(1),
+  /** Where people reach the app, for calendar feed links. */
+  PUBLIC_URL: z.url({ error: 'must be the URL people reach the app at, such as https://escalation-bot.example.com' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -18,7 +18,11 @@ export type OutboxJob =
   | { kind: 'post'; escalationId: string }
   | { kind: 'update'; escalationId: string; version: number }
   | { kind: 'thread'; escalationId: string; seq: number }
-  | ({ kind: 'page' } & PageRequest);
+  | ({ kind: 'page' } & PageRequest)
+  /** A message not tied to a case (handoffs, holiday notices, swap DMs); `channel` may be a user id for a DM. */
+  | { kind: 'message'; channel: string; text: string; blocks?: unknown[] }
+  | { kind: 'usergroup'; usergroup: string; users: string[] }
+  | { kind: 'topic'; channel: string; topic: string };
 
 /** BullMQ priorities: lower runs first, so a P0 post overtakes a queue of P3 posts. */
 const PRIORITY_RANK: Record<Priority, number> = { P0: 1, P1: 2, P2: 3, P3: 4 };
@@ -57,6 +61,19 @@ export class BullSlackOutbox implements SlackOutbox {
 
   async postThreadEvent(escalationId: string, seq: number): Promise<void> {
     await this.queue.add('thread', { kind: 'thread', escalationId, seq }, { jobId: jobId('thread', escalationId, seq) });
+  }
+
+  /** `dedupeId` makes the send happen once however often it is asked for (several instances, retries). */
+  async message(dedupeId: string, channel: string, payload: { text: string; blocks?: unknown[] }): Promise<void> {
+    await this.queue.add('message', { kind: 'message', channel, ...payload }, { jobId: jobId('message', dedupeId) });
+  }
+
+  async setUsergroup(dedupeId: string, usergroup: string, users: string[]): Promise<void> {
+    await this.queue.add('usergroup', { kind: 'usergroup', usergroup, users }, { jobId: jobId('usergroup', dedupeId) });
+  }
+
+  async setTopic(dedupeId: string, channel: string, topic: string): Promise<void> {
+    await this.queue.add('topic', { kind: 'topic', channel, topic }, { jobId: jobId('topic', dedupeId) });
   }
 
   async page(request: PageRequest): Promise<void> {
@@ -210,7 +227,10 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
         if (data.kind === 'post') await handlers.post(data);
         else if (data.kind === 'update') await handlers.update(data);
         else if (data.kind === 'thread') await handlers.thread(data);
-        else await handlers.page(data);
+        else if (data.kind === 'page') await handlers.page(data);
+        else if (data.kind === 'message') await post(data.channel, { text: data.text, blocks: data.blocks as MessagePayload['blocks'] | undefined } as MessagePayload);
+        else if (data.kind === 'usergroup') await call('usergroups.users.update', () => deps.client.usergroups.users.update({ usergroup: data.usergroup, users: data.users.join(',') }));
+        else await call('conversations.setTopic', () => deps.client.conversations.setTopic({ channel: data.channel, topic: data.topic }));
       } catch (error) {
         if (error instanceof Later) {
           await job.moveToDelayed(now() + error.delayMs, token);
@@ -220,14 +240,14 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
       }
     },
     {
-      connection: context.connection.duplicate(),
+      connection: context.workerConnection(),
       prefix: context.prefix,
       concurrency: 20,
       lockDuration: 15_000,
       stalledInterval: 5_000,
     },
   );
-  worker.on('failed', (job, error) => deps.logger.error({ err: error, job: job?.id, escalationId: job?.data.escalationId }, 'slack outbox job failed'));
+  worker.on('failed', (job, error) => deps.logger.error({ err: error, job: job?.id, kind: job?.data.kind }, 'slack outbox job failed'));
   worker.on('error', (error) => deps.logger.error({ err: error }, 'slack outbox worker error'));
   return worker;
 }

@@ -7,6 +7,8 @@ export const QueueName = {
 
 export interface QueueContext {
   connection: Redis;
+  /** A connection of a worker's own; BullMQ treats passed-in connections as shared and never closes them, so the owner does. */
+  workerConnection(): Redis;
   /** BullMQ key prefix, under the deployment's Redis prefix. */
   prefix: string;
 }

@@ -71,7 +71,7 @@ export function startSlaWorker(context: QueueContext, deps: { triage: TriageServ
       return outcome;
     },
     {
-      connection: context.connection.duplicate(),
+      connection: context.workerConnection(),
       prefix: context.prefix,
       concurrency: 20,
       // A worker killed mid-job loses its lock; a short lock gets the job re-run within seconds.

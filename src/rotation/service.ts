@@ -21,6 +21,9 @@ import { defaultMarketZone } from './markets.js';
 
 export interface RotationTeam extends Team {
   rotation?: RotationConfig;
+  /** Where handoffs and holiday notices go. @defaultValue the triage channel */
+  teamChannel?: string;
+  userGroup?: string;
 }
 
 export type OnCallNow = Record<Role, Assignment | undefined>;

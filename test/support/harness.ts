@@ -83,7 +83,16 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(options: { config?: Record<string, unknown>; channelIntervalMs?: number; postMessageBurst?: number } = {}): Promise<Harness> {
+/**
+ * A clock that reads `start` now and then runs at real speed, so fixtures are pinned to named
+ * instants while BullMQ delays (which follow real time) still line up with the app's view of now.
+ */
+export function clockFrom(start: string): () => Date {
+  const offset = Date.parse(start) - Date.now();
+  return () => new Date(Date.now() + offset);
+}
+
+export async function startHarness(options: { config?: Record<string, unknown>; channelIntervalMs?: number; postMessageBurst?: number; clock?: () => Date } = {}): Promise<Harness> {
   const double = await startSlackDouble({ token: BOT_TOKEN, postMessageBurst: options.postMessageBurst });
   const prefix = `test:${randomUUID().slice(0, 12)}`;
   const app = await startApp({
@@ -97,6 +106,7 @@ export async function startHarness(options: { config?: Record<string, unknown>; 
     intakeTokens: [INTAKE_TOKEN],
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     channelIntervalMs: options.channelIntervalMs ?? 1_000,
+    clock: options.clock,
   });
 
   const harness: Harness = {

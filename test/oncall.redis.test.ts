@@ -1,0 +1,177 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ActionId } from '../src/blocks/ids.js';
+import { eventually } from './support/eventually.js';
+import { clockFrom, LEAD, OUTSIDER, SPECIALISTS, startHarness, testConfig, TRIAGE_CHANNEL, type Harness } from './support/harness.js';
+import { appHomeOpened, blockAction } from './support/slack-requests.js';
+
+const [S0, S1, S2, S3, S4] = SPECIALISTS;
+const TEAM_CHANNEL = 'C0TEAMCHAN';
+const USER_GROUP = 'S0ONCALL01';
+
+/** Monday before Christmas 2026, 10:00 in Dublin: every answer below follows from this instant and the config. */
+const NOW = '2026-12-21T10:00:00Z';
+
+function rotationConfig() {
+  const config = testConfig() as { teams: Array<Record<string, unknown>> };
+  config.teams[0] = {
+    ...config.teams[0],
+    teamChannel: TEAM_CHANNEL,
+    userGroup: USER_GROUP,
+    rotation: {
+      timeZone: 'Europe/Dublin',
+      markets: ['IE', 'US', 'JP'],
+      layers: [
+        { id: 'primary-weekly', role: 'primary', participants: [S0, S1, S2, S3], shift: 'weekly', handoff: { time: '09:00', day: 'monday' }, anchor: '2026-01-05' },
+        { id: 'backup-weekly', role: 'backup', participants: [S4, S3], shift: 'weekly', handoff: { time: '09:00', day: 'monday' }, anchor: '2026-01-05' },
+        { id: 'lead-weekly', role: 'lead', participants: [LEAD], shift: 'weekly', handoff: { time: '09:00', day: 'monday' }, anchor: '2026-01-05' },
+        { id: 'primary-holidays', role: 'primary', kind: 'holiday', markets: ['IE'], participants: [S4, S2], anchor: '2026-01-01' },
+      ],
+    },
+  };
+  return config;
+}
+
+let harness: Harness;
+const clock = clockFrom(NOW);
+beforeAll(async () => {
+  harness = await startHarness({ config: rotationConfig(), clock });
+});
+afterAll(async () => {
+  await harness?.close();
+});
+
+const text = (response: { json?: any; text: string }) => JSON.stringify(response.json ?? response.text);
+
+describe('/oncall', () => {
+  it('says who is primary, backup and lead now, as the rotation resolves it', async () => {
+    const expected = await harness.app.rotation.onCallAt('emergency', new Date(NOW));
+    const response = await harness.command(S0, '/oncall', '');
+    expect(response.json.response_type).toBe('ephemeral');
+    for (const role of ['primary', 'backup', 'lead'] as const) expect(text(response)).toContain(`<@${expected[role]!.userId}>`);
+  });
+
+  it('answers for Christmas morning in Dublin with the holiday layer', async () => {
+    const response = await harness.command(S0, '/oncall', 'at 2026-12-25 09:00 Europe/Dublin');
+    const christmas = await harness.app.rotation.onCallAt('emergency', new Date('2026-12-25T09:00:00Z'));
+    expect(christmas.primary?.layerKind).toBe('holiday');
+    expect([S4, S2]).toContain(christmas.primary!.userId);
+    expect(text(response)).toContain(`<@${christmas.primary!.userId}>`);
+    expect(text(response)).toContain('<!date^');
+  });
+
+  it('explains a date it cannot read, with the usage', async () => {
+    const response = await harness.command(S0, '/oncall', 'at the day after the party');
+    expect(response.json.response_type).toBe('ephemeral');
+    expect(response.json.text).toMatch(/\/oncall at/);
+  });
+
+  it('answers next, me, week, month, holidays, fairness, calendar and help, and explains unknown subcommands', async () => {
+    for (const subcommand of ['next', 'me', 'week', 'month', 'holidays IE 2026', 'fairness', 'calendar', 'help', 'emergency', 'all']) {
+      const response = await harness.command(S0, '/oncall', subcommand);
+      expect(response.status, subcommand).toBe(200);
+      expect(response.json.response_type, subcommand).toBe('ephemeral');
+      expect(response.json.text, subcommand).not.toContain('Something went wrong');
+    }
+    expect(text(await harness.command(S0, '/oncall', 'holidays IE 2026'))).toContain('Christmas');
+    expect(text(await harness.command(S0, '/oncall', 'calendar'))).toContain('/api/v1/rotations/emergency.ics?token=');
+    expect((await harness.command(S0, '/oncall', 'frobnicate')).json.text).toContain('/oncall help');
+  });
+});
+
+describe('/oncall override', () => {
+  it('is refused to someone who is not a lead, and nothing changes', async () => {
+    const response = await harness.command(S1, '/oncall', `override <@${S3}|sam> 2027-01-04 09:00 2027-01-05 09:00 primary`);
+    expect(response.json.text).toContain('Only a Emergency Escalations lead can set overrides');
+    expect((await harness.app.rotation.onCallAt('emergency', new Date('2027-01-04T12:00:00Z'))).primary?.source).toBe('rotation');
+  });
+
+  it('lets a lead set one, and refuses an overlapping one, one in the past, and bad syntax, each saying why', async () => {
+    const done = await harness.command(LEAD, '/oncall', `override <@${S3}|sam> 2027-01-04 09:00 2027-01-05 09:00 Europe/Dublin primary`);
+    expect(done.json.text).toContain(`<@${S3}> covers *primary*`);
+    const covered = await harness.app.rotation.onCallAt('emergency', new Date('2027-01-04T12:00:00Z'));
+    expect(covered.primary).toMatchObject({ userId: S3, source: 'override' });
+
+    const overlapping = await harness.command(LEAD, '/oncall', `override <@${S1}|kim> 2027-01-04 18:00 2027-01-04 20:00 primary`);
+    expect(overlapping.json.text).toMatch(/overlap/i);
+    const past = await harness.command(LEAD, '/oncall', `override <@${S1}|kim> 2026-12-01 09:00 2026-12-02 09:00 primary`);
+    expect(past.json.text).toMatch(/past/i);
+    const noDates = await harness.command(LEAD, '/oncall', `override <@${S1}|kim> soon`);
+    expect(noDates.json.text).toContain('Usage:');
+    const outsider = await harness.command(LEAD, '/oncall', `override <@${OUTSIDER}|x> 2027-02-01 09:00 2027-02-02 09:00`);
+    expect(outsider.json.text).toContain('not on the Emergency Escalations roster');
+  });
+});
+
+describe('/oncall swap', () => {
+  async function nextShiftOf(userId: string) {
+    const [shift] = (await harness.app.rotation.shiftsOf(userId, new Date(Date.parse(NOW) + 7 * 86_400_000), 60)).filter((segment) => segment.role === 'primary' && segment.source === 'rotation');
+    return shift!;
+  }
+  const dateOf = (instant: Date) => new Date(instant.getTime() + 3 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
+
+  it('asks the other person by DM and changes the schedule only when they approve', async () => {
+    const mine = await nextShiftOf(S0);
+    const request = await harness.command(S0, '/oncall', `swap <@${S1}|kim> ${dateOf(mine.start)} UTC`);
+    expect(JSON.stringify(request.json.blocks)).toContain(ActionId.swapCancel);
+
+    const dm = await harness.double.waitFor(() => harness.double.dms(S1).find((message) => JSON.stringify(message.blocks ?? []).includes(ActionId.swapApprove)));
+    const swapId = JSON.stringify(dm.blocks).match(/"value":"(swp-[^"]+)"/)![1]!;
+    expect((await harness.app.rotation.onCallAt('emergency', new Date(mine.start.getTime() + 3_600_000))).primary?.userId).toBe(S0);
+
+    await harness.slack(blockAction({ userId: S2, actionId: ActionId.swapApprove, value: swapId, channelId: dm.channel, messageTs: dm.ts }));
+    await harness.slack(blockAction({ userId: S1, actionId: ActionId.swapApprove, value: swapId, channelId: dm.channel, messageTs: dm.ts }));
+    await eventually(async () => (await harness.app.rotation.onCallAt('emergency', new Date(mine.start.getTime() + 3_600_000))).primary?.userId === S1);
+    await harness.double.waitFor(() => harness.double.dms(S0).find((message) => message.text.includes('approved')));
+    await harness.double.waitFor(() => harness.double.ephemerals(S2).find((ephemeral) => ephemeral.text.includes(`Only <@${S1}>`)));
+
+    // A second click on Approve is harmless.
+    await harness.slack(blockAction({ userId: S1, actionId: ActionId.swapApprove, value: swapId, channelId: dm.channel, messageTs: dm.ts }));
+    await harness.double.waitFor(() => harness.double.ephemerals(S1).find((ephemeral) => ephemeral.text.includes('already approved')));
+  });
+
+  it('lets the other person decline and the requester cancel, changing nothing', async () => {
+    const mine = await nextShiftOf(S2);
+    await harness.command(S2, '/oncall', `swap <@${S3}|sam> ${dateOf(mine.start)} UTC`);
+    const dm = await harness.double.waitFor(() => harness.double.dms(S3).find((message) => JSON.stringify(message.blocks ?? []).includes(ActionId.swapDecline)));
+    const swapId = JSON.stringify(dm.blocks).match(/"value":"(swp-[^"]+)"/)![1]!;
+    await harness.slack(blockAction({ userId: S3, actionId: ActionId.swapDecline, value: swapId, channelId: dm.channel, messageTs: dm.ts }));
+    await harness.double.waitFor(() => harness.double.dms(S2).find((message) => message.text.includes('declined')));
+    expect((await harness.app.rotation.onCallAt('emergency', new Date(mine.start.getTime() + 3_600_000))).primary?.userId).toBe(S2);
+
+    const again = await harness.command(S2, '/oncall', `swap <@${S3}|sam> ${dateOf(mine.start)} UTC`);
+    const cancelId = JSON.stringify(again.json.blocks).match(/"value":"(swp-[^"]+)"/)![1]!;
+    await harness.slack(blockAction({ userId: S2, actionId: ActionId.swapCancel, value: cancelId, channelId: TRIAGE_CHANNEL, messageTs: '1.1' }));
+    await eventually(async () => (await harness.app.rotation.openSwapsFor(S2)).length === 0);
+  });
+
+  it('explains mistakes: nobody mentioned, no shift of mine then, a date in the past', async () => {
+    expect((await harness.command(S0, '/oncall', 'swap kim 2027-01-10')).json.text).toContain('Mention who');
+    expect((await harness.command(S0, '/oncall', `swap <@${S1}|kim> 2026-12-01 12:00 UTC`)).json.text).not.toContain('Something went wrong');
+    expect((await harness.command(OUTSIDER, '/oncall', `swap <@${S1}|kim> 2027-01-10`)).json.text).toMatch(/rotation|roster/);
+  });
+});
+
+describe('handoffs', () => {
+  it('announce in the team channel, move the user group and set the topic, once', async () => {
+    const startsAt = new Date(clock().getTime() + 3_000);
+    await harness.app.rotation.addOverride('emergency', LEAD, { userId: S3, role: 'backup', start: startsAt, end: new Date(startsAt.getTime() + 3_600_000) });
+    await harness.app.rotationJobs.ensureScheduled('emergency');
+    await harness.app.rotationJobs.ensureScheduled('emergency');
+    const announcement = await harness.double.waitFor(() => harness.double.messages(TEAM_CHANNEL).find((message) => message.text.includes(`<@${S3}>`)), 10_000);
+    expect(announcement.text).toMatch(/hands over|takes over/);
+    await harness.double.waitFor(() => harness.double.usergroupUsers(USER_GROUP)?.includes(S3));
+    expect(harness.double.topic(TEAM_CHANNEL)).toContain(`<@${S3}>`);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(harness.double.messages(TEAM_CHANNEL).filter((message) => message.text === announcement.text)).toHaveLength(1);
+  });
+});
+
+describe('App Home', () => {
+  it('shows the viewer their shifts, who is on call and their open swap requests', async () => {
+    await harness.slack(appHomeOpened({ userId: S0 }));
+    const home = await harness.double.waitFor(() => harness.double.homeView(S0));
+    const drawn = JSON.stringify(home);
+    expect(drawn).toContain('On call');
+    expect(drawn).toContain('<@');
+  });
+});
