@@ -3,6 +3,11 @@ import { ActionId } from '../src/blocks/ids.js';
 import { eventually } from './support/eventually.js';
 import { clockFrom, LEAD, OUTSIDER, SPECIALISTS, startHarness, testConfig, TRIAGE_CHANNEL, type Harness } from './support/harness.js';
 import { appHomeOpened, blockAction } from './support/slack-requests.js';
+import { parseConfig } from '../src/config/load.js';
+import { RotationService } from '../src/rotation/service.js';
+import { RedisRotationStore } from '../src/store/rotation.js';
+import { connectRedis } from '../src/store/redis.js';
+import { REDIS_URL } from './support/harness.js';
 
 const [S0, S1, S2, S3, S4] = SPECIALISTS;
 const TEAM_CHANNEL = 'C0TEAMCHAN';
@@ -124,6 +129,14 @@ describe('/oncall swap', () => {
     await harness.double.waitFor(() => harness.double.dms(S0).find((message) => message.text.includes('approved')));
     await harness.double.waitFor(() => harness.double.ephemerals(S2).find((ephemeral) => ephemeral.text.includes(`Only <@${S1}>`)));
 
+    // The swap is stored as the two ranges traded, so it still holds after the layers are edited and reloaded.
+    const edited = rotationConfig() as { teams: Array<{ rotation: { layers: Array<{ participants: string[] }> } }> };
+    edited.teams[0]!.rotation.layers[0]!.participants = [S3, S2, S1, S0];
+    const redis = connectRedis(REDIS_URL);
+    const reloaded = new RotationService({ teams: parseConfig(edited).teams, store: new RedisRotationStore(redis, harness.prefix), clock });
+    expect((await reloaded.onCallAt('emergency', new Date(mine.start.getTime() + 3_600_000))).primary).toMatchObject({ userId: S1, source: 'swap' });
+    await redis.quit();
+
     // A second click on Approve is harmless.
     await harness.slack(blockAction({ userId: S1, actionId: ActionId.swapApprove, value: swapId, channelId: dm.channel, messageTs: dm.ts }));
     await harness.double.waitFor(() => harness.double.ephemerals(S1).find((ephemeral) => ephemeral.text.includes('already approved')));
@@ -166,6 +179,16 @@ describe('handoffs', () => {
   });
 });
 
+describe('before a shift starts', () => {
+  it('DMs the incoming person 15 minutes ahead', async () => {
+    const startsAt = new Date(clock().getTime() + 15 * 60_000 + 2_000);
+    await harness.app.rotation.addOverride('emergency', LEAD, { userId: S2, role: 'lead', start: startsAt, end: new Date(startsAt.getTime() + 3_600_000) });
+    await harness.app.rotationJobs.ensureScheduled('emergency');
+    const dm = await harness.double.waitFor(() => harness.double.dms(S2).find((message) => /lead/i.test(message.text) && message.text.includes('Emergency Escalations')), 10_000);
+    expect(JSON.stringify(dm)).toContain(`<!date^${Math.floor(startsAt.getTime() / 1000)}`);
+  });
+});
+
 describe('App Home', () => {
   it('shows the viewer their shifts, who is on call and their open swap requests', async () => {
     await harness.slack(appHomeOpened({ userId: S0 }));
@@ -173,5 +196,22 @@ describe('App Home', () => {
     const drawn = JSON.stringify(home);
     expect(drawn).toContain('On call');
     expect(drawn).toContain('<@');
+  });
+});
+
+describe('the day before a public holiday', () => {
+  let eve: Harness;
+  beforeAll(async () => {
+    // Three seconds before Christmas Eve starts in Dublin (UTC in winter): the eve notice is due then.
+    eve = await startHarness({ config: rotationConfig(), clock: clockFrom('2026-12-23T23:59:57Z') });
+  });
+  afterAll(async () => {
+    await eve?.close();
+  });
+
+  it('tells the team channel who covers it', async () => {
+    const notice = await eve.double.waitFor(() => eve.double.messages(TEAM_CHANNEL).find((message) => message.text.includes('Christmas')), 15_000);
+    const christmas = await eve.app.rotation.onCallAt('emergency', new Date('2026-12-25T09:00:00Z'));
+    expect(JSON.stringify(notice)).toContain(`<@${christmas.primary!.userId}>`);
   });
 });
