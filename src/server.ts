@@ -113,7 +113,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     // holding a worker slot while the client sleeps.
     const outboxClient = new WebClient(options.slackBotToken, { ...slackClientOptions(options), rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR });
     workers.push(startSlaWorker(queueContext, { triage, logger, metrics }));
-    workers.push(startOutboxWorker(queueContext, { client: outboxClient, repository, redis, keys, categories: options.config.categories, logger, metrics, clock, channelIntervalMs: options.channelIntervalMs }));
+    workers.push(startOutboxWorker(queueContext, { client: outboxClient, outbox, repository, redis, keys, categories: options.config.categories, logger, metrics, clock, channelIntervalMs: options.channelIntervalMs }));
     workers.push(startRotationWorker(queueContext, { rotation, jobs: rotationJobs, outbox, logger, clock }));
     await rotationJobs.ensureAll();
     await rotationJobs.startRecurring();

@@ -6,6 +6,7 @@ import { ErrorCode as SlackErrorCode, type WebClient } from '@slack/web-api';
 import { renderEscalationMessage, renderThreadEvent } from '../blocks/escalation.js';
 import { renderPage } from '../blocks/page.js';
 import type { MessagePayload } from '../blocks/types.js';
+import { renderSurge } from '../blocks/surge.js';
 import type { Metrics } from '../metrics.js';
 import type { StoreKeys } from '../store/keys.js';
 import type { RedisEscalationRepository } from '../store/escalations.js';
@@ -16,6 +17,8 @@ import { jobId, QueueName, type QueueContext } from './queues.js';
 
 export type OutboxJob =
   | { kind: 'post'; escalationId: string }
+  /** Redraws (or first posts) a channel's rolling surge message from the cases still waiting. */
+  | { kind: 'surge'; channel: string }
   | { kind: 'update'; escalationId: string; version: number }
   | { kind: 'thread'; escalationId: string; seq: number }
   | ({ kind: 'page' } & PageRequest)
@@ -29,6 +32,14 @@ const PRIORITY_RANK: Record<Priority, number> = { P0: 1, P1: 2, P2: 3, P3: 4 };
 
 /** How long a post counts as pending for others in its channel; bounds the cost of a post that never lands. */
 const PENDING_POST_WINDOW_MS = 120_000;
+/**
+ * Waiting posts in one channel that make it a surge: at about one post a second, the last of them
+ * would appear this many seconds late, so the channel gets a rolling summary instead of waiting.
+ * @defaultValue 3
+ */
+export const SURGE_THRESHOLD = 3;
+/** A surge summary is redrawn at most this often per channel. */
+const SURGE_REFRESH_MS = 1_000;
 
 export class BullSlackOutbox implements SlackOutbox {
   readonly queue: Queue<OutboxJob>;
@@ -51,8 +62,22 @@ export class BullSlackOutbox implements SlackOutbox {
   }
 
   async postEscalation(escalation: Pick<Escalation, 'id' | 'priority' | 'channel'>): Promise<void> {
-    await this.pending.redis.zadd(this.pending.keys.pendingPosts(escalation.channel), 'NX', this.pending.clock().getTime(), escalation.id);
+    const { redis, keys, clock } = this.pending;
+    const now = clock().getTime();
+    const replies = await redis
+      .multi()
+      .zadd(keys.pendingPosts(escalation.channel), 'NX', now, escalation.id)
+      .zcount(keys.pendingPosts(escalation.channel), now - PENDING_POST_WINDOW_MS, '+inf')
+      .exec();
+    const waiting = Number(replies?.[1]?.[1] ?? 0);
     await this.queue.add('post', { kind: 'post', escalationId: escalation.id }, { jobId: jobId('post', escalation.id), priority: PRIORITY_RANK[escalation.priority] });
+    if (waiting >= SURGE_THRESHOLD) await this.refreshSurge(escalation.channel, now);
+  }
+
+  /** One redraw per channel per second however many cases arrive; the id makes it idempotent. */
+  async refreshSurge(channel: string, now: number): Promise<void> {
+    const slot = Math.floor(now / SURGE_REFRESH_MS);
+    await this.queue.add('surge', { kind: 'surge', channel }, { jobId: jobId('surge', channel, slot), priority: 1, delay: (slot + 1) * SURGE_REFRESH_MS - now });
   }
 
   async refreshEscalation(escalationId: string, version: number): Promise<void> {
@@ -83,6 +108,7 @@ export class BullSlackOutbox implements SlackOutbox {
 
 export interface OutboxWorkerDeps {
   client: WebClient;
+  outbox: BullSlackOutbox;
   repository: RedisEscalationRepository;
   redis: Redis;
   keys: StoreKeys;
@@ -181,6 +207,25 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
     }
   }
 
+  /** Redraws a channel's surge summary from the cases still waiting for their own post. */
+  async function drawSurge(channel: string): Promise<void> {
+    const key = deps.keys.surgeMessage(channel);
+    const ids = await deps.redis.zrangebyscore(deps.keys.pendingPosts(channel), now() - PENDING_POST_WINDOW_MS, '+inf');
+    const waiting = (await Promise.all(ids.map((id) => deps.repository.get(id)))).filter((escalation): escalation is Escalation => escalation !== undefined && !escalation.messageTs);
+    const ts = await deps.redis.get(key);
+    const payload = renderSurge(waiting, deps.categories, deps.clock());
+    if (!ts) {
+      if (waiting.length < SURGE_THRESHOLD) return;
+      // The summary takes the channel's next slot ahead of the individual posts it stands in for.
+      const posted = await post(channel, payload);
+      await deps.redis.set(key, posted, 'EX', 24 * 3600);
+      return;
+    }
+    await call('chat.update', () => deps.client.chat.update({ channel, ts, ...payload }));
+    // Once everything has its own post, the next surge starts a fresh summary at the bottom of the channel.
+    if (waiting.length === 0) await deps.redis.del(key);
+  }
+
   const handlers = {
     async post(job: { escalationId: string }) {
       await withRenderLock(job.escalationId, async () => {
@@ -191,7 +236,12 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
           await deps.repository.markRendered(escalation.id, escalation.version);
         }
         await deps.redis.zrem(deps.keys.pendingPosts(escalation.channel), escalation.id);
+        if (await deps.redis.exists(deps.keys.surgeMessage(escalation.channel))) await deps.outbox.refreshSurge(escalation.channel, now());
       });
+    },
+    async surge(job: { channel: string }) {
+      // Two redraws racing could otherwise both find no summary yet and post two.
+      await withRenderLock(`surge.${job.channel}`, () => drawSurge(job.channel));
     },
     async update(job: { escalationId: string }) {
       await withRenderLock(job.escalationId, async () => {
@@ -225,6 +275,7 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
       try {
         const data = job.data;
         if (data.kind === 'post') await handlers.post(data);
+        else if (data.kind === 'surge') await handlers.surge(data);
         else if (data.kind === 'update') await handlers.update(data);
         else if (data.kind === 'thread') await handlers.thread(data);
         else if (data.kind === 'page') await handlers.page(data);

@@ -11,6 +11,7 @@ export function storeKeys(prefix: string) {
     renderLock: (id: string) => `${prefix}:esc:${id}:render-lock`,
     channelPace: (channel: string) => `${prefix}:slack:pace:${channel}`,
     pendingPosts: (channel: string) => `${prefix}:slack:pending-posts:${channel}`,
+    surgeMessage: (channel: string) => `${prefix}:slack:surge:${channel}`,
   };
 }
 
