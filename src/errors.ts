@@ -15,6 +15,8 @@ export enum ErrorCode {
   NoteRequired = 'note_required',
   InvalidInput = 'invalid_input',
   Stale = 'stale',
+  /** Taking the case would pass one of the person's exposure limits; they may confirm or hand it on. */
+  ExposureLimit = 'exposure_limit',
 }
 
 export class DomainError extends Error {

@@ -24,6 +24,7 @@ import type { OnCallResolver } from './triage/ports.js';
 import { TriageService } from './triage/service.js';
 import { RotationService } from './rotation/service.js';
 import { RedisRotationStore } from './store/rotation.js';
+import { RedisWellbeingStore } from './store/wellbeing.js';
 import { RotationJobs, startRotationWorker } from './jobs/rotation.js';
 import { registerOnCallCommand, type OnCallDeps } from './handlers/commands/oncall.js';
 import { registerSwapActions } from './handlers/actions/swaps.js';
@@ -104,6 +105,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     outbox,
     // SLA paging asks the rotation who holds each role at the breach instant.
     onCall: options.onCall ?? rotation,
+    wellbeing: new RedisWellbeingStore(redis, options.redisPrefix),
     clock,
   });
 

@@ -9,6 +9,7 @@ export const TRIAGE_USAGE = [
   '• `/triage list` — open escalations of your teams, oldest first',
   '• `/triage show ESC-1042` — one escalation with its timeline',
   '• `/triage new` — escalate a case reported somewhere else (opens a form)',
+  '• `/triage break 15m` — take a break: pages go to the next person on call meanwhile (`/triage break off` ends it)',
   '• `/triage help` — this help',
 ].join('\n');
 

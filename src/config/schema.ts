@@ -4,6 +4,7 @@ import { DEFAULT_RISK_MATRIX, type RiskMatrix } from '../triage/risk.js';
 import { DEFAULT_SLA_POLICIES, type SlaPolicies, type SlaPolicy } from '../triage/sla.js';
 import { IMMINENCES, PRIORITIES, ROLES, SEVERITIES, type Priority } from '../triage/types.js';
 import type { Category, Team } from '../triage/roster.js';
+import { DEFAULT_WELLBEING, type WellbeingPolicy } from '../triage/wellbeing.js';
 import { rotationConfigSchema, type RotationConfig } from '../rotation/index.js';
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U012ABCDEF');
@@ -74,6 +75,20 @@ export const configFileSchema = z
     routes: z.array(routeSchema).min(1),
     riskMatrix: z.object(Object.fromEntries(SEVERITIES.map((severity) => [severity, z.object(Object.fromEntries(IMMINENCES.map((imminence) => [imminence, priority.optional()]))).strict().optional()]))).strict().optional(),
     sla: z.object(Object.fromEntries(PRIORITIES.map((level) => [level, slaPolicyOverride.optional()]))).strict().optional(),
+    /** Exposure limits and breaks; see src/triage/wellbeing.ts for what each means. */
+    wellbeing: z
+      .object({
+        consecutiveSensitiveCap: z.number().int().min(1).optional(),
+        sensitivePerDayCap: z.number().int().min(1).optional(),
+        sensitivePerShiftCap: z.number().int().min(1).optional(),
+        perCategoryPerDayCap: z.record(identifier, z.number().int().min(1)).optional(),
+        breakAfterSensitiveRun: z.number().int().min(1).optional(),
+        breakAfterPriorities: z.array(priority).optional(),
+        supportText: z.string().min(1).max(1500).optional(),
+        defaultBreak: duration.optional(),
+      })
+      .strict()
+      .optional(),
     intake: z.object({ summaryMaxLength: z.number().int().min(20).max(2000).default(500) }).strict().default({ summaryMaxLength: 500 }),
   })
   // A misspelt key (`slas`, `P9`) would otherwise leave the defaults in place without a word.
@@ -141,6 +156,7 @@ export interface AppConfig {
   riskMatrix: RiskMatrix;
   sla: SlaPolicies;
   summaryMaxLength: number;
+  wellbeing: WellbeingPolicy;
 }
 
 export function buildAppConfig(file: ConfigFile): AppConfig {
@@ -174,5 +190,15 @@ export function buildAppConfig(file: ConfigFile): AppConfig {
     riskMatrix,
     sla,
     summaryMaxLength: file.intake.summaryMaxLength,
+    wellbeing: {
+      consecutiveSensitiveCap: file.wellbeing?.consecutiveSensitiveCap ?? DEFAULT_WELLBEING.consecutiveSensitiveCap,
+      sensitivePerDayCap: file.wellbeing?.sensitivePerDayCap ?? DEFAULT_WELLBEING.sensitivePerDayCap,
+      sensitivePerShiftCap: file.wellbeing?.sensitivePerShiftCap ?? DEFAULT_WELLBEING.sensitivePerShiftCap,
+      perCategoryPerDayCap: file.wellbeing?.perCategoryPerDayCap ?? DEFAULT_WELLBEING.perCategoryPerDayCap,
+      breakAfterSensitiveRun: file.wellbeing?.breakAfterSensitiveRun ?? DEFAULT_WELLBEING.breakAfterSensitiveRun,
+      breakAfterPriorities: file.wellbeing?.breakAfterPriorities ?? DEFAULT_WELLBEING.breakAfterPriorities,
+      supportText: file.wellbeing?.supportText ?? DEFAULT_WELLBEING.supportText,
+      defaultBreakMs: file.wellbeing?.defaultBreak ?? DEFAULT_WELLBEING.defaultBreakMs,
+    },
   };
 }

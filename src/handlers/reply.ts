@@ -3,10 +3,11 @@ import type { Logger } from 'pino';
 import { isDomainError } from '../errors.js';
 
 /** Tells one person something in the place they acted, visible to nobody else. */
-export async function tellUser(client: WebClient, channel: string | undefined, user: string, text: string, logger: Logger): Promise<void> {
+export async function tellUser(client: WebClient, channel: string | undefined, user: string, text: string, logger: Logger, blocks?: unknown[]): Promise<void> {
   try {
-    if (channel) await client.chat.postEphemeral({ channel, user, text });
-    else await client.chat.postMessage({ channel: user, text });
+    const extra = blocks ? { blocks: blocks as never } : {};
+    if (channel) await client.chat.postEphemeral({ channel, user, text, ...extra });
+    else await client.chat.postMessage({ channel: user, text, unfurl_links: false, unfurl_media: false, ...extra });
   } catch (error) {
     logger.warn({ err: error, user }, 'could not tell the user');
   }

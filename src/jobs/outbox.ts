@@ -7,6 +7,14 @@ import { renderEscalationMessage, renderThreadEvent } from '../blocks/escalation
 import { renderPage } from '../blocks/page.js';
 import type { MessagePayload } from '../blocks/types.js';
 import { renderSurge } from '../blocks/surge.js';
+import { renderBreakPrompt, renderLeadExposureNotice } from '../blocks/wellbeing.js';
+import type { WellbeingNotice } from '../triage/wellbeing.js';
+
+function renderNotice(notice: WellbeingNotice): MessagePayload {
+  return notice.kind === 'break'
+    ? renderBreakPrompt(notice.reason, notice.supportText, notice.minutes)
+    : renderLeadExposureNotice({ id: notice.escalationId }, notice.userId, notice.action, notice.reasons);
+}
 import type { Metrics } from '../metrics.js';
 import type { StoreKeys } from '../store/keys.js';
 import type { RedisEscalationRepository } from '../store/escalations.js';
@@ -24,6 +32,7 @@ export type OutboxJob =
   | ({ kind: 'page' } & PageRequest)
   /** A message not tied to a case (handoffs, holiday notices, swap DMs); `channel` may be a user id for a DM. */
   | { kind: 'message'; channel: string; text: string; blocks?: unknown[] }
+  | { kind: 'notice'; channel: string; notice: WellbeingNotice }
   | { kind: 'usergroup'; usergroup: string; users: string[] }
   | { kind: 'topic'; channel: string; topic: string };
 
@@ -91,6 +100,10 @@ export class BullSlackOutbox implements SlackOutbox {
   /** `dedupeId` makes the send happen once however often it is asked for (several instances, retries). */
   async message(dedupeId: string, channel: string, payload: { text: string; blocks?: unknown[] }): Promise<void> {
     await this.queue.add('message', { kind: 'message', channel, ...payload }, { jobId: jobId('message', dedupeId) });
+  }
+
+  async notify(dedupeId: string, userId: string, notice: WellbeingNotice): Promise<void> {
+    await this.queue.add('notice', { kind: 'notice', channel: userId, notice }, { jobId: jobId('notice', dedupeId) });
   }
 
   async setUsergroup(dedupeId: string, usergroup: string, users: string[]): Promise<void> {
@@ -279,6 +292,7 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
         else if (data.kind === 'update') await handlers.update(data);
         else if (data.kind === 'thread') await handlers.thread(data);
         else if (data.kind === 'page') await handlers.page(data);
+        else if (data.kind === 'notice') await post(data.channel, renderNotice(data.notice));
         else if (data.kind === 'message') await post(data.channel, { text: data.text, blocks: data.blocks as MessagePayload['blocks'] | undefined } as MessagePayload);
         else if (data.kind === 'usergroup') await call('usergroups.users.update', () => deps.client.usergroups.users.update({ usergroup: data.usergroup, users: data.users.join(',') }));
         else await call('conversations.setTopic', () => deps.client.conversations.setTopic({ channel: data.channel, topic: data.topic }));

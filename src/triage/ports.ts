@@ -1,4 +1,5 @@
 import type { SlaTimer } from './sla.js';
+import type { ExposureClaim, WellbeingNotice } from './wellbeing.js';
 import type { Escalation, EscalationState, OnCallRole, SlaClock, TimelineEvent } from './types.js';
 
 /** What the domain needs from storage; src/store implements it on Redis. */
@@ -70,6 +71,19 @@ export interface SlackOutbox {
   refreshEscalation(escalationId: string, version: number): Promise<void>;
   postThreadEvent(escalationId: string, seq: number): Promise<void>;
   page(request: PageRequest): Promise<void>;
+  /** A message not tied to a case's post; `dedupeId` makes it go out once. `channel` may be a user id (a DM). */
+  message(dedupeId: string, channel: string, payload: { text: string; blocks?: unknown[] }): Promise<void>;
+  notify(dedupeId: string, userId: string, notice: WellbeingNotice): Promise<void>;
+}
+
+/** Exposure history and breaks per person; src/store implements it on Redis. */
+export interface WellbeingStore {
+  recordClaim(userId: string, claim: ExposureClaim): Promise<void>;
+  claimsSince(userId: string, since: Date): Promise<ExposureClaim[]>;
+  setBreak(userId: string, until: Date): Promise<void>;
+  clearBreak(userId: string): Promise<boolean>;
+  /** Who of these is on a break at `at`, with when it ends. */
+  onBreak(userIds: string[], at: Date): Promise<Map<string, Date>>;
 }
 
 /** Who holds each on-call role of a team at an instant. */

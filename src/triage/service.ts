@@ -1,5 +1,6 @@
 import { DomainError, ErrorCode } from '../errors.js';
-import type { Clock, EscalationRepository, OnCallResolver, SlaScheduler, SlackOutbox, TransitionRequest, TransitionResult } from './ports.js';
+import type { Clock, EscalationRepository, OnCallResolver, SlaScheduler, SlackOutbox, TransitionRequest, TransitionResult, WellbeingStore } from './ports.js';
+import { breakReason, capsPassed, exposureOf, type Exposure, type WellbeingPolicy } from './wellbeing.js';
 import { priorityFor, type RiskMatrix } from './risk.js';
 import { assertLead, assertMayHandle, assertMayWork, findMember, isLead, validateResolution, type Category, type Team } from './roster.js';
 import { routeFor, type RouteRule } from './routing.js';
@@ -14,6 +15,7 @@ export interface TriageConfig {
   routes: RouteRule[];
   riskMatrix: RiskMatrix;
   sla: SlaPolicies;
+  wellbeing: WellbeingPolicy;
 }
 
 export interface TriageDeps {
@@ -22,6 +24,7 @@ export interface TriageDeps {
   timers: SlaScheduler;
   outbox: SlackOutbox;
   onCall: OnCallResolver;
+  wellbeing: WellbeingStore;
   clock: Clock;
 }
 
@@ -29,6 +32,10 @@ export interface IntakeResult {
   created: boolean;
   escalation: Escalation;
 }
+
+const DAY_MS = 86_400_000;
+/** Exposure per shift counts this far back; people's shifts differ, and a claim can come from off shift. */
+const SHIFT_MS = 8 * 3_600_000;
 
 /** A version-guarded change lost a race with another one; it is re-read and retried this often. */
 const STALE_RETRIES = 5;
@@ -95,10 +102,16 @@ export class TriageService {
     return escalation;
   }
 
-  async claim(id: string, userId: string): Promise<{ escalation: Escalation; alreadyYours: boolean }> {
+  async claim(id: string, userId: string, options: { pastLimits?: boolean } = {}): Promise<{ escalation: Escalation; alreadyYours: boolean }> {
     const escalation = await this.get(id);
-    assertMayHandle(this.team(escalation.team), this.category(escalation.category), escalation, userId);
+    const category = this.category(escalation.category);
+    assertMayHandle(this.team(escalation.team), category, escalation, userId);
     const now = this.deps.clock();
+    const before = await this.exposure(userId, now);
+    const reasons = escalation.state === 'open' ? capsPassed(this.deps.config.wellbeing, before, { category: category.id, categoryLabel: category.label, sensitive: category.sensitive }) : [];
+    if (reasons.length && !options.pastLimits) {
+      throw new DomainError(ErrorCode.ExposureLimit, `Before you take ${id}: ${reasons.join('; ')}.`, { escalationId: id, reasons: reasons.join('\n') });
+    }
     const result = await this.deps.repository.transition(id, {
       from: ACTIONS.claim.from,
       to: 'claimed',
@@ -113,7 +126,73 @@ export class TriageService {
     const done = this.expectDone(id, result);
     await this.deps.timers.cancel(id, done.slaEpoch, ['claim']);
     await this.afterChange(id, done);
+    await this.deps.wellbeing.recordClaim(userId, { escalationId: id, category: category.id, sensitive: category.sensitive, at: now });
+    if (reasons.length) await this.tellLead(escalation, userId, 'took', reasons);
+    const after = await this.exposure(userId, now);
+    await this.suggestBreak(userId, `claim.${id}`, breakReason(this.deps.config.wellbeing, after, { kind: 'claimed', sensitive: category.sensitive, priority: escalation.priority }));
     return { escalation: await this.get(id), alreadyYours: false };
+  }
+
+  /** The last day of a person's claims as counted against their limits; a shift is the last 8 hours. */
+  async exposure(userId: string, now: Date): Promise<Exposure> {
+    const dayStart = new Date(now.getTime() - DAY_MS);
+    const claims = await this.deps.wellbeing.claimsSince(userId, dayStart);
+    return exposureOf(claims, { dayStart, shiftStart: new Date(now.getTime() - SHIFT_MS) });
+  }
+
+  /**
+   * For a specialist who should not take this one: pages the next person on call who is not them
+   * and not on a break, and tells the lead, so the case is never left waiting on the decision.
+   */
+  async handOn(id: string, userId: string): Promise<{ escalation: Escalation; paged: string }> {
+    const escalation = await this.get(id);
+    const category = this.category(escalation.category);
+    assertMayHandle(this.team(escalation.team), category, escalation, userId);
+    if (escalation.state !== 'open') throw this.wrongState(escalation, 'claim');
+    const now = this.deps.clock();
+    const available = await this.available(escalation.team, now);
+    const role = (['primary', 'backup', 'lead'] as const).find((candidate) => available[candidate] && available[candidate] !== userId);
+    const target = role ? available[role] : undefined;
+    if (!role || !target) throw new DomainError(ErrorCode.InvalidInput, `Nobody else is on call and free right now. If you can, take ${id}; otherwise ask in the channel.`);
+    const result = await this.deps.repository.transition(id, {
+      from: ['open'],
+      event: { type: 'paged', at: now.toISOString(), actor: userId, target, text: `${role}, handed on` },
+    });
+    const done = this.expectDone(id, result);
+    await this.deps.outbox.page({ escalationId: id, userId: target, role, pageKey: `handon-${done.seq}`, reason: 'manual_backup' });
+    await this.afterChange(id, done);
+    const reasons = capsPassed(this.deps.config.wellbeing, await this.exposure(userId, now), { category: category.id, categoryLabel: category.label, sensitive: category.sensitive });
+    await this.tellLead(escalation, userId, 'handed on', reasons);
+    return { escalation: await this.get(id), paged: target };
+  }
+
+  async startBreak(userId: string, durationMs: number): Promise<Date> {
+    const until = new Date(this.deps.clock().getTime() + durationMs);
+    await this.deps.wellbeing.setBreak(userId, until);
+    return until;
+  }
+
+  async endBreak(userId: string): Promise<boolean> {
+    return this.deps.wellbeing.clearBreak(userId);
+  }
+
+  /** Who holds each role now, leaving out anyone on a break so pages go to someone who can answer. */
+  async available(teamId: string, at: Date): Promise<Partial<Record<OnCallRole, string>>> {
+    const onCall = await this.deps.onCall.resolve(teamId, at);
+    const onBreak = await this.deps.wellbeing.onBreak(Object.values(onCall).filter((userId): userId is string => Boolean(userId)), at);
+    return Object.fromEntries(Object.entries(onCall).filter(([, userId]) => userId && !onBreak.has(userId)));
+  }
+
+  private async tellLead(escalation: Escalation, userId: string, action: 'took' | 'handed on', reasons: string[]): Promise<void> {
+    const lead = (await this.deps.onCall.resolve(escalation.team, this.deps.clock())).lead;
+    if (!lead || lead === userId) return;
+    await this.deps.outbox.notify(`exposure.${escalation.id}.${userId}.${action.replace(' ', '-')}`, lead, { kind: 'exposure', escalationId: escalation.id, userId, action, reasons });
+  }
+
+  private async suggestBreak(userId: string, dedupeId: string, reason: string | undefined): Promise<void> {
+    if (!reason) return;
+    const policy = this.deps.config.wellbeing;
+    await this.deps.outbox.notify(`break.${dedupeId}.${userId}`, userId, { kind: 'break', reason, supportText: policy.supportText, minutes: Math.round(policy.defaultBreakMs / 60_000) });
   }
 
   async release(id: string, userId: string): Promise<Escalation> {
@@ -161,6 +240,9 @@ export class TriageService {
       };
     });
     await this.deps.timers.cancel(id, escalation.slaEpoch, ['claim', 'resolve']);
+    const category = this.category(escalation.category);
+    const exposure = await this.exposure(userId, this.deps.clock());
+    await this.suggestBreak(userId, `resolve.${id}`, breakReason(this.deps.config.wellbeing, exposure, { kind: 'resolved', sensitive: category.sensitive, priority: escalation.priority }));
     return escalation;
   }
 
@@ -187,9 +269,9 @@ export class TriageService {
     const escalation = await this.change(id, action, userId, async (current) => {
       const team = this.team(current.team);
       if (!findMember(team, userId)) throw new DomainError(ErrorCode.NotInRoster, `Only ${team.name} members can page for its cases.`);
-      const onCall = await this.deps.onCall.resolve(current.team, this.deps.clock());
-      const target = onCall[role];
-      if (!target) throw new DomainError(ErrorCode.InvalidInput, `Nobody is on call as ${role} for ${team.name} right now. Page someone directly, or ask a lead to set an override with \`/oncall override\`.`);
+      const onCall = await this.available(current.team, this.deps.clock());
+      const target = onCall[role] ?? (role === 'backup' ? onCall.lead : undefined);
+      if (!target) throw new DomainError(ErrorCode.InvalidInput, `Nobody is on call and free as ${role} for ${team.name} right now. Page someone directly, or ask a lead to set an override with \`/oncall override\`.`);
       paged = target;
       return { target };
     });
@@ -242,8 +324,8 @@ export class TriageService {
     }
 
     // Breach (step 0) or a further step up the paging chain: page whoever holds the next role,
-    // skipping roles nobody holds or held by someone this chain already paged, so it never stalls.
-    const onCall = await this.deps.onCall.resolve(escalation.team, now);
+    // skipping roles nobody holds, held by someone on a break, or by someone this chain already paged.
+    const onCall = await this.available(escalation.team, now);
     const alreadyPaged = new Set(escalation.timeline.filter((event) => (event.type === 'sla_breach' || event.type === 'paged') && event.clock === ref.clock).map((event) => event.target));
     let step = ref.step;
     while (step < policy.pageChain.length && (!onCall[policy.pageChain[step]!] || alreadyPaged.has(onCall[policy.pageChain[step]!]))) step += 1;

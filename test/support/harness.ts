@@ -45,6 +45,8 @@ export function testConfig(overrides: Record<string, unknown> = {}): Record<stri
       P0: { claim: '3s', resolve: '60s', warnBefore: ['1s'], pageChain: ['primary', 'backup', 'lead'], pageEscalateAfter: '2s' },
       P1: { claim: '60s', resolve: '120s', warnBefore: [] },
     },
+    // Most tests claim many sensitive cases as one person; the wellbeing tests set tight limits of their own.
+    wellbeing: { consecutiveSensitiveCap: 1000, sensitivePerDayCap: 1000, breakAfterSensitiveRun: 1000, breakAfterPriorities: [] },
     ...overrides,
   };
 }

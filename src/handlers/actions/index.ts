@@ -3,7 +3,8 @@ import { ActionId } from '../../blocks/ids.js';
 import { renderNoteModal, renderReassignModal, renderResolveModal } from '../../blocks/modals.js';
 import { parseAcknowledgeValue } from '../../blocks/page.js';
 import { assertMayWork, findMember } from '../../triage/roster.js';
-import { DomainError, ErrorCode } from '../../errors.js';
+import { DomainError, ErrorCode, isDomainError } from '../../errors.js';
+import { renderBreakStarted, renderExposurePrompt } from '../../blocks/wellbeing.js';
 import type { HandlerDeps } from '../deps.js';
 import { tellUser, userMessageFor } from '../reply.js';
 
@@ -37,13 +38,33 @@ export function registerActions(app: App, deps: HandlerDeps): void {
     });
   }
 
-  onButton(ActionId.claim, async ({ body, action }) => {
-    const { escalation, alreadyYours } = await triage.claim(action.value ?? '', body.user.id);
-    if (alreadyYours) return `You already have ${escalation.id}.`;
-    logger.info({ escalationId: escalation.id, user: body.user.id }, 'escalation claimed');
-    observeDurations(deps, escalation, 'claim');
-    // A claim from a page DM is made away from the triage post; say where the case lives.
-    return body.channel?.id?.startsWith('D') ? `You have ${escalation.id}. Its post is in <#${escalation.channel}>.` : undefined;
+  async function claim(body: BlockAction<ButtonAction>, id: string, client: App['client'], pastLimits: boolean): Promise<string | void> {
+    try {
+      const { escalation, alreadyYours } = await triage.claim(id, body.user.id, { pastLimits });
+      if (alreadyYours) return `You already have ${escalation.id}.`;
+      logger.info({ escalationId: escalation.id, user: body.user.id, pastLimits }, 'escalation claimed');
+      observeDurations(deps, escalation, 'claim');
+      // A claim from a page DM is made away from the triage post; say where the case lives.
+      return body.channel?.id?.startsWith('D') || pastLimits ? `You have ${escalation.id}. Its post is in <#${escalation.channel}>.` : undefined;
+    } catch (error) {
+      if (!isDomainError(error) || error.code !== ErrorCode.ExposureLimit) throw error;
+      const escalation = await triage.get(id);
+      const prompt = renderExposurePrompt(escalation, triage.category(escalation.category).label, (error.detail.reasons ?? '').split('\n'));
+      await tellUser(client, where(body), body.user.id, prompt.text, logger, prompt.blocks);
+    }
+  }
+
+  onButton(ActionId.claim, ({ body, action, client }) => claim(body, action.value ?? '', client, false));
+  onButton(ActionId.claimPastLimit, ({ body, action, client }) => claim(body, action.value ?? '', client, true));
+
+  onButton(ActionId.handOn, async ({ body, action }) => {
+    const { escalation, paged } = await triage.handOn(action.value ?? '', body.user.id);
+    return `Handed ${escalation.id} to <@${paged}>. Thank you for looking after yourself.`;
+  });
+
+  onButton(ActionId.takeBreak, async ({ body, action }) => {
+    const minutes = Math.min(240, Math.max(1, Number(action.value) || 15));
+    return renderBreakStarted(await triage.startBreak(body.user.id, minutes * 60_000));
   });
 
   onButton(ActionId.release, async ({ body, action }) => {

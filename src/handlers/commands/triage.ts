@@ -4,6 +4,11 @@ import { renderEscalationDetail, renderOpenList, TRIAGE_USAGE } from '../../bloc
 import { findMember } from '../../triage/roster.js';
 import type { HandlerDeps } from '../deps.js';
 import { userMessageFor } from '../reply.js';
+import { parseDuration } from '../../triage/duration.js';
+import { renderBreakStarted } from '../../blocks/wellbeing.js';
+
+/** A break longer than this is time off, which belongs in the rotation as an override. */
+const MAX_BREAK_MS = 4 * 3_600_000;
 
 export function registerTriageCommand(app: App, deps: HandlerDeps): void {
   const { triage, logger } = deps;
@@ -36,6 +41,21 @@ export function registerTriageCommand(app: App, deps: HandlerDeps): void {
           // The trigger id expires 3 s after the command, so the modal opens before the ack.
           await client.views.open({ trigger_id: command.trigger_id, view: renderCreateModal([...deps.config.categories.values()], deps.config.summaryMaxLength) });
           await ack();
+          return;
+        }
+        case 'break': {
+          const [amount] = rest;
+          if (amount?.toLowerCase() === 'off') {
+            const ended = await triage.endBreak(command.user_id);
+            await ack({ response_type: 'ephemeral', text: ended ? 'Welcome back. Pages reach you again.' : 'You were not on a break.' });
+            return;
+          }
+          const ms = amount ? parseDuration(amount) : deps.config.wellbeing.defaultBreakMs;
+          if (!ms || ms > MAX_BREAK_MS) {
+            await ack({ response_type: 'ephemeral', text: `Say how long, up to 4h: \`/triage break 15m\`, or \`/triage break off\` to end one.` });
+            return;
+          }
+          await ack({ response_type: 'ephemeral', text: renderBreakStarted(await triage.startBreak(command.user_id, ms)) });
           return;
         }
         case 'help':
