@@ -17,7 +17,7 @@ describe('exposureOf', () => {
     expect(exposureOf(claims, bounds)).toEqual({ consecutiveSensitive: 3, sensitiveToday: 3, sensitiveThisShift: 2, todayByCategory: { child_safety: 2, self_harm: 1 } });
   });
 
-  it('is all zeros for nobody's claims', () => {
+  it('is all zeros when there are no claims', () => {
     expect(exposureOf([], bounds)).toEqual({ consecutiveSensitive: 0, sensitiveToday: 0, sensitiveThisShift: 0, todayByCategory: {} });
   });
 });
