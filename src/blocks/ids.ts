@@ -15,6 +15,8 @@ export const ActionId = {
   swapApprove: 'swap.approve',
   swapDecline: 'swap.decline',
   swapCancel: 'swap.cancel',
+  qaReviewed: 'qa.reviewed',
+  qaFollowUp: 'qa.follow_up',
 } as const;
 
 export const ViewId = {
