@@ -30,6 +30,9 @@ import { registerOnCallCommand, type OnCallDeps } from './handlers/commands/onca
 import { registerSwapActions } from './handlers/actions/swaps.js';
 import { registerHome } from './handlers/events/home.js';
 import { calendarRouter } from './handlers/api/calendar.js';
+import { reportsRouter } from './handlers/api/reports.js';
+import { DigestJobs, startDigestWorker } from './jobs/digests.js';
+import { ReportsService } from './triage/reports.js';
 
 
 export interface AppOptions {
@@ -109,6 +112,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     clock,
   });
 
+  const reports = new ReportsService({ repository, categories: options.config.categories });
+  const digests = new DigestJobs(queueContext, { config: options.config, reports, outbox, redis, prefix: options.redisPrefix, clock, logger });
   const workers: Worker[] = [];
   if (options.runWorkers ?? true) {
     // Rate limits are handled by the outbox (it re-queues the job for Retry-After) rather than by
@@ -119,13 +124,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     workers.push(startRotationWorker(queueContext, { rotation, jobs: rotationJobs, outbox, logger, clock }));
     await rotationJobs.ensureAll();
     await rotationJobs.startRecurring();
+    workers.push(startDigestWorker(queueContext, { jobs: digests, logger }));
+    await digests.start();
   }
 
   const deps: HandlerDeps = { triage, config: options.config, logger, metrics, clock };
+  const zoneOf = (teamId: string) => options.config.teams.get(teamId)?.rotation?.timeZone ?? 'UTC';
   const api = express();
   api.disable('x-powered-by');
-  api.use(healthRouter({ redis, workers, queues: [timers.queue, outbox.queue, rotationJobs.queue], metrics }));
+  api.use(healthRouter({ redis, workers, queues: [timers.queue, outbox.queue, rotationJobs.queue, digests.queue], metrics }));
   api.use(escalationsRouter({ ...deps, intakeTokens: options.intakeTokens }));
+  api.use(reportsRouter({ reports, tokens: options.intakeTokens, clock, zone: [...options.config.teams.values()][0]?.rotation?.timeZone ?? 'UTC' }));
   api.use(calendarRouter({ rotation, secret: options.slackSigningSecret, clock, logger }));
 
   const boltLogger = {
@@ -147,7 +156,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   registerActions(slackApp, deps);
   registerViews(slackApp, deps);
-  registerTriageCommand(slackApp, deps);
+  registerTriageCommand(slackApp, { ...deps, reports, zoneOf });
   const onCallDeps: OnCallDeps = { ...deps, rotation, rotationJobs, outbox, calendarSecret: options.slackSigningSecret, publicUrl: options.publicUrl ?? `http://localhost:${options.port}` };
   registerOnCallCommand(slackApp, onCallDeps);
   registerSwapActions(slackApp, onCallDeps);
@@ -192,7 +201,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         if (socketMode) await slackApp.stop();
         await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS))]);
         await Promise.all(workers.map((worker) => worker.close()));
-        await Promise.all([timers.queue.close(), outbox.queue.close(), rotationJobs.queue.close()]);
+        await Promise.all([timers.queue.close(), outbox.queue.close(), rotationJobs.queue.close(), digests.queue.close()]);
         await Promise.all([redis.quit(), queueConnection.quit(), ...workerConnections.map((connection) => connection.quit())]);
       })();
       return stopping;

@@ -10,6 +10,8 @@ export const TRIAGE_USAGE = [
   '• `/triage show ESC-1042` — one escalation with its timeline',
   '• `/triage new` — escalate a case reported somewhere else (opens a form)',
   '• `/triage break 15m` — take a break: pages go to the next person on call meanwhile (`/triage break off` ends it)',
+  '• `/triage stats [today|week|month]` — volume, time to claim and resolve, SLA attainment, breaches',
+  '• `/triage export 2026-11-01 2026-11-30` — leads: a CSV of every escalation in those days, sent to your DMs',
   '• `/triage help` — this help',
 ].join('\n');
 

@@ -46,6 +46,8 @@ const teamSchema = z.object({
   onCall: z.object(Object.fromEntries(ROLES.map((role) => [role, slackUserId.optional()])) as Record<(typeof ROLES)[number], z.ZodOptional<typeof slackUserId>>).default({}),
   /** Where handoffs and holiday notices go. @defaultValue the triage channel */
   teamChannel: slackChannelId.optional(),
+  /** Where the leads' digests go. @defaultValue the team channel */
+  leadsChannel: slackChannelId.optional(),
   /** A Slack user group (S…) kept pointing at whoever is on call, e.g. @triage-oncall. */
   userGroup: z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id such as S012ABCDEF').optional(),
   rotation: rotationConfigSchema.optional(),
@@ -89,6 +91,14 @@ export const configFileSchema = z
       })
       .strict()
       .optional(),
+    /** When digests go out, in each team's rotation zone (UTC for a team without one). */
+    digests: z
+      .object({
+        time: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be a time such as 09:00').default('09:00'),
+        weeklyOn: z.enum(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']).default('monday'),
+      })
+      .strict()
+      .default({ time: '09:00', weeklyOn: 'monday' }),
     intake: z.object({ summaryMaxLength: z.number().int().min(20).max(2000).default(500) }).strict().default({ summaryMaxLength: 500 }),
   })
   // A misspelt key (`slas`, `P9`) would otherwise leave the defaults in place without a word.
@@ -146,7 +156,7 @@ export interface Route {
   markets?: string[];
 }
 
-export type TeamConfig = Team & { teamChannel?: string; userGroup?: string; rotation?: RotationConfig };
+export type TeamConfig = Team & { teamChannel?: string; leadsChannel?: string; userGroup?: string; rotation?: RotationConfig };
 
 /** The validated configuration with defaults applied, as the rest of the app uses it. */
 export interface AppConfig {
@@ -157,6 +167,7 @@ export interface AppConfig {
   sla: SlaPolicies;
   summaryMaxLength: number;
   wellbeing: WellbeingPolicy;
+  digests: { time: string; weeklyOn: string };
 }
 
 export function buildAppConfig(file: ConfigFile): AppConfig {
@@ -190,6 +201,7 @@ export function buildAppConfig(file: ConfigFile): AppConfig {
     riskMatrix,
     sla,
     summaryMaxLength: file.intake.summaryMaxLength,
+    digests: file.digests,
     wellbeing: {
       consecutiveSensitiveCap: file.wellbeing?.consecutiveSensitiveCap ?? DEFAULT_WELLBEING.consecutiveSensitiveCap,
       sensitivePerDayCap: file.wellbeing?.sensitivePerDayCap ?? DEFAULT_WELLBEING.sensitivePerDayCap,

@@ -298,7 +298,8 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
         else await call('conversations.setTopic', () => deps.client.conversations.setTopic({ channel: data.channel, topic: data.topic }));
       } catch (error) {
         if (error instanceof Later) {
-          await job.moveToDelayed(now() + error.delayMs, token);
+          // BullMQ schedules on the process clock, whatever clock the app reasons with.
+          await job.moveToDelayed(Date.now() + error.delayMs, token);
           throw new DelayedError();
         }
         throw error;

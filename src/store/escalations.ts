@@ -134,6 +134,25 @@ export class RedisEscalationRepository implements EscalationRepository {
     return escalations.filter((escalation): escalation is Escalation => escalation !== undefined);
   }
 
+  async *scanCreated(from: Date, to: Date, batchSize = 500): AsyncIterable<Escalation[]> {
+    let offset = 0;
+    for (;;) {
+      const ids = await this.redis.zrangebyscore(this.keys.created, from.getTime(), `(${to.getTime()}`, 'LIMIT', offset, batchSize);
+      if (ids.length === 0) return;
+      const pipeline = this.redis.pipeline();
+      for (const id of ids) pipeline.hgetall(this.keys.escalation(id)).lrange(this.keys.timeline(id), 0, -1);
+      const replies = (await pipeline.exec()) ?? [];
+      const batch: Escalation[] = [];
+      for (let index = 0; index < ids.length; index += 1) {
+        const hash = replies[index * 2]?.[1] as Record<string, string> | undefined;
+        const timeline = replies[index * 2 + 1]?.[1] as string[] | undefined;
+        if (hash && Object.keys(hash).length) batch.push(fromHash(hash, timeline ?? []));
+      }
+      yield batch;
+      offset += ids.length;
+    }
+  }
+
   async setMessageRef(id: string, channel: string, ts: string): Promise<void> {
     await this.redis.hset(this.keys.escalation(id), 'messageChannel', channel, 'messageTs', ts);
   }

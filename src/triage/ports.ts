@@ -12,6 +12,8 @@ export interface EscalationRepository {
   /** Open and claimed escalations, oldest first. */
   listOpen(teamId?: string, limit?: number): Promise<Escalation[]>;
   setMessageRef(id: string, channel: string, ts: string): Promise<void>;
+  /** Escalations created in [from, to), oldest first, a batch at a time so a year of them never sits in memory. */
+  scanCreated(from: Date, to: Date, batchSize?: number): AsyncIterable<Escalation[]>;
 }
 
 export interface TransitionRequest {

@@ -4,13 +4,21 @@ import { renderEscalationDetail, renderOpenList, TRIAGE_USAGE } from '../../bloc
 import { findMember } from '../../triage/roster.js';
 import type { HandlerDeps } from '../deps.js';
 import { userMessageFor } from '../reply.js';
+import { renderDigest } from '../../blocks/digest.js';
+import { isLead } from '../../triage/roster.js';
+import { parseReportRange, periodFor, type ReportsService } from '../../triage/reports.js';
 import { parseDuration } from '../../triage/duration.js';
 import { renderBreakStarted } from '../../blocks/wellbeing.js';
 
 /** A break longer than this is time off, which belongs in the rotation as an override. */
 const MAX_BREAK_MS = 4 * 3_600_000;
 
-export function registerTriageCommand(app: App, deps: HandlerDeps): void {
+export interface TriageCommandDeps extends HandlerDeps {
+  reports: ReportsService;
+  zoneOf: (teamId: string) => string;
+}
+
+export function registerTriageCommand(app: App, deps: TriageCommandDeps): void {
   const { triage, logger } = deps;
 
   app.command('/triage', async ({ ack, command, client }) => {
@@ -41,6 +49,47 @@ export function registerTriageCommand(app: App, deps: HandlerDeps): void {
           // The trigger id expires 3 s after the command, so the modal opens before the ack.
           await client.views.open({ trigger_id: command.trigger_id, view: renderCreateModal([...deps.config.categories.values()], deps.config.summaryMaxLength) });
           await ack();
+          return;
+        }
+        case 'stats': {
+          const kind = (rest[0] ?? 'today').toLowerCase();
+          if (kind !== 'today' && kind !== 'week' && kind !== 'month') {
+            await ack({ response_type: 'ephemeral', text: 'Say which period: `/triage stats today`, `/triage stats week` or `/triage stats month`.' });
+            return;
+          }
+          const team = [...deps.config.teams.values()].find((candidate) => findMember(candidate, command.user_id));
+          if (!team) {
+            await ack({ response_type: 'ephemeral', text: 'Figures are for escalation team members; you are not on a roster.' });
+            return;
+          }
+          const now = deps.clock();
+          const period = periodFor(kind, now, deps.zoneOf(team.id));
+          const { current, previous } = await deps.reports.kpis(team.id, period, now);
+          // Leads see everyone's load and exposure; a specialist sees the team's figures and their own.
+          const lead = isLead(findMember(team, command.user_id));
+          const digest = renderDigest(kind, team, current, previous, period, deps.config.categories, { showPeople: lead, now });
+          const mine = current.specialists.find((row) => row.userId === command.user_id);
+          const own = !lead ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `Your figures: claimed ${mine?.claimed ?? 0}, resolved ${mine?.resolved ?? 0}, sensitive cases ${mine?.sensitiveExposure ?? 0}.` }] }] : [];
+          await ack({ response_type: 'ephemeral', text: digest.text, blocks: [...digest.blocks, ...own].slice(0, 50) });
+          return;
+        }
+        case 'export': {
+          const team = [...deps.config.teams.values()].find((candidate) => isLead(findMember(candidate, command.user_id)));
+          if (!team) {
+            await ack({ response_type: 'ephemeral', text: 'Only leads can export escalations.' });
+            return;
+          }
+          const range = parseReportRange(rest[0], rest[1], deps.zoneOf(team.id));
+          if (!range.ok) {
+            await ack({ response_type: 'ephemeral', text: `${range.problems.map((problem) => `${problem.path} ${problem.message}`).join('; ')}.\nUsage: \`/triage export 2026-11-01 2026-11-30\` (both days included).` });
+            return;
+          }
+          await ack({ response_type: 'ephemeral', text: `Preparing the export for ${rest[0]} to ${rest[1]}; it will arrive as a file in your DMs.` });
+          let csv = '';
+          for await (const chunk of deps.reports.csv(range.period, deps.clock())) csv += chunk;
+          const dm = await client.conversations.open({ users: command.user_id });
+          await client.filesUploadV2({ channel_id: dm.channel?.id, filename: `escalations-${rest[0]}-to-${rest[1]}.csv`, title: `Escalations ${rest[0]} to ${rest[1]}`, content: csv, initial_comment: 'Your export: one row per escalation with every timestamp, outcome and duration. No case content is included.' });
+          logger.info({ user: command.user_id, from: rest[0], to: rest[1], bytes: csv.length }, 'export sent');
           return;
         }
         case 'break': {

@@ -1,0 +1,120 @@
+import { Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DateTime } from 'luxon';
+import type { Logger } from 'pino';
+import { renderDigest } from '../blocks/digest.js';
+import type { AppConfig } from '../config/schema.js';
+import { periodFor, type Period, type ReportsService } from '../triage/reports.js';
+import type { BullSlackOutbox } from './outbox.js';
+import { jobId, type QueueContext } from './queues.js';
+
+export const DIGEST_QUEUE = 'digests';
+
+type DigestKind = 'daily' | 'weekly';
+interface DigestJob {
+  kind: DigestKind;
+  teamId: string;
+}
+
+/** After an outage, missed digests are sent for at most this many periods back. */
+const CATCH_UP: Record<DigestKind, number> = { daily: 7, weekly: 4 };
+const WEEKDAY_NUMBER: Record<string, number> = { monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6, sunday: 7 };
+const MARKER_TTL_SECONDS = 60 * 24 * 3600;
+
+export interface DigestDeps {
+  config: AppConfig;
+  reports: ReportsService;
+  outbox: BullSlackOutbox;
+  redis: Redis;
+  prefix: string;
+  clock: () => Date;
+  logger: Logger;
+}
+
+/**
+ * Daily and weekly digests to each team's leads. A job scheduler fires at the configured local
+ * time; each run (and every start-up) sends every period that is due and not yet sent, so a day
+ * the app was down is caught up, and a marker per period makes several instances send it once.
+ */
+export class DigestJobs {
+  readonly queue: Queue<DigestJob>;
+
+  constructor(
+    context: QueueContext,
+    private readonly deps: DigestDeps,
+  ) {
+    this.queue = new Queue<DigestJob>(DIGEST_QUEUE, { connection: context.connection, prefix: context.prefix, defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } } });
+  }
+
+  zoneOf(teamId: string): string {
+    return this.deps.config.teams.get(teamId)?.rotation?.timeZone ?? 'UTC';
+  }
+
+  async start(): Promise<void> {
+    const [hour, minute] = this.deps.config.digests.time.split(':').map(Number);
+    const weekday = WEEKDAY_NUMBER[this.deps.config.digests.weeklyOn]! % 7;
+    for (const team of this.deps.config.teams.values()) {
+      const tz = this.zoneOf(team.id);
+      await this.queue.upsertJobScheduler(`digest-daily-${team.id}`, { pattern: `${minute} ${hour} * * *`, tz }, { name: 'daily', data: { kind: 'daily', teamId: team.id } });
+      await this.queue.upsertJobScheduler(`digest-weekly-${team.id}`, { pattern: `${minute} ${hour} * * ${weekday}`, tz }, { name: 'weekly', data: { kind: 'weekly', teamId: team.id } });
+    }
+    for (const team of this.deps.config.teams.values()) {
+      for (const kind of ['daily', 'weekly'] as const) await this.sendDue(kind, team.id);
+    }
+  }
+
+  /** When the digest of a period goes out: the configured time on the day it ends (daily) or on the configured weekday after it (weekly). */
+  sendTime(kind: DigestKind, period: Period, zone: string): Date {
+    const [hour, minute] = this.deps.config.digests.time.split(':').map(Number);
+    const end = DateTime.fromJSDate(period.to, { zone });
+    const days = kind === 'daily' ? 0 : (WEEKDAY_NUMBER[this.deps.config.digests.weeklyOn]! - end.weekday + 7) % 7;
+    return end.plus({ days }).set({ hour, minute, second: 0, millisecond: 0 }).toJSDate();
+  }
+
+  /** The periods of `kind` whose send time has passed, newest first, as far back as catch-up goes. */
+  duePeriods(kind: DigestKind, teamId: string, now: Date): Period[] {
+    const zone = this.zoneOf(teamId);
+    const due: Period[] = [];
+    let period = periodFor(kind, now, zone);
+    for (let back = 0; back <= CATCH_UP[kind] && due.length < CATCH_UP[kind]; back += 1) {
+      if (this.sendTime(kind, period, zone) <= now) due.push(period);
+      const from = DateTime.fromJSDate(period.from, { zone }).minus(kind === 'daily' ? { days: 1 } : { weeks: 1 }).toJSDate();
+      period = { from, to: period.from };
+    }
+    return due;
+  }
+
+  async sendDue(kind: DigestKind, teamId: string): Promise<number> {
+    const { redis, prefix } = this.deps;
+    const now = this.deps.clock();
+    const lastKey = `${prefix}:digest:last:${teamId}:${kind}`;
+    const last = await redis.get(lastKey);
+    const due = this.duePeriods(kind, teamId, now).filter((period) => !last || period.from.getTime() > Date.parse(last));
+    // On a first start, only the latest period: a new deployment should not send a week of empty history.
+    const toSend = (last ? due : due.slice(0, 1)).reverse();
+    let sent = 0;
+    for (const period of toSend) {
+      const marker = `${prefix}:digest:sent:${teamId}:${kind}:${period.from.getTime()}`;
+      if ((await redis.set(marker, now.toISOString(), 'EX', MARKER_TTL_SECONDS, 'NX')) !== 'OK') continue;
+      const team = this.deps.config.teams.get(teamId)!;
+      const { current, previous } = await this.deps.reports.kpis(teamId, period, now);
+      const payload = renderDigest(kind, team, current, previous, period, this.deps.config.categories, { showPeople: true, now });
+      await this.deps.outbox.message(jobId('digest', teamId, kind, period.from.getTime()), team.leadsChannel ?? team.teamChannel ?? team.channel, payload);
+      await redis.set(lastKey, period.from.toISOString());
+      sent += 1;
+      this.deps.logger.info({ teamId, kind, from: period.from.toISOString() }, 'digest sent');
+    }
+    return sent;
+  }
+}
+
+export function startDigestWorker(context: QueueContext, deps: { jobs: DigestJobs; logger: Logger }): Worker<DigestJob> {
+  const worker = new Worker<DigestJob>(DIGEST_QUEUE, async (job: Job<DigestJob>) => deps.jobs.sendDue(job.data.kind, job.data.teamId), {
+    connection: context.workerConnection(),
+    prefix: context.prefix,
+    concurrency: 2,
+  });
+  worker.on('failed', (job, error) => deps.logger.error({ err: error, job: job?.id }, 'digest failed'));
+  worker.on('error', (error) => deps.logger.error({ err: error }, 'digest worker error'));
+  return worker;
+}
