@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config/schema.js';
-import { registerActions } from './handlers/actions/index.js';
+import { registerActions, registerQaActions } from './handlers/actions/index.js';
 import { escalationsRouter, apiErrorHandler } from './handlers/api/escalations.js';
 import { healthRouter } from './handlers/api/health.js';
 import { registerTriageCommand } from './handlers/commands/triage.js';
@@ -155,9 +155,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     logger: boltLogger,
   });
   registerActions(slackApp, deps);
+  registerQaActions(slackApp, { ...deps, reports, zoneOf });
   registerViews(slackApp, deps);
   registerTriageCommand(slackApp, { ...deps, reports, zoneOf });
-  const onCallDeps: OnCallDeps = { ...deps, rotation, rotationJobs, outbox, calendarSecret: options.slackSigningSecret, publicUrl: options.publicUrl ?? `http://localhost:${options.port}` };
+  const onCallDeps: OnCallDeps = { ...deps, rotation, rotationJobs, outbox, reports, calendarSecret: options.slackSigningSecret, publicUrl: options.publicUrl ?? `http://localhost:${options.port}` };
   registerOnCallCommand(slackApp, onCallDeps);
   registerSwapActions(slackApp, onCallDeps);
   registerHome(slackApp, onCallDeps);

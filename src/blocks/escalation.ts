@@ -117,5 +117,7 @@ export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: Tim
     }
     case 'reopened':
       return `🔓 ${who} reopened it ${at}.`;
+    case 'qa_review':
+      return event.outcome === 'follow_up' ? `🚩 QA: ${who} marked it for follow-up ${at}.` : `🔎 QA: ${who} reviewed it ${at}.`;
   }
 }

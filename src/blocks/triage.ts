@@ -12,6 +12,7 @@ export const TRIAGE_USAGE = [
   '• `/triage break 15m` — take a break: pages go to the next person on call meanwhile (`/triage break off` ends it)',
   '• `/triage stats [today|week|month]` — volume, time to claim and resolve, SLA attainment, breaches',
   '• `/triage export 2026-11-01 2026-11-30` — leads: a CSV of every escalation in those days, sent to your DMs',
+  '• `/triage qa` — leads: last week\'s QA sample of resolved cases, to mark reviewed or for follow-up',
   '• `/triage help` — this help',
 ].join('\n');
 

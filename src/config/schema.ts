@@ -99,6 +99,11 @@ export const configFileSchema = z
       })
       .strict()
       .default({ time: '09:00', weeklyOn: 'monday' }),
+    /** Weekly QA sample: this share of each specialist's resolved cases, at least `minPerSpecialist`. */
+    qa: z
+      .object({ share: z.number().min(0).max(1).default(0.1), minPerSpecialist: z.number().int().min(0).default(1) })
+      .strict()
+      .default({ share: 0.1, minPerSpecialist: 1 }),
     intake: z.object({ summaryMaxLength: z.number().int().min(20).max(2000).default(500) }).strict().default({ summaryMaxLength: 500 }),
   })
   // A misspelt key (`slas`, `P9`) would otherwise leave the defaults in place without a word.
@@ -168,6 +173,7 @@ export interface AppConfig {
   summaryMaxLength: number;
   wellbeing: WellbeingPolicy;
   digests: { time: string; weeklyOn: string };
+  qa: { share: number; minPerSpecialist: number };
 }
 
 export function buildAppConfig(file: ConfigFile): AppConfig {
@@ -202,6 +208,7 @@ export function buildAppConfig(file: ConfigFile): AppConfig {
     sla,
     summaryMaxLength: file.intake.summaryMaxLength,
     digests: file.digests,
+    qa: file.qa,
     wellbeing: {
       consecutiveSensitiveCap: file.wellbeing?.consecutiveSensitiveCap ?? DEFAULT_WELLBEING.consecutiveSensitiveCap,
       sensitivePerDayCap: file.wellbeing?.sensitivePerDayCap ?? DEFAULT_WELLBEING.sensitivePerDayCap,

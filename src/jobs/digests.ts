@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import { renderDigest } from '../blocks/digest.js';
+import { renderQaSample } from '../blocks/qa.js';
 import type { AppConfig } from '../config/schema.js';
 import { periodFor, type Period, type ReportsService } from '../triage/reports.js';
 import type { BullSlackOutbox } from './outbox.js';
@@ -100,6 +101,10 @@ export class DigestJobs {
       const { current, previous } = await this.deps.reports.kpis(teamId, period, now);
       const payload = renderDigest(kind, team, current, previous, period, this.deps.config.categories, { showPeople: true, now });
       await this.deps.outbox.message(jobId('digest', teamId, kind, period.from.getTime()), team.leadsChannel ?? team.teamChannel ?? team.channel, payload);
+      if (kind === 'weekly') {
+        const items = await this.deps.reports.qaSample(teamId, { start: period.from, end: period.to }, this.deps.config.qa);
+        await this.deps.outbox.message(jobId('qa', teamId, period.from.getTime()), team.leadsChannel ?? team.teamChannel ?? team.channel, renderQaSample(team, { start: period.from, end: period.to }, items, this.deps.config.categories, { zone: this.zoneOf(teamId) }));
+      }
       await redis.set(lastKey, period.from.toISOString());
       sent += 1;
       this.deps.logger.info({ teamId, kind, from: period.from.toISOString() }, 'digest sent');

@@ -4,6 +4,14 @@ import { computeKpis, type Kpis } from './kpis.js';
 import type { EscalationRepository } from './ports.js';
 import type { Category } from './roster.js';
 import type { Escalation } from './types.js';
+import { qaSeed, sampleForQa } from './qa.js';
+
+export interface QaSampleItem {
+  escalation: Escalation;
+  review?: { verdict: 'reviewed' | 'follow_up'; by: string; at: string };
+}
+
+const WEEK_MS = 7 * 86_400_000;
 
 export type ReportPeriodKind = 'today' | 'week' | 'month' | 'daily' | 'weekly';
 
@@ -62,6 +70,27 @@ export class ReportsService {
     const escalations = [...byId.values()].filter((escalation) => !teamId || escalation.team === teamId);
     const options = { sensitiveCategories: this.sensitive, now };
     return { current: computeKpis(escalations, period, options), previous: computeKpis(escalations, previous, { ...options, now: period.from }) };
+  }
+
+  /**
+   * The week's QA sample: recomputed from the data and a seed of team and week, so every instance
+   * and every redraw agrees without storing it. Cases resolved that week and created up to a week
+   * before it are considered.
+   */
+  async qaSample(teamId: string, week: { start: Date; end: Date }, options: { share: number; minPerSpecialist: number }): Promise<QaSampleItem[]> {
+    const resolved: Escalation[] = [];
+    for await (const batch of this.deps.repository.scanCreated(new Date(week.start.getTime() - WEEK_MS), week.end)) {
+      for (const escalation of batch) {
+        const at = escalation.resolvedAt ? Date.parse(escalation.resolvedAt) : NaN;
+        if (escalation.team === teamId && escalation.state === 'resolved' && at >= week.start.getTime() && at < week.end.getTime()) resolved.push(escalation);
+      }
+    }
+    const byId = new Map(resolved.map((escalation) => [escalation.id, escalation]));
+    return sampleForQa(resolved, { ...options, seed: qaSeed(teamId, week.start) }).map(({ escalationId }) => {
+      const escalation = byId.get(escalationId)!;
+      const review = escalation.timeline.find((event) => event.type === 'qa_review');
+      return { escalation, review: review ? { verdict: review.outcome === 'follow_up' ? 'follow_up' : 'reviewed', by: review.actor, at: review.at } : undefined };
+    });
   }
 
   /** The CSV export, header first, then a chunk per batch read; memory stays bounded by the batch. */

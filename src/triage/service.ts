@@ -176,6 +176,10 @@ export class TriageService {
     return this.deps.wellbeing.clearBreak(userId);
   }
 
+  async onBreak(userIds: string[], at: Date): Promise<Map<string, Date>> {
+    return this.deps.wellbeing.onBreak(userIds, at);
+  }
+
   /** Who holds each role now, leaving out anyone on a break so pages go to someone who can answer. */
   async available(teamId: string, at: Date): Promise<Partial<Record<OnCallRole, string>>> {
     const onCall = await this.deps.onCall.resolve(teamId, at);
@@ -244,6 +248,21 @@ export class TriageService {
     const exposure = await this.exposure(userId, this.deps.clock());
     await this.suggestBreak(userId, `resolve.${id}`, breakReason(this.deps.config.wellbeing, exposure, { kind: 'resolved', sensitive: category.sensitive, priority: escalation.priority }));
     return escalation;
+  }
+
+  /** A lead's QA verdict, recorded once per case: a second click answers with the first verdict. */
+  async recordQaReview(id: string, userId: string, verdict: 'reviewed' | 'follow_up'): Promise<{ escalation: Escalation; first: boolean }> {
+    const escalation = await this.get(id);
+    assertLead(this.team(escalation.team), userId, 'review cases for QA');
+    const result = await this.deps.repository.transition(id, {
+      from: ACTIONS.qaReview.from,
+      event: { type: 'qa_review', at: this.deps.clock().toISOString(), actor: userId, outcome: verdict },
+      onceKey: 'qa',
+    });
+    if (result.status === 'wrong_state') throw new DomainError(ErrorCode.NotAllowed, `${id} is ${result.state} again, so it is out of the QA sample until it is resolved.`);
+    const done = this.expectDone(id, result);
+    if (result.status === 'done') await this.afterChange(id, done);
+    return { escalation: await this.get(id), first: result.status === 'done' };
   }
 
   async reopen(id: string, userId: string): Promise<Escalation> {

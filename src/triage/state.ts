@@ -14,6 +14,7 @@ export const ACTIONS = {
   acknowledgePage: { from: ['open', 'claimed', 'resolved'], to: undefined, event: 'page_acknowledged' },
   resolve: { from: ['open', 'claimed'], to: 'resolved', event: 'resolved' },
   reopen: { from: ['resolved'], to: 'open', event: 'reopened' },
+  qaReview: { from: ['resolved'], to: undefined, event: 'qa_review' },
 } as const satisfies Record<string, { from: readonly EscalationState[]; to: EscalationState | undefined; event: TimelineEventType }>;
 
 export type Action = keyof typeof ACTIONS;

@@ -31,7 +31,9 @@ export type TimelineEventType =
   | 'sla_warning'
   | 'sla_breach'
   | 'resolved'
-  | 'reopened';
+  | 'reopened'
+  /** A lead's quality review of a resolved case; `outcome` is `reviewed` or `follow_up`. */
+  | 'qa_review';
 
 export interface TimelineEvent {
   /** Position in the timeline, from 1; also names the event's thread reply. */

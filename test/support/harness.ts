@@ -94,6 +94,17 @@ export function clockFrom(start: string): () => Date {
   return () => new Date(Date.now() + offset);
 }
 
+/** Like clockFrom, but a test can move it on (`clock.set(iso)`), e.g. into the week after cases were resolved. */
+export function movableClock(start: string): (() => Date) & { set(iso: string): void } {
+  let offset = Date.parse(start) - Date.now();
+  const clock = () => new Date(Date.now() + offset);
+  return Object.assign(clock, {
+    set(iso: string) {
+      offset = Date.parse(iso) - Date.now();
+    },
+  });
+}
+
 export async function startHarness(options: { config?: Record<string, unknown>; channelIntervalMs?: number; postMessageBurst?: number; clock?: () => Date } = {}): Promise<Harness> {
   const double = await startSlackDouble({ token: BOT_TOKEN, postMessageBurst: options.postMessageBurst });
   const prefix = `test:${randomUUID().slice(0, 12)}`;

@@ -6,6 +6,9 @@ import { assertMayWork, findMember } from '../../triage/roster.js';
 import { DomainError, ErrorCode, isDomainError } from '../../errors.js';
 import { renderBreakStarted, renderExposurePrompt } from '../../blocks/wellbeing.js';
 import type { HandlerDeps } from '../deps.js';
+import { DateTime } from 'luxon';
+import { renderQaSample } from '../../blocks/qa.js';
+import type { ReportsService } from '../../triage/reports.js';
 import { tellUser, userMessageFor } from '../reply.js';
 
 type ButtonArgs = { body: BlockAction<ButtonAction>; action: ButtonAction };
@@ -115,4 +118,32 @@ export function registerActions(app: App, deps: HandlerDeps): void {
   app.action(ActionId.openCase, async ({ ack }) => {
     await ack();
   });
+}
+
+export function registerQaActions(app: App, deps: HandlerDeps & { reports: ReportsService; zoneOf: (teamId: string) => string }): void {
+  const { triage, logger } = deps;
+  for (const [actionId, verdict] of [[ActionId.qaReviewed, 'reviewed'], [ActionId.qaFollowUp, 'follow_up']] as const) {
+    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
+      await ack();
+      const user = body.user.id;
+      try {
+        const { escalation, first } = await triage.recordQaReview(action.value ?? '', user, verdict);
+        if (!first) {
+          await tellUser(client, where(body), user, `${escalation.id} was already reviewed.`, logger);
+          return;
+        }
+        // Redraw the sample where it was clicked, so every lead sees what is left to review.
+        if (body.message && body.channel?.id && escalation.resolvedAt) {
+          const zone = deps.zoneOf(escalation.team);
+          const start = DateTime.fromISO(escalation.resolvedAt, { zone }).startOf('week');
+          const week = { start: start.toJSDate(), end: start.plus({ weeks: 1 }).toJSDate() };
+          const team = triage.team(escalation.team);
+          const items = await deps.reports.qaSample(team.id, week, deps.config.qa);
+          await client.chat.update({ channel: body.channel.id, ts: body.message.ts, ...renderQaSample(team, week, items, deps.config.categories, { zone }) } as never);
+        }
+      } catch (error) {
+        await tellUser(client, where(body), user, userMessageFor(error, logger, { actionId, user }), logger);
+      }
+    });
+  }
 }

@@ -68,6 +68,9 @@ export function apiErrorHandler(deps: Pick<HandlerDeps, 'logger'>): ErrorRequest
       response.status(400).json({ error: 'invalid_json', problems: [{ path: '(body)', message: `the body is not valid JSON: ${(error as Error).message}` }] });
     } else if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
       response.status(415).json({ error: 'unsupported_media_type', problems: [{ path: 'Content-Type', message: 'send UTF-8 JSON' }] });
+    } else if ((error as { status?: number }).status === 400) {
+      // A gzip or br body that does not decompress is the client's to fix; a 500 would invite endless retries.
+      response.status(400).json({ error: 'invalid_body', problems: [{ path: '(body)', message: `the body could not be read: ${(error as Error).message}` }] });
     } else {
       deps.logger.error({ err: error, path: request.path }, 'request failed');
       response.status(500).json({ error: 'internal_error', problems: [{ path: '(server)', message: 'the request could not be completed; nothing was lost, retry with the same externalId' }] });

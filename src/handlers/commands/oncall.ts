@@ -16,6 +16,7 @@ import type { BullSlackOutbox } from '../../jobs/outbox.js';
 import type { RotationJobs } from '../../jobs/rotation.js';
 import { calendarToken } from '../../rotation/calendar-token.js';
 import type { RotationService, RotationTeam } from '../../rotation/service.js';
+import type { ReportsService } from '../../triage/reports.js';
 import { assertLead } from '../../triage/roster.js';
 import type { HandlerDeps } from '../deps.js';
 import { userMessageFor } from '../reply.js';
@@ -27,6 +28,7 @@ export interface OnCallDeps extends HandlerDeps {
   outbox: BullSlackOutbox;
   calendarSecret: string;
   publicUrl: string;
+  reports: ReportsService;
 }
 
 const DAY = 86_400_000;

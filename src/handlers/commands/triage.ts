@@ -7,6 +7,8 @@ import { userMessageFor } from '../reply.js';
 import { renderDigest } from '../../blocks/digest.js';
 import { isLead } from '../../triage/roster.js';
 import { parseReportRange, periodFor, type ReportsService } from '../../triage/reports.js';
+import { weekBounds } from '../../triage/qa.js';
+import { renderQaSample } from '../../blocks/qa.js';
 import { parseDuration } from '../../triage/duration.js';
 import { renderBreakStarted } from '../../blocks/wellbeing.js';
 
@@ -90,6 +92,17 @@ export function registerTriageCommand(app: App, deps: TriageCommandDeps): void {
           const dm = await client.conversations.open({ users: command.user_id });
           await client.filesUploadV2({ channel_id: dm.channel?.id, filename: `escalations-${rest[0]}-to-${rest[1]}.csv`, title: `Escalations ${rest[0]} to ${rest[1]}`, content: csv, initial_comment: 'Your export: one row per escalation with every timestamp, outcome and duration. No case content is included.' });
           logger.info({ user: command.user_id, from: rest[0], to: rest[1], bytes: csv.length }, 'export sent');
+          return;
+        }
+        case 'qa': {
+          const team = [...deps.config.teams.values()].find((candidate) => isLead(findMember(candidate, command.user_id)));
+          if (!team) {
+            await ack({ response_type: 'ephemeral', text: 'The QA sample is for leads.' });
+            return;
+          }
+          const week = weekBounds(deps.clock(), deps.zoneOf(team.id));
+          const items = await deps.reports.qaSample(team.id, week, deps.config.qa);
+          await ack({ response_type: 'ephemeral', ...renderQaSample(team, week, items, deps.config.categories, { zone: deps.zoneOf(team.id) }) });
           return;
         }
         case 'break': {
