@@ -173,7 +173,7 @@ describe('handoffs', () => {
     const announcement = await harness.double.waitFor(() => harness.double.messages(TEAM_CHANNEL).find((message) => message.text.includes(`<@${S3}>`)), 10_000);
     expect(announcement.text).toMatch(/hands over|takes over/);
     await harness.double.waitFor(() => harness.double.usergroupUsers(USER_GROUP)?.includes(S3));
-    expect(harness.double.topic(TEAM_CHANNEL)).toContain(`<@${S3}>`);
+    await harness.double.waitFor(() => harness.double.topic(TEAM_CHANNEL)?.includes(`<@${S3}>`));
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect(harness.double.messages(TEAM_CHANNEL).filter((message) => message.text === announcement.text)).toHaveLength(1);
   });

@@ -13,6 +13,7 @@ const TABLE: Record<Action, Record<EscalationState, boolean>> = {
   acknowledgePage: { open: true, claimed: true, resolved: true },
   resolve: { open: true, claimed: true, resolved: false },
   reopen: { open: false, claimed: false, resolved: true },
+  qaReview: { open: false, claimed: false, resolved: true },
 };
 
 const CELLS = (Object.keys(TABLE) as Action[]).flatMap((action) => STATES.map((state) => [action, state, TABLE[action][state]] as const));
@@ -51,6 +52,7 @@ describe('the escalation state machine', () => {
       acknowledgePage: 'page_acknowledged',
       resolve: 'resolved',
       reopen: 'reopened',
+      qaReview: 'qa_review',
     });
   });
 
