@@ -130,6 +130,39 @@ export interface DoubleUser {
   deleted?: boolean;
 }
 
+/**
+ * One thing that happened on the stand-in, for a live view of the workspace: every Web API call
+ * and response URL post (with its outcome), and the stand-in's own changes (a person's message,
+ * a command's immediate answer, a modal closed).
+ */
+export interface DoubleActivity {
+  method: string;
+  time: number;
+  status: number;
+  ok: boolean;
+  error?: string;
+  /** Seconds, when the call was answered 429. */
+  retryAfter?: number;
+  fault?: FaultKind;
+  channel?: string;
+  ts?: string;
+  user?: string;
+  viewId?: string;
+  /** Slack's `response_metadata.messages`, such as Block Kit errors with their JSON pointers. */
+  messages?: string[];
+}
+
+/** A modal as the person sees it: the stored view plus the field errors the app last returned. */
+export interface DoubleModal {
+  id: string;
+  userId?: string;
+  view: Record<string, unknown>;
+  errors: Record<string, string>;
+}
+
+/** Handles a request the double itself does not serve; returns false to fall through to a 404. */
+export type DoubleRouteHandler = (req: IncomingMessage, res: ServerResponse, path: string) => boolean | Promise<boolean>;
+
 export interface ResponseUrlContext {
   channelId?: string;
   userId?: string;
@@ -167,6 +200,28 @@ export interface SlackDouble {
   /** Bodies received on response URLs; `idOrUrl` accepts the id or the full URL. */
   responses(idOrUrl?: string): DoubleResponse[];
   rateLimitedCount(): number;
+
+  /** Serves more paths from the double's own port (a page, a browser API); tried in mount order. */
+  mount(handler: DoubleRouteHandler): void;
+  /** Called after every change; returns a function that stops the calls. */
+  onActivity(listener: (activity: DoubleActivity) => void): () => void;
+  registeredUsers(): DoubleUser[];
+  channelName(id: string): string;
+  /** Channel ids that have messages, or a topic, or were registered with setChannel. */
+  channelIds(): string[];
+  /**
+   * Shows a slash command's immediate answer (the body of the app's acknowledgement) the way Slack
+   * does: ephemeral to `context.userId` unless it asks for `in_channel`. Checked like a message.
+   */
+  respondInline(context: ResponseUrlContext, body: Record<string, unknown>): { ok: boolean; error?: string; messages?: string[] };
+  /** The modals open for a person, bottom first; the last is the one on screen. */
+  modalStack(userId: string): DoubleModal[];
+  closeView(viewId: string): void;
+  closeAllViews(userId: string): void;
+  setViewErrors(viewId: string, errors: Record<string, string>): void;
+  /** `response_action: update` / `push` from a submission: checked like views.update / views.push. */
+  replaceView(viewId: string, view: unknown): { ok: boolean; error?: string; messages?: string[] };
+  pushView(userId: string, view: unknown): { ok: boolean; error?: string; messages?: string[]; viewId?: string };
   /** Forgets recorded state, rate-limit buckets and faults; keeps users and channels registered with setUser/setChannel. */
   reset(): void;
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs?: number): Promise<T>;
@@ -616,6 +671,8 @@ interface StoredMessage extends Omit<DoubleMessage, 'replies'> {
 interface StoredView {
   id: string;
   kind: 'modal' | 'home';
+  closed?: boolean;
+  errors?: Record<string, string>;
   userId?: string;
   triggerId?: string;
   pushed: boolean;
@@ -664,6 +721,8 @@ class SlackDoubleImpl implements SlackDouble {
   private openedIms = new Set<string>();
   private buckets = new Map<string, { tokens: number; last: number }>();
   private rateLimited = 0;
+  private readonly mounts: DoubleRouteHandler[] = [];
+  private readonly listeners = new Set<(activity: DoubleActivity) => void>();
   private lastTsMicros = 0;
   private counter = 0;
 
@@ -735,6 +794,7 @@ class SlackDoubleImpl implements SlackDouble {
       parent = parent.parent ?? parent;
     }
     const stored = this.store(channel, { text: message.text, user: message.user }, parent);
+    this.emit({ method: 'user_message', time: realDateNow(), status: 200, ok: true, channel, ts: stored.ts, user: message.user });
     return stored.ts;
   }
 
@@ -797,6 +857,103 @@ class SlackDoubleImpl implements SlackDouble {
 
   rateLimitedCount(): number {
     return this.rateLimited;
+  }
+
+  mount(handler: DoubleRouteHandler): void {
+    this.mounts.push(handler);
+  }
+
+  onActivity(listener: (activity: DoubleActivity) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  registeredUsers(): DoubleUser[] {
+    return [...this.users.values()].map((user) => ({ ...user }));
+  }
+
+  channelName(id: string): string {
+    return this.channelNames.get(id) ?? `channel-${id.toLowerCase()}`;
+  }
+
+  channelIds(): string[] {
+    return [...new Set([...this.channelNames.keys(), ...this.channels.keys(), ...this.topics.keys()])];
+  }
+
+  respondInline(context: ResponseUrlContext, body: Record<string, unknown>): { ok: boolean; error?: string; messages?: string[] } {
+    const time = realDateNow();
+    const invalid = this.checkMessageContent(body);
+    const reply = invalid ?? this.applyResponseEffects(context, body);
+    this.emit({ ...this.activityOf('command_response', {}, time, reply), channel: context.channelId, user: context.userId });
+    return { ok: reply.body.ok === true, error: str(reply.body.error), messages: responseMessages(reply.body) };
+  }
+
+  modalStack(userId: string): DoubleModal[] {
+    return [...this.viewsById.values()]
+      .filter((view) => view.kind === 'modal' && view.userId === userId && !view.closed)
+      .map((view) => ({ id: view.id, userId: view.userId, view: structuredClone(view.view), errors: { ...view.errors } }));
+  }
+
+  closeView(viewId: string): void {
+    const view = this.viewsById.get(viewId);
+    if (!view || view.closed) return;
+    view.closed = true;
+    // Closing a modal also closes whatever was pushed on top of it.
+    for (const other of this.viewsById.values()) {
+      if (other.kind === 'modal' && !other.closed && other.view.root_view_id === viewId) other.closed = true;
+    }
+    this.emit({ method: 'view_closed', time: realDateNow(), status: 200, ok: true, viewId, user: view.userId });
+  }
+
+  closeAllViews(userId: string): void {
+    for (const view of this.viewsById.values()) {
+      if (view.kind === 'modal' && view.userId === userId) view.closed = true;
+    }
+    this.emit({ method: 'view_closed', time: realDateNow(), status: 200, ok: true, user: userId });
+  }
+
+  setViewErrors(viewId: string, errors: Record<string, string>): void {
+    const view = this.viewsById.get(viewId);
+    if (!view) return;
+    view.errors = { ...errors };
+    this.emit({ method: 'view_errors', time: realDateNow(), status: 200, ok: true, viewId, user: view.userId });
+  }
+
+  replaceView(viewId: string, view: unknown): { ok: boolean; error?: string; messages?: string[] } {
+    const stored = this.viewsById.get(viewId);
+    const time = realDateNow();
+    const reply =
+      !stored
+        ? fail('not_found')
+        : (this.checkView(view, 'modal') ??
+          (() => {
+            stored.view = this.buildView(stored.id, view as Record<string, unknown>, { root_view_id: stored.view.root_view_id, previous_view_id: stored.view.previous_view_id });
+            stored.updates += 1;
+            stored.errors = {};
+            return ok({ view: structuredClone(stored.view) });
+          })());
+    this.emit({ ...this.activityOf('response_action.update', {}, time, reply), viewId, user: stored?.userId });
+    return { ok: reply.body.ok === true, error: str(reply.body.error), messages: responseMessages(reply.body) };
+  }
+
+  pushView(userId: string, view: unknown): { ok: boolean; error?: string; messages?: string[]; viewId?: string } {
+    const time = realDateNow();
+    const invalid = this.checkView(view, 'modal');
+    let viewId: string | undefined;
+    let reply: Reply;
+    if (invalid) reply = invalid;
+    else {
+      const previous = this.modalStack(userId).at(-1);
+      viewId = this.nextId('V');
+      const built = this.buildView(viewId, view as Record<string, unknown>, {
+        root_view_id: previous ? (previous.view.root_view_id ?? previous.id) : viewId,
+        previous_view_id: previous?.id ?? null,
+      });
+      this.viewsById.set(viewId, { id: viewId, kind: 'modal', userId, pushed: true, updates: 0, view: built });
+      reply = ok({ view: structuredClone(built) });
+    }
+    this.emit({ ...this.activityOf('response_action.push', {}, time, reply), viewId, user: userId });
+    return { ok: reply.body.ok === true, error: str(reply.body.error), messages: responseMessages(reply.body), viewId };
   }
 
   reset(): void {
@@ -868,6 +1025,9 @@ class SlackDoubleImpl implements SlackDouble {
     if (uploadMatch?.[1]) return this.handleUpload(uploadMatch[1], req, res);
     const responseMatch = /^\/response\/([A-Za-z0-9]+)$/.exec(path);
     if (responseMatch?.[1]) return this.handleResponseUrl(responseMatch[1], req, res);
+    for (const handler of this.mounts) {
+      if (await handler(req, res, path)) return;
+    }
     this.send(res, { status: 404, body: { ok: false, error: 'not_found' } });
   }
 
@@ -877,11 +1037,43 @@ class SlackDoubleImpl implements SlackDouble {
     res.end(JSON.stringify(reply.body));
   }
 
-  private record(method: string, args: Args, time: number, reply: Reply, fault?: FaultKind): void {
+  private record(method: string, args: Args, time: number, reply: Reply, fault?: FaultKind, extra: Partial<DoubleActivity> = {}): void {
     const { token: _token, ...rest } = args;
     const entry: RecordedCall = { method, args: rest, time, status: reply.status ?? 200, response: reply.body };
     if (fault) entry.fault = fault;
     this.callLog.push(entry);
+    this.emit({ ...this.activityOf(method, args, time, reply, fault), ...extra });
+  }
+
+  private activityOf(method: string, args: Args, time: number, reply: Reply, fault?: FaultKind): DoubleActivity {
+    const body = reply.body;
+    const view = isObject(body.view) ? body.view : undefined;
+    const viewId = str(view?.id) ?? str(args.view_id);
+    const activity: DoubleActivity = { method, time, status: reply.status ?? 200, ok: body.ok === true };
+    if (body.ok !== true && str(body.error)) activity.error = str(body.error);
+    const retryAfter = Number(reply.headers?.['retry-after']);
+    if (reply.status === 429 && Number.isFinite(retryAfter)) activity.retryAfter = retryAfter;
+    if (fault) activity.fault = fault;
+    const channel = str(body.channel) ?? this.resolveChannel(args.channel);
+    if (channel) activity.channel = channel;
+    const ts = str(body.ts) ?? str(args.ts) ?? str(args.thread_ts);
+    if (ts) activity.ts = ts;
+    const user = str(args.user) ?? str(args.user_id) ?? (viewId ? this.viewsById.get(viewId)?.userId : undefined);
+    if (user) activity.user = user;
+    if (viewId) activity.viewId = viewId;
+    const messages = responseMessages(body);
+    if (messages) activity.messages = messages;
+    return activity;
+  }
+
+  private emit(activity: DoubleActivity): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(activity);
+      } catch {
+        // A broken observer must not break the Web API the app is calling.
+      }
+    }
   }
 
   private async handleApi(method: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -1003,7 +1195,7 @@ class SlackDoubleImpl implements SlackDouble {
       body = undefined;
     }
     const reply = this.applyResponse(id, state, body, time);
-    this.record('response_url', { id, ...(body ?? {}) }, time, reply);
+    this.record('response_url', { id, ...(body ?? {}) }, time, reply, undefined, { channel: state?.context.channelId, user: state?.context.userId });
     this.send(res, reply);
   }
 
@@ -1011,15 +1203,18 @@ class SlackDoubleImpl implements SlackDouble {
     if (!state) return { status: 404, body: { ok: false, error: 'no_such_url' } };
     if (state.uses >= RESPONSE_URL_MAX_USES) return { status: 404, body: { ok: false, error: 'used_url' } };
     if (!body) return { status: 400, body: { ok: false, error: 'invalid_arguments' } };
-    const { channelId, userId, messageTs } = state.context;
-    const deleteOriginal = bool(body.delete_original) === true;
-    if (!deleteOriginal) {
+    if (bool(body.delete_original) !== true) {
       const invalid = this.checkMessageContent(body);
       if (invalid) return { ...invalid, status: 400 };
     }
     state.uses += 1;
     this.responseLog.push({ id, body: structuredClone(body), time });
+    return this.applyResponseEffects(state.context, body);
+  }
 
+  private applyResponseEffects(context: ResponseUrlContext, body: Record<string, unknown>): Reply {
+    const { channelId, userId, messageTs } = context;
+    const deleteOriginal = bool(body.delete_original) === true;
     const channel = channelId ? this.resolveChannel(channelId) : undefined;
     const original = channel && messageTs ? this.findMessage(channel, messageTs) : undefined;
     if (deleteOriginal) {
@@ -1539,6 +1734,7 @@ class SlackDoubleImpl implements SlackDouble {
         state: stored.view.state,
       });
       stored.updates += 1;
+      stored.errors = {};
       return ok({ view: structuredClone(stored.view) });
     },
 
@@ -1645,6 +1841,12 @@ class SlackDoubleImpl implements SlackDouble {
       return ok({});
     },
   };
+}
+
+function responseMessages(body: Record<string, unknown>): string[] | undefined {
+  const metadata = body.response_metadata;
+  if (!isObject(metadata) || !Array.isArray(metadata.messages)) return undefined;
+  return metadata.messages.filter((message): message is string => typeof message === 'string');
 }
 
 function ok(body: Record<string, unknown>): Reply {

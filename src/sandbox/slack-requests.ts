@@ -71,11 +71,21 @@ export interface BlockActionInput {
   message?: { text?: string; blocks?: unknown[]; user?: string };
   /** The view the action sat in, when `viewId` is given. */
   view?: { callbackId?: string; privateMetadata?: string; values?: ViewStateValues; type?: 'modal' | 'home'; hash?: string };
+  /** The whole stored view, echoed back as Slack does (with `state.values` set); wins over `view`. */
+  storedView?: Record<string, unknown>;
+  /** The button sat on an ephemeral message: Slack then sends no copy of the message. */
+  ephemeral?: boolean;
+  /** The button's label as drawn; defaults to its value. */
+  text?: string;
+  userName?: string;
   teamId?: string;
 }
 
 export interface ViewSubmissionInput {
   userId: string;
+  /** The whole stored view, echoed back as Slack does (with `state.values` set). */
+  storedView?: Record<string, unknown>;
+  userName?: string;
   callbackId: string;
   privateMetadata: string;
   values: ViewStateValues;
@@ -89,6 +99,8 @@ export interface ViewSubmissionInput {
 
 export interface ViewClosedInput {
   userId: string;
+  storedView?: Record<string, unknown>;
+  userName?: string;
   callbackId: string;
   privateMetadata?: string;
   values?: ViewStateValues;
@@ -140,8 +152,8 @@ function actionTs(): string {
   return `${Math.floor(ms / 1000)}.${String((ms % 1000) * 1000 + (nextSequence() % 1000)).padStart(6, '0')}`;
 }
 
-function userObject(userId: string, teamId: string): Record<string, unknown> {
-  const name = `user.${userId.toLowerCase()}`;
+function userObject(userId: string, teamId: string, userName?: string): Record<string, unknown> {
+  const name = userName ?? `user.${userId.toLowerCase()}`;
   return { id: userId, username: name, name, team_id: teamId };
 }
 
@@ -192,6 +204,11 @@ function viewObject(input: {
   };
 }
 
+/** A view as the double stored it, with what the person entered, the way Slack echoes it in payloads. */
+function echoView(stored: Record<string, unknown>, values: ViewStateValues): Record<string, unknown> {
+  return { ...structuredClone(stored), state: { values } };
+}
+
 /** A slash command, form-encoded with fields in the order Slack sends them. */
 export function slashCommand(input: SlashCommandInput): SlackRequest<Record<string, string>> {
   const teamId = input.teamId ?? DOUBLE_TEAM_ID;
@@ -225,7 +242,7 @@ export function blockAction(input: BlockActionInput): SlackRequest {
     action_ts: ts,
   };
   if (type === 'button') {
-    action.text = plain(input.value ?? input.actionId);
+    action.text = plain(input.text ?? input.value ?? input.actionId);
     if (input.value !== undefined) action.value = input.value;
   } else if (input.value !== undefined) {
     action.value = input.value;
@@ -237,7 +254,7 @@ export function blockAction(input: BlockActionInput): SlackRequest {
 
   const payload: Record<string, unknown> = {
     type: 'block_actions',
-    user: userObject(input.userId, teamId),
+    user: userObject(input.userId, teamId, input.userName),
     api_app_id: DOUBLE_APP_ID,
     token: VERIFICATION_TOKEN,
     trigger_id: input.triggerId ?? newTriggerId(),
@@ -248,7 +265,7 @@ export function blockAction(input: BlockActionInput): SlackRequest {
 
   if (input.viewId) {
     payload.container = { type: 'view', view_id: input.viewId };
-    payload.view = viewObject({
+    payload.view = input.storedView ? echoView(input.storedView, input.view?.values ?? {}) : viewObject({
       viewId: input.viewId,
       callbackId: input.view?.callbackId ?? '',
       privateMetadata: input.view?.privateMetadata ?? '',
@@ -266,23 +283,25 @@ export function blockAction(input: BlockActionInput): SlackRequest {
       type: 'message',
       message_ts: input.messageTs,
       channel_id: input.channelId,
-      is_ephemeral: false,
+      is_ephemeral: input.ephemeral === true,
     };
     if (input.threadTs) container.thread_ts = input.threadTs;
     payload.container = container;
     payload.channel = { id: input.channelId, name: input.channelId.startsWith('D') ? 'directmessage' : `channel-${input.channelId.toLowerCase()}` };
-    const message: Record<string, unknown> = {
-      type: 'message',
-      user: input.message?.user ?? DOUBLE_BOT_USER_ID,
-      ts: input.messageTs,
-      bot_id: DOUBLE_BOT_ID,
-      app_id: DOUBLE_APP_ID,
-      text: input.message?.text ?? '',
-      team: teamId,
-      blocks: input.message?.blocks ?? [],
-    };
-    if (input.threadTs) message.thread_ts = input.threadTs;
-    payload.message = message;
+    if (input.ephemeral !== true) {
+      const message: Record<string, unknown> = {
+        type: 'message',
+        user: input.message?.user ?? DOUBLE_BOT_USER_ID,
+        ts: input.messageTs,
+        bot_id: DOUBLE_BOT_ID,
+        app_id: DOUBLE_APP_ID,
+        text: input.message?.text ?? '',
+        team: teamId,
+        blocks: input.message?.blocks ?? [],
+      };
+      if (input.threadTs) message.thread_ts = input.threadTs;
+      payload.message = message;
+    }
     payload.state = { values: {} };
     if (input.responseUrl) payload.response_url = input.responseUrl;
   }
@@ -296,11 +315,11 @@ export function viewSubmission(input: ViewSubmissionInput): SlackRequest {
   return interaction('view_submission', {
     type: 'view_submission',
     team: teamObject(teamId),
-    user: userObject(input.userId, teamId),
+    user: userObject(input.userId, teamId, input.userName),
     api_app_id: DOUBLE_APP_ID,
     token: VERIFICATION_TOKEN,
     trigger_id: input.triggerId ?? newTriggerId(),
-    view: viewObject({
+    view: input.storedView ? echoView(input.storedView, input.values) : viewObject({
       viewId: input.viewId ?? `V0REQ${nextSequence()}`,
       callbackId: input.callbackId,
       privateMetadata: input.privateMetadata,
@@ -322,10 +341,10 @@ export function viewClosed(input: ViewClosedInput): SlackRequest {
   return interaction('view_closed', {
     type: 'view_closed',
     team: teamObject(teamId),
-    user: userObject(input.userId, teamId),
+    user: userObject(input.userId, teamId, input.userName),
     api_app_id: DOUBLE_APP_ID,
     token: VERIFICATION_TOKEN,
-    view: viewObject({
+    view: input.storedView ? echoView(input.storedView, input.values ?? {}) : viewObject({
       viewId: input.viewId ?? `V0REQ${nextSequence()}`,
       callbackId: input.callbackId,
       privateMetadata: input.privateMetadata ?? '',
