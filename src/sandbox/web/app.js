@@ -992,9 +992,9 @@ function setStatus(level, text) {
   $('status-text').textContent = text;
 }
 
-const TOASTS_SHOWN = 3;
+const TOASTS_SHOWN = 2;
 
-function toast(kind, title, detail, lifetimeMs = 6_000) {
+function toast(kind, title, detail, lifetimeMs = 5_000) {
   const node = el('div', { class: `toast toast-${kind}`, role: kind === 'error' || kind === 'warn' ? 'alert' : 'status' }, el('div', { class: 'toast-title' }, title), detail ? el('div', { class: 'toast-detail' }, detail) : null);
   const box = $('toasts');
   box.prepend(node);
@@ -1266,6 +1266,12 @@ async function start() {
   setInterval(() => {
     renderSwitcher();
     renderSidebar();
+    // "5 minutes ago" and "today" move on too, but not under someone choosing from a menu.
+    if (!document.activeElement?.matches('select, input, textarea') || document.activeElement.id.endsWith('-input')) {
+      if (S.view.kind === 'home') renderHome();
+      else renderConversation();
+      renderThread();
+    }
   }, 30_000);
 }
 
