@@ -31,6 +31,7 @@ const EVERY_TYPE = {
   sla_breach: [{ type: 'sla_breach', actor: 'system', clock: 'resolve', target: MAYA, text: 'primary', step: 0 }, `⏰ *Resolution SLA breached* ${TIME} — paging <@${MAYA}> (primary).`],
   resolved: [{ type: 'resolved', outcome: 'wellness_check', text: 'Police notified.' }, `✅ <@${MAYA}> resolved it ${TIME}: *Wellness check requested* — Police notified.`],
   reopened: [{ type: 'reopened', actor: LEAD }, `🔓 <@${LEAD}> reopened it ${TIME}.`],
+  qa_review: [{ type: 'qa_review', actor: LEAD, outcome: 'follow_up' }, `🚩 QA: <@${LEAD}> marked it for follow-up ${TIME}.`],
 } satisfies Record<TimelineEventType, [Partial<TimelineEvent> & { type: TimelineEventType }, string]>;
 
 describe('renderThreadEvent', () => {
