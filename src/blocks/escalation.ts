@@ -102,7 +102,7 @@ export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: Tim
     case 'paged':
       return event.clock
         ? `📟 No answer yet — paging ${mention(event.target)} (${event.text ?? 'on call'}) ${at}.`
-        : `📟 ${who} paged ${mention(event.target)} (backup on call) ${at}.`;
+        : `📟 ${who} paged ${mention(event.target)} (${event.text ?? 'backup on call'}) ${at}.`;
     case 'escalated_to_lead':
       return `🚨 ${who} escalated to the lead, ${mention(event.target)}, ${at}.`;
     case 'page_acknowledged':
