@@ -1,18 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_RISK_MATRIX, priorityFor, type RiskMatrix } from '../triage/risk.js';
-import type { Imminence, Priority, Severity } from '../triage/types.js';
+import type { EscalationInput, Priority } from '../triage/types.js';
 
-export interface SampleEscalation {
-  category: string;
-  severity: Severity;
-  imminence: Imminence;
-  market: string;
-  language: string;
-  summary: string;
+export type SampleEscalation = Pick<EscalationInput, 'category' | 'severity' | 'imminence' | 'market' | 'language' | 'summary' | 'source'> & {
   /** How long before intake the source says it was reported. */
   reportedMinutesAgo: number;
-  source: string;
-}
+};
 
 /**
  * Cases of every category and priority, written the way a moderation queue or a law-enforcement
