@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stopChild, writeConfigFile, type ChildApp } from '../support/child-app.js';
 import { startChild } from './support/child.js';
@@ -37,6 +38,7 @@ afterAll(async () => {
   if (child) await stopChild(child, 'SIGKILL');
   await double?.close();
   await redis?.kill();
+  if (redis) rmSync(redis.dir, { recursive: true, force: true });
 });
 
 interface Sent {
