@@ -147,7 +147,26 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     setName: () => undefined,
   };
   const socketMode = Boolean(options.slackAppToken);
-  const receiver = socketMode ? undefined : new ExpressReceiver({ signingSecret: options.slackSigningSecret, endpoints: '/slack/events', app: api, logger: boltLogger });
+  const receiver = socketMode
+    ? undefined
+    : new ExpressReceiver({
+        signingSecret: options.slackSigningSecret,
+        endpoints: '/slack/events',
+        app: api,
+        logger: boltLogger,
+        // A signed payload Bolt cannot route (a field missing or of the wrong type) is the sender's
+        // mistake: answer 400 and say so, rather than Bolt's default 500 that invites retries.
+        processEventErrorHandler: async ({ error, response }) => {
+          if (response.headersSent) return false;
+          if ((error as { code?: string }).code === 'slack_bolt_authorization_error') {
+            response.writeHead(401).end();
+            return true;
+          }
+          logger.warn({ err: error }, 'slack request could not be processed');
+          response.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ error: 'unprocessable_slack_payload', problems: [{ path: 'payload', message: 'the payload is missing a field Slack always sends, or has one of the wrong type' }] }));
+          return true;
+        },
+      });
   const slackApp = new App({
     token: options.slackBotToken,
     ...(socketMode ? { appToken: options.slackAppToken, socketMode: true, signingSecret: options.slackSigningSecret } : { receiver }),
@@ -162,6 +181,17 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   registerOnCallCommand(slackApp, onCallDeps);
   registerSwapActions(slackApp, onCallDeps);
   registerHome(slackApp, onCallDeps);
+  // Bolt matches listeners on `actions[].action_id`; a signed payload whose actions are not objects
+  // would throw inside that matching, so it is acknowledged and dropped here with a warning.
+  slackApp.use(async ({ body, ack, next }) => {
+    const actions = (body as { type?: string; actions?: unknown }).type === 'block_actions' ? (body as { actions?: unknown }).actions : undefined;
+    if (actions !== undefined && (!Array.isArray(actions) || actions.some((action) => typeof action !== 'object' || action === null || typeof (action as { action_id?: unknown }).action_id !== 'string'))) {
+      logger.warn('dropped a block_actions payload whose actions are malformed');
+      await ack?.();
+      return;
+    }
+    await next();
+  });
   // Listeners keep working after their ack; shutdown waits for that work instead of cutting it off.
   const inFlight = new Set<Promise<unknown>>();
   slackApp.use(async ({ next }) => {

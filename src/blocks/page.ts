@@ -34,7 +34,8 @@ export function renderPage(escalation: Escalation, category: Pick<Category, 'lab
   };
 }
 
-export function parseAcknowledgeValue(value: string): { escalationId: string; pageKey: string } | undefined {
+export function parseAcknowledgeValue(value: unknown): { escalationId: string; pageKey: string } | undefined {
+  if (typeof value !== 'string') return undefined;
   const [escalationId, pageKey] = value.split('|');
   return escalationId && pageKey ? { escalationId, pageKey } : undefined;
 }

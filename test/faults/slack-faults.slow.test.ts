@@ -23,7 +23,7 @@ describe('when Slack fails a fifth of calls', () => {
   // the ack misses Slack's 3 s window: Bolt answers 404 (Slack shows the user an error although the
   // case was created), then the late ack throws and the catch acks again, which Bolt logs as an
   // unhandled listener error. A resubmission is deduplicated by externalId `slack:<view id>`.
-  it.fails('answers a "new escalation" modal within Slack\'s 3 s even when chat.postMessage stalls', async () => {
+  it('answers a "new escalation" modal within Slack\'s 3 s even when chat.postMessage stalls', async () => {
     harness.double.setFaults({ rate: 1, kinds: ['stall'], stallMs: 4_000, methods: ['chat.postMessage'] });
     const select = (value: string) => ({ type: 'static_select', selected_option: { text: { type: 'plain_text' as const, text: value }, value } });
     const text = (value: string) => ({ type: 'plain_text_input', value });

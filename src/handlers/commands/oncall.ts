@@ -152,7 +152,7 @@ export function registerOnCallCommand(app: App, deps: OnCallDeps): void {
 
   app.command('/oncall', async ({ ack, command }) => {
     try {
-      const payload = await answer(command.user_id, command.text);
+      const payload = await answer(command.user_id, String(command.text ?? ''));
       await ack({ response_type: 'ephemeral', ...payload });
     } catch (error) {
       await ack({ response_type: 'ephemeral', text: userMessageFor(error, logger, { command: '/oncall', user: command.user_id }) });

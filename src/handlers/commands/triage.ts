@@ -24,7 +24,7 @@ export function registerTriageCommand(app: App, deps: TriageCommandDeps): void {
   const { triage, logger } = deps;
 
   app.command('/triage', async ({ ack, command, client }) => {
-    const [subcommand = 'help', ...rest] = command.text.trim().split(/\s+/).filter(Boolean);
+    const [subcommand = 'help', ...rest] = String(command.text ?? '').trim().split(/\s+/).filter(Boolean);
     try {
       switch (subcommand.toLowerCase()) {
         case 'list': {

@@ -93,6 +93,7 @@ export function registerViews(app: App, deps: HandlerDeps): void {
     }
     const { escalation } = await triage.intake(parsed.data, body.user.id);
     logger.info({ escalationId: escalation.id, user: body.user.id }, 'escalation created in slack');
-    await client.chat.postMessage({ channel: body.user.id, text: `Escalated as ${escalation.id} (${escalation.priority}); it is being posted in <#${escalation.channel}>.` }).catch((error: unknown) => logger.warn({ err: error }, 'could not confirm manual escalation'));
+    // Not awaited: the modal must close within Slack's 3 seconds even when Slack is slow to take the DM.
+    void client.chat.postMessage({ channel: body.user.id, text: `Escalated as ${escalation.id} (${escalation.priority}); it is being posted in <#${escalation.channel}>.`, unfurl_links: false, unfurl_media: false }).catch((error: unknown) => logger.warn({ err: error }, 'could not confirm manual escalation'));
   });
 }
