@@ -1,0 +1,243 @@
+/**
+ * Intake throughput: escalations per second through POST /api/v1/escalations, each one durable,
+ * its SLA timers scheduled and its Slack post queued before the 201.
+ *
+ * Load: autocannon, 50 connections, 10 s, every request a new externalId, in a child process of its
+ * own (the load generator does not share the server's event loop). The Slack double also runs in a
+ * child process and lets every post through at once, so the outbox worker delivers as fast as it can.
+ *
+ * Floor: a bare node:http server in this process that reads the JSON body and does one BullMQ
+ * queue.add per request, under the same autocannon settings: the least any durable intake on
+ * BullMQ can do.
+ */
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Queue } from 'bullmq';
+import express from 'express';
+import { bearerAuth } from '../../src/handlers/api/auth.js';
+import { intakeSchema } from '../../src/triage/intake.js';
+import { storeKeys } from '../../src/store/keys.js';
+import { connectRedis } from '../../src/store/redis.js';
+import type { Figure, Scenario, ScenarioResult } from '../run.js';
+import { benchPrefix, cleanPrefix, INTAKE_TOKEN, intakeBody, postIntake, REDIS_URL, redisCpuSeconds, startBenchApp, UNLIMITED_BURST, withRedis } from '../support/app.js';
+import { startLoadGenerator, type LoadGenerator, type LoadResult } from '../support/load.js';
+import { topCommands, traceRedis } from '../support/redis-trace.js';
+
+const CONNECTIONS = 50;
+const SECONDS = Number(process.env.BENCH_INTAKE_SECONDS ?? 10);
+const WARM_UP_SECONDS = 2;
+const PATH = '/api/v1/escalations';
+/** Sequential intakes traced for Redis commands and round trips. */
+const TRACED = 200;
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+interface Measured extends LoadResult {
+  /** This process's CPU per 201, ms (server, and for the app its workers too). */
+  nodeCpuMs: number;
+  /** Redis server CPU per 201, ms (everything Redis did meanwhile, so other clients' work too). */
+  redisCpuMs: number;
+}
+
+async function load(generator: LoadGenerator, url: string, idPrefix: string, seconds: number): Promise<Measured> {
+  const cpu = process.cpuUsage();
+  const redisCpu = await redisCpuSeconds();
+  const result = await generator.run({
+    url,
+    path: PATH,
+    connections: CONNECTIONS,
+    duration: seconds,
+    headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json' },
+    body: intakeBody(idPrefix),
+    idPrefix,
+  });
+  const used = process.cpuUsage(cpu);
+  const created = Math.max(1, result.statusCounts['201'] ?? 0);
+  return { ...result, nodeCpuMs: (used.user + used.system) / 1000 / created, redisCpuMs: (((await redisCpuSeconds()) - redisCpu) * 1000) / created };
+}
+
+async function measureFloor(generator: LoadGenerator): Promise<Measured> {
+  const prefix = benchPrefix('intake-floor');
+  const connection = connectRedis(REDIS_URL);
+  const queue = new Queue('floor-intake', { connection, prefix });
+  const server: Server = createServer(async (request, response) => {
+    try {
+      const body = JSON.parse(await readBody(request)) as { externalId: string };
+      const job = await queue.add('post', body);
+      response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: job.id }));
+    } catch (error) {
+      response.writeHead(500).end(String(error));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    await load(generator, url, `${prefix}-warm`, WARM_UP_SECONDS);
+    return await load(generator, url, prefix, SECONDS);
+  } finally {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await queue.close();
+    await connection.quit();
+    await cleanPrefix(prefix);
+  }
+}
+
+/**
+ * Not a floor but a yardstick for the diagnosis: the app's own HTTP stack (express, the bearer-token
+ * check, express.json, the intake zod schema) in front of the floor's single queue.add. What it
+ * loses against the floor is what the HTTP layer costs whatever the storage does.
+ */
+async function measureHttpStack(generator: LoadGenerator): Promise<Measured> {
+  const prefix = benchPrefix('intake-http');
+  const connection = connectRedis(REDIS_URL);
+  const queue = new Queue('floor-intake', { connection, prefix });
+  const schema = intakeSchema({ categories: ['livestream_emergency', 'child_safety', 'self_harm'], summaryMaxLength: 500 });
+  const api = express();
+  api.disable('x-powered-by');
+  api.post(PATH, bearerAuth([INTAKE_TOKEN]), express.json({ limit: '64kb', strict: true, type: () => true }), async (request, response) => {
+    const parsed = schema.safeParse(request.body);
+    if (!parsed.success) {
+      response.status(400).json({ error: 'invalid_escalation' });
+      return;
+    }
+    const job = await queue.add('post', parsed.data);
+    response.status(201).json({ id: job.id });
+  });
+  const server: Server = createServer(api);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    await load(generator, url, `${prefix}-warm`, WARM_UP_SECONDS);
+    return await load(generator, url, prefix, SECONDS);
+  } finally {
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+    await queue.close();
+    await connection.quit();
+    await cleanPrefix(prefix);
+  }
+}
+
+async function measureApp(generator: LoadGenerator, runWorkers: boolean): Promise<{ result: Measured; posted: number; stored: number; commands: string }> {
+  // channelIntervalMs 1 and an unlimited double: the outbox works flat out, as on a Slack that never pushes back.
+  const bench = await startBenchApp({ scenario: `intake-${runWorkers ? 'workers' : 'api'}`, runWorkers, channelIntervalMs: 1, postMessageBurst: UNLIMITED_BURST });
+  try {
+    await load(generator, bench.app.url, `${bench.prefix}-warm`, WARM_UP_SECONDS);
+    const before = Number(await bench.app.redis.get(storeKeys(bench.prefix).sequence));
+    const postedBefore = (await bench.double.callCounts())['chat.postMessage']?.['200'] ?? 0;
+    const trace = traceRedis();
+    let result: Measured;
+    try {
+      result = await load(generator, bench.app.url, bench.prefix, SECONDS);
+    } finally {
+      trace.stop();
+    }
+    const stored = Number(await bench.app.redis.get(storeKeys(bench.prefix).sequence)) - before;
+    const posted = ((await bench.double.callCounts())['chat.postMessage']?.['200'] ?? 0) - postedBefore;
+    return { result, posted, stored, commands: `${(trace.commands / Math.max(1, stored)).toFixed(1)} per case stored (${topCommands(trace.byCommand, Math.max(1, stored), 8)})` };
+  } finally {
+    await bench.close();
+  }
+}
+
+async function commandStats(): Promise<Map<string, number>> {
+  const info = await withRedis((redis) => redis.info('commandstats'));
+  const stats = new Map<string, number>();
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) stats.set(match[1]!, Number(match[2]));
+  return stats;
+}
+
+/** Sequential intakes with no workers running: Redis commands and round trips per escalation, and the unloaded latency. */
+async function traceIntake(): Promise<{ commands: number; roundTrips: number; byCommand: string; serverSide: string; latencyMs: number }> {
+  const bench = await startBenchApp({ scenario: 'intake-trace', runWorkers: false });
+  try {
+    for (let i = 0; i < 20; i += 1) await postIntake(bench.app.url, intakeBody(`${bench.prefix}-warm`));
+    const statsBefore = await commandStats();
+    const trace = traceRedis();
+    const started = performance.now();
+    try {
+      for (let i = 0; i < TRACED; i += 1) {
+        const { status } = await postIntake(bench.app.url, intakeBody(bench.prefix));
+        if (status !== 201) throw new Error(`traced intake answered ${status}`);
+      }
+    } finally {
+      trace.stop();
+    }
+    const latencyMs = (performance.now() - started) / TRACED;
+    const statsAfter = await commandStats();
+    const serverSide = [...statsAfter]
+      .map(([name, calls]) => [name, (calls - (statsBefore.get(name) ?? 0)) / TRACED] as const)
+      .filter(([name, perIntake]) => perIntake >= 0.5 && !['info', 'scan', 'unlink', 'quit', 'client|setname', 'hello'].includes(name))
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, perIntake]) => `${name} ${perIntake.toFixed(1)}`)
+      .join(', ');
+    const byCommand = topCommands(trace.byCommand, TRACED, 20);
+    return { commands: trace.commands / TRACED, roundTrips: trace.roundTrips / TRACED, byCommand, serverSide, latencyMs };
+  } finally {
+    await bench.close();
+  }
+}
+
+function describe(result: LoadResult): string {
+  const statuses = Object.entries(result.statusCounts).map(([status, count]) => `${count} × ${status}`).join(', ');
+  return `${result.requests} requests in ${result.seconds.toFixed(1)} s (${statuses}${result.errors ? `, ${result.errors} errors` : ''}${result.timeouts ? `, ${result.timeouts} timeouts` : ''})`;
+}
+
+async function run(): Promise<ScenarioResult> {
+  const generator = await startLoadGenerator();
+  let floor: Measured;
+  let httpStack: Measured;
+  let withWorkers: Awaited<ReturnType<typeof measureApp>>;
+  let apiOnly: Awaited<ReturnType<typeof measureApp>>;
+  try {
+    floor = await measureFloor(generator);
+    httpStack = await measureHttpStack(generator);
+    withWorkers = await measureApp(generator, true);
+    apiOnly = await measureApp(generator, false);
+  } finally {
+    await generator.close();
+  }
+  const trace = await traceIntake();
+
+  const ok = (result: LoadResult) => result.statusCounts['201'] ?? 0;
+  const rate = (result: LoadResult) => ok(result) / result.seconds;
+  const figures: Figure[] = [
+    { label: 'intake, workers running (201s per second)', value: rate(withWorkers.result), unit: '/s', floor: rate(floor), ratio: rate(withWorkers.result) / rate(floor), target: 'ratio ≥ 0.5' },
+    { label: 'intake, workers running, p50 latency', value: withWorkers.result.latency.p50, unit: 'ms', floor: floor.latency.p50, ratio: floor.latency.p50 / withWorkers.result.latency.p50 },
+    { label: 'intake, workers running, p99 latency', value: withWorkers.result.latency.p99, unit: 'ms', floor: floor.latency.p99, ratio: floor.latency.p99 / withWorkers.result.latency.p99 },
+    { label: 'intake, API only (runWorkers: false)', value: rate(apiOnly.result), unit: '/s', floor: rate(floor), ratio: rate(apiOnly.result) / rate(floor), target: 'ratio ≥ 0.5' },
+    { label: 'intake, API only, p50 latency', value: apiOnly.result.latency.p50, unit: 'ms', floor: floor.latency.p50, ratio: floor.latency.p50 / apiOnly.result.latency.p50 },
+    { label: 'intake, API only, p99 latency', value: apiOnly.result.latency.p99, unit: 'ms', floor: floor.latency.p99, ratio: floor.latency.p99 / apiOnly.result.latency.p99 },
+    { label: 'yardstick: app HTTP stack + one queue.add', value: rate(httpStack), unit: '/s', floor: rate(floor), ratio: rate(httpStack) / rate(floor) },
+    { label: 'yardstick: process CPU per request', value: httpStack.nodeCpuMs, unit: 'ms', floor: floor.nodeCpuMs, ratio: floor.nodeCpuMs / httpStack.nodeCpuMs },
+    { label: 'app process CPU per intake, workers running', value: withWorkers.result.nodeCpuMs, unit: 'ms', floor: floor.nodeCpuMs, ratio: floor.nodeCpuMs / withWorkers.result.nodeCpuMs },
+    { label: 'app process CPU per intake, API only', value: apiOnly.result.nodeCpuMs, unit: 'ms', floor: floor.nodeCpuMs, ratio: floor.nodeCpuMs / apiOnly.result.nodeCpuMs },
+    { label: 'Redis server CPU per intake, API only', value: apiOnly.result.redisCpuMs, unit: 'ms', floor: floor.redisCpuMs, ratio: floor.redisCpuMs / apiOnly.result.redisCpuMs },
+    { label: 'Redis commands per intake (client side)', value: trace.commands, unit: 'cmds', floor: 1, ratio: 1 / trace.commands },
+    { label: 'sequential Redis round trips per intake', value: trace.roundTrips, unit: 'trips', floor: 1, ratio: 1 / trace.roundTrips },
+    { label: 'one intake alone (sequential, unloaded)', value: trace.latencyMs, unit: 'ms' },
+  ];
+  const notes = [
+    `autocannon: ${CONNECTIONS} connections for ${SECONDS} s after a ${WARM_UP_SECONDS} s warm-up, each request with a new externalId; rates count 201 answers only. Latencies are autocannon's (ms, whole-request).`,
+    `Yardstick (not a floor): express + bearer check + express.json + the intake zod schema in front of the floor's one queue.add; what it loses against the floor is the HTTP layer's share, whatever the storage does: ${describe(httpStack)}.`,
+    `Floor: ${describe(floor)}. Workers running: ${describe(withWorkers.result)}; ${withWorkers.stored} escalations stored; the outbox delivered ${withWorkers.posted} chat.postMessage calls meanwhile (double in a child process, no rate limit, channel pacing 1 ms). API only: ${describe(apiOnly.result)}; ${apiOnly.stored} stored.`,
+    `Redis commands sent by the app process during the measured 10 s, workers running: ${withWorkers.commands}; API only: ${apiOnly.commands}.`,
+    `Redis per intake, traced over ${TRACED} sequential intakes with no workers: ${trace.commands.toFixed(1)} commands in ${trace.roundTrips.toFixed(1)} sequential round trips (client side: ${trace.byCommand}). Server side, commands per intake including those run inside Lua scripts: ${trace.serverSide}. The floor is 1 command (one queue.add script) in 1 round trip.`,
+  ];
+  return { figures, notes };
+}
+
+const scenario: Scenario = { name: 'intake', run };
+export default scenario;
