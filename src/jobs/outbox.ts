@@ -6,7 +6,7 @@ import { ErrorCode as SlackErrorCode, type WebClient } from '@slack/web-api';
 import { renderEscalationMessage, renderThreadEvent } from '../blocks/escalation.js';
 import { renderPage } from '../blocks/page.js';
 import type { MessagePayload } from '../blocks/types.js';
-import { renderSurge } from '../blocks/surge.js';
+import { renderSurge, SURGE_DETAILED } from '../blocks/surge.js';
 import { renderBreakPrompt, renderLeadExposureNotice } from '../blocks/wellbeing.js';
 import type { WellbeingNotice } from '../triage/wellbeing.js';
 
@@ -36,8 +36,21 @@ export type OutboxJob =
   | { kind: 'usergroup'; usergroup: string; users: string[] }
   | { kind: 'topic'; channel: string; topic: string };
 
-/** BullMQ priorities: lower runs first, so a P0 post overtakes a queue of P3 posts. */
-const PRIORITY_RANK: Record<Priority, number> = { P0: 1, P1: 2, P2: 3, P3: 4 };
+/**
+ * BullMQ priorities: lower runs first. Every outbox job carries one, because BullMQ runs jobs
+ * without a priority ahead of all prioritised ones: a page must never wait behind redraws.
+ */
+const PRIORITY_RANK: Record<Priority, number> = { P0: 2, P1: 3, P2: 4, P3: 5 };
+const JOB_PRIORITY = {
+  page: 1,
+  surge: 1,
+  notice: 6,
+  thread: 7,
+  message: 7,
+  update: 8,
+  usergroup: 9,
+  topic: 9,
+} as const;
 
 /** How long a post counts as pending for others in its channel; bounds the cost of a post that never lands. */
 const PENDING_POST_WINDOW_MS = 120_000;
@@ -86,36 +99,36 @@ export class BullSlackOutbox implements SlackOutbox {
   /** One redraw per channel per second however many cases arrive; the id makes it idempotent. */
   async refreshSurge(channel: string, now: number): Promise<void> {
     const slot = Math.floor(now / SURGE_REFRESH_MS);
-    await this.queue.add('surge', { kind: 'surge', channel }, { jobId: jobId('surge', channel, slot), priority: 1, delay: (slot + 1) * SURGE_REFRESH_MS - now });
+    await this.queue.add('surge', { kind: 'surge', channel }, { jobId: jobId('surge', channel, slot), priority: JOB_PRIORITY.surge, delay: (slot + 1) * SURGE_REFRESH_MS - now });
   }
 
   async refreshEscalation(escalationId: string, version: number): Promise<void> {
-    await this.queue.add('update', { kind: 'update', escalationId, version }, { jobId: jobId('update', escalationId, version) });
+    await this.queue.add('update', { kind: 'update', escalationId, version }, { jobId: jobId('update', escalationId, version), priority: JOB_PRIORITY.update });
   }
 
   async postThreadEvent(escalationId: string, seq: number): Promise<void> {
-    await this.queue.add('thread', { kind: 'thread', escalationId, seq }, { jobId: jobId('thread', escalationId, seq) });
+    await this.queue.add('thread', { kind: 'thread', escalationId, seq }, { jobId: jobId('thread', escalationId, seq), priority: JOB_PRIORITY.thread });
   }
 
   /** `dedupeId` makes the send happen once however often it is asked for (several instances, retries). */
   async message(dedupeId: string, channel: string, payload: { text: string; blocks?: unknown[] }): Promise<void> {
-    await this.queue.add('message', { kind: 'message', channel, ...payload }, { jobId: jobId('message', dedupeId) });
+    await this.queue.add('message', { kind: 'message', channel, ...payload }, { jobId: jobId('message', dedupeId), priority: JOB_PRIORITY.message });
   }
 
   async notify(dedupeId: string, userId: string, notice: WellbeingNotice): Promise<void> {
-    await this.queue.add('notice', { kind: 'notice', channel: userId, notice }, { jobId: jobId('notice', dedupeId) });
+    await this.queue.add('notice', { kind: 'notice', channel: userId, notice }, { jobId: jobId('notice', dedupeId), priority: JOB_PRIORITY.notice });
   }
 
   async setUsergroup(dedupeId: string, usergroup: string, users: string[]): Promise<void> {
-    await this.queue.add('usergroup', { kind: 'usergroup', usergroup, users }, { jobId: jobId('usergroup', dedupeId) });
+    await this.queue.add('usergroup', { kind: 'usergroup', usergroup, users }, { jobId: jobId('usergroup', dedupeId), priority: JOB_PRIORITY.usergroup });
   }
 
   async setTopic(dedupeId: string, channel: string, topic: string): Promise<void> {
-    await this.queue.add('topic', { kind: 'topic', channel, topic }, { jobId: jobId('topic', dedupeId) });
+    await this.queue.add('topic', { kind: 'topic', channel, topic }, { jobId: jobId('topic', dedupeId), priority: JOB_PRIORITY.topic });
   }
 
   async page(request: PageRequest): Promise<void> {
-    await this.queue.add('page', { kind: 'page', ...request }, { jobId: jobId('page', request.escalationId, request.pageKey, request.userId), priority: 1 });
+    await this.queue.add('page', { kind: 'page', ...request }, { jobId: jobId('page', request.escalationId, request.pageKey, request.userId), priority: JOB_PRIORITY.page });
   }
 }
 
@@ -224,11 +237,20 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
   async function drawSurge(channel: string): Promise<void> {
     const key = deps.keys.surgeMessage(channel);
     const ids = await deps.redis.zrangebyscore(deps.keys.pendingPosts(channel), now() - PENDING_POST_WINDOW_MS, '+inf');
-    const waiting = (await Promise.all(ids.map((id) => deps.repository.get(id)))).filter((escalation): escalation is Escalation => escalation !== undefined && !escalation.messageTs);
+    // Only the cases drawn in full are loaded; the rest are ranked from three fields each.
+    const pipeline = deps.redis.pipeline();
+    for (const id of ids) pipeline.hmget(deps.keys.escalation(id), 'priority', 'createdAt', 'messageTs');
+    const fields = ((await pipeline.exec()) ?? []).map((reply) => reply[1] as Array<string | null>);
+    const ranked = ids
+      .map((id, index) => ({ id, priority: fields[index]?.[0], createdAt: fields[index]?.[1] ?? '', posted: Boolean(fields[index]?.[2]) }))
+      .filter((entry) => entry.priority && !entry.posted)
+      .sort((a, b) => a.priority!.localeCompare(b.priority!) || a.createdAt.localeCompare(b.createdAt));
+    const detailed = (await Promise.all(ranked.slice(0, SURGE_DETAILED).map((entry) => deps.repository.get(entry.id)))).filter((escalation): escalation is Escalation => escalation !== undefined);
+    const moreIds = ranked.slice(SURGE_DETAILED).map((entry) => entry.id);
     const ts = await deps.redis.get(key);
-    const payload = renderSurge(waiting, deps.categories, deps.clock());
+    const payload = renderSurge(detailed, deps.categories, deps.clock(), moreIds);
     if (!ts) {
-      if (waiting.length < SURGE_THRESHOLD) return;
+      if (ranked.length < SURGE_THRESHOLD) return;
       // The summary takes the channel's next slot ahead of the individual posts it stands in for.
       const posted = await post(channel, payload);
       await deps.redis.set(key, posted, 'EX', 24 * 3600);
@@ -236,7 +258,7 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
     }
     await call('chat.update', () => deps.client.chat.update({ channel, ts, ...payload }));
     // Once everything has its own post, the next surge starts a fresh summary at the bottom of the channel.
-    if (waiting.length === 0) await deps.redis.del(key);
+    if (ranked.length === 0) await deps.redis.del(key);
   }
 
   const handlers = {

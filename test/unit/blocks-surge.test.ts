@@ -19,11 +19,15 @@ describe('renderSurge', () => {
     expect(validateBlocks(blocks, 'message')).toEqual([]);
   });
 
-  it('stays within Slack limits with 500 waiting cases and says how many more there are', () => {
-    const waiting = Array.from({ length: 500 }, (_, index) => escalation({ id: `ESC-${1000 + index}`, summary: 'x'.repeat(500) }));
-    const { text, blocks } = renderSurge(waiting, categories, NOW);
+  it('stays within Slack limits with 500 waiting cases and still names every one of them in its blocks', () => {
+    const waiting = Array.from({ length: 40 }, (_, index) => escalation({ id: `ESC-${1000 + index}`, summary: 'x'.repeat(500) }));
+    const moreIds = Array.from({ length: 460 }, (_, index) => `ESC-${1040 + index}`);
+    const { text, blocks } = renderSurge(waiting, categories, NOW, moreIds);
     expect(validateBlocks(blocks, 'message')).toEqual([]);
-    expect(JSON.stringify(blocks)).toContain('455 more');
+    const drawn = JSON.stringify(blocks);
+    expect(drawn).toContain('Surge: 500 cases');
+    expect(drawn).toContain('Also waiting (460)');
+    for (let index = 0; index < 500; index += 1) expect(drawn).toContain(`ESC-${1000 + index}`);
     expect(text.length).toBeLessThanOrEqual(3900);
   });
 
