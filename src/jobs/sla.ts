@@ -7,7 +7,7 @@ import type { SlaTimer } from '../triage/sla.js';
 import type { SlaClock } from '../triage/types.js';
 import { jobId, QueueName, type QueueContext } from './queues.js';
 
-/** Upper bound on warnings and paging steps a plan can have; cancel() removes every id below it. */
+/** Upper bound on warnings and paging steps a plan can have. */
 const MAX_STEPS = 8;
 
 const timerJobId = (ref: SlaTimerRef) => jobId(ref.escalationId, ref.epoch, ref.clock, ref.kind, ref.step);
@@ -42,15 +42,12 @@ export class BullSlaScheduler implements SlaScheduler {
     );
   }
 
-  async cancel(escalationId: string, epoch: number, clocks: SlaClock[]): Promise<void> {
+  async cancel(escalationId: string, epoch: number, clocks: SlaClock[], shape: { warnings: number; pageSteps: number }): Promise<void> {
     const ids: string[] = [];
     for (const clock of clocks) {
-      for (let step = 0; step < MAX_STEPS; step += 1) {
-        for (const kind of ['warning', 'breach', 'page'] as const) {
-          if (kind === 'breach' && step > 0) continue;
-          ids.push(timerJobId({ escalationId, epoch, clock, kind, step }));
-        }
-      }
+      for (let step = 0; step < Math.min(shape.warnings, MAX_STEPS); step += 1) ids.push(timerJobId({ escalationId, epoch, clock, kind: 'warning', step }));
+      ids.push(timerJobId({ escalationId, epoch, clock, kind: 'breach', step: 0 }));
+      for (let step = 1; step < Math.min(shape.pageSteps, MAX_STEPS); step += 1) ids.push(timerJobId({ escalationId, epoch, clock, kind: 'page', step }));
     }
     // A timer that is running right now cannot be removed; it re-checks the case and stands down.
     await Promise.all(ids.map((id) => this.queue.remove(id).catch(() => 0)));
@@ -62,12 +59,9 @@ export function startSlaWorker(context: QueueContext, deps: { triage: TriageServ
     QueueName.sla,
     async (job: Job<SlaTimerRef>) => {
       const ref = job.data;
-      const outcome = await deps.triage.fireTimer(ref);
+      const { outcome, priority } = await deps.triage.fireTimer(ref);
       deps.logger.info({ escalationId: ref.escalationId, timer: job.id, outcome }, 'sla timer fired');
-      if (outcome === 'announced' && ref.kind === 'breach') {
-        const escalation = await deps.triage.get(ref.escalationId);
-        deps.metrics.breaches.inc({ clock: ref.clock, priority: escalation.priority });
-      }
+      if (outcome === 'announced' && ref.kind === 'breach') deps.metrics.breaches.inc({ clock: ref.clock, priority });
       return outcome;
     },
     {

@@ -54,8 +54,11 @@ export interface SlaTimerRef {
 
 export interface SlaScheduler {
   schedule(escalationId: string, epoch: number, timers: SlaTimer[]): Promise<void>;
-  /** Removes pending timers of a clock (or all clocks) for the given plan; firing ones re-check anyway. */
-  cancel(escalationId: string, epoch: number, clocks: SlaClock[]): Promise<void>;
+  /**
+   * Removes the pending timers of some clocks for the given plan; `shape` says how many warnings
+   * and paging steps the plan can have, so only ids that can exist are tried. Firing ones re-check anyway.
+   */
+  cancel(escalationId: string, epoch: number, clocks: SlaClock[], shape: { warnings: number; pageSteps: number }): Promise<void>;
 }
 
 export interface PageRequest {

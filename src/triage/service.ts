@@ -124,7 +124,7 @@ export class TriageService {
       throw new DomainError(ErrorCode.AlreadyResolved, `${id} is already resolved.`);
     }
     const done = this.expectDone(id, result);
-    await this.deps.timers.cancel(id, done.slaEpoch, ['claim']);
+    await this.deps.timers.cancel(id, done.slaEpoch, ['claim'], this.timerShape(escalation.priority));
     await this.afterChange(id, done);
     await this.deps.wellbeing.recordClaim(userId, { escalationId: id, category: category.id, sensitive: category.sensitive, at: now });
     if (reasons.length) await this.tellLead(escalation, userId, 'took', reasons);
@@ -243,7 +243,7 @@ export class TriageService {
         text: note?.trim() || undefined,
       };
     });
-    await this.deps.timers.cancel(id, escalation.slaEpoch, ['claim', 'resolve']);
+    await this.deps.timers.cancel(id, escalation.slaEpoch, ['claim', 'resolve'], this.timerShape(escalation.priority));
     const category = this.category(escalation.category);
     const exposure = await this.exposure(userId, this.deps.clock());
     await this.suggestBreak(userId, `resolve.${id}`, breakReason(this.deps.config.wellbeing, exposure, { kind: 'resolved', sensitive: category.sensitive, priority: escalation.priority }));
@@ -319,9 +319,10 @@ export class TriageService {
    * clock still applies; the once-key makes a retried job (worker crash, second instance) re-queue
    * the same Slack work under the same ids instead of announcing twice.
    */
-  async fireTimer(ref: SlaTimerRef): Promise<'announced' | 'stale' | 'acknowledged'> {
+  async fireTimer(ref: SlaTimerRef): Promise<{ outcome: 'announced' | 'stale' | 'acknowledged'; priority?: string }> {
     const escalation = await this.deps.repository.get(ref.escalationId);
-    if (!escalation || escalation.slaEpoch !== ref.epoch || !clockApplies(ref.clock, escalation)) return 'stale';
+    if (!escalation || escalation.slaEpoch !== ref.epoch || !clockApplies(ref.clock, escalation)) return { outcome: 'stale' };
+    const priority = escalation.priority;
     const now = this.deps.clock();
     const policy = this.deps.config.sla[escalation.priority];
     const from = ref.clock === 'claim' ? (['open'] as const) : (['open', 'claimed'] as const);
@@ -337,9 +338,9 @@ export class TriageService {
         onceKey: timerKey,
         event: { type: 'sla_warning', at: now.toISOString(), actor: 'system', clock: ref.clock, target: mention, text: deadline },
       });
-      if (result.status !== 'done' && result.status !== 'already_done') return 'stale';
+      if (result.status !== 'done' && result.status !== 'already_done') return { outcome: 'stale', priority };
       await this.afterChange(escalation.id, result);
-      return 'announced';
+      return { outcome: 'announced', priority };
     }
 
     // Breach (step 0) or a further step up the paging chain: page whoever holds the next role,
@@ -357,8 +358,8 @@ export class TriageService {
       unlessKey: `ack.${ref.epoch}.${ref.clock}`,
       event: { type: ref.step === 0 ? 'sla_breach' : 'paged', at: now.toISOString(), actor: 'system', clock: ref.clock, step, target, text: role },
     });
-    if (result.status === 'suppressed') return 'acknowledged';
-    if (result.status !== 'done' && result.status !== 'already_done') return 'stale';
+    if (result.status === 'suppressed') return { outcome: 'acknowledged', priority };
+    if (result.status !== 'done' && result.status !== 'already_done') return { outcome: 'stale', priority };
     // A retried job finds its first run's event and repeats that page, whatever the rotation says now.
     const recorded = result.status === 'done' ? { step, target, role } : await this.recordedPage(escalation.id, result.seq);
     if (recorded.target && recorded.role) {
@@ -367,7 +368,7 @@ export class TriageService {
     await this.afterChange(escalation.id, result);
     const next = recorded.target ? nextPageStep(policy, ref.clock, recorded.step, now) : undefined;
     if (next) await this.deps.timers.schedule(escalation.id, ref.epoch, [next]);
-    return 'announced';
+    return { outcome: 'announced', priority };
   }
 
   private async recordedPage(id: string, seq: number): Promise<{ step: number; target?: string; role?: OnCallRole }> {
@@ -380,6 +381,12 @@ export class TriageService {
     const teams = [...this.deps.config.teams.values()].filter((team) => findMember(team, userId));
     const lists = await Promise.all((teams.length ? teams : [...this.deps.config.teams.values()]).map((team) => this.deps.repository.listOpen(team.id)));
     return lists.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  }
+
+  /** How many warnings and paging steps a priority's SLA plan has, so cancelling tries only real timer ids. */
+  private timerShape(priority: Escalation['priority']): { warnings: number; pageSteps: number } {
+    const policy = this.deps.config.sla[priority];
+    return { warnings: policy.warnBeforeMs.length, pageSteps: policy.pageChain.length };
   }
 
   team(teamId: string): Team {
@@ -421,7 +428,7 @@ export class TriageService {
       const done = this.expectDone(id, result);
       if (decision.bumpEpoch) {
         const updated = await this.get(id);
-        await this.deps.timers.cancel(id, escalation.slaEpoch, ['claim', 'resolve']);
+        await this.deps.timers.cancel(id, escalation.slaEpoch, ['claim', 'resolve'], this.timerShape(escalation.priority));
         await this.deps.timers.schedule(id, updated.slaEpoch, plannedTimers(this.deps.config.sla[updated.priority], updated, this.deps.clock()));
       }
       await this.afterChange(id, done);
