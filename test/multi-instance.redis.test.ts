@@ -1,29 +1,16 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/config/load.js';
-import { startApp, type RunningApp } from '../src/server.js';
+import type { RunningApp } from '../src/server.js';
 import { eventually } from './support/eventually.js';
-import { BOT_TOKEN, escalationBody, INTAKE_TOKEN, LEAD, REDIS_URL, SIGNING_SECRET, SPECIALISTS, startHarness, testConfig, TRIAGE_CHANNEL, type Harness } from './support/harness.js';
+import { escalationBody, INTAKE_TOKEN, LEAD, SPECIALISTS, startHarness, TRIAGE_CHANNEL, type Harness } from './support/harness.js';
 
 let harness: Harness;
 let second: RunningApp;
 beforeAll(async () => {
   harness = await startHarness();
   // A second instance on the same Redis and prefix, as a scaled-out deployment runs.
-  second = await startApp({
-    config: parseConfig(testConfig()),
-    slackBotToken: BOT_TOKEN,
-    slackSigningSecret: SIGNING_SECRET,
-    slackApiUrl: harness.double.url,
-    redisUrl: REDIS_URL,
-    redisPrefix: harness.prefix,
-    port: 0,
-    intakeTokens: [INTAKE_TOKEN],
-    logger: pino({ level: 'silent' }),
-  });
+  second = await harness.startAnotherInstance();
 });
 afterAll(async () => {
-  await second?.stop();
   await harness?.close();
 });
 

@@ -1,16 +1,12 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId } from '../src/blocks/ids.js';
-import { parseConfig } from '../src/config/load.js';
-import { startApp, type RunningApp } from '../src/server.js';
 import { eventually } from './support/eventually.js';
-import { BOT_TOKEN, clockFrom, escalationBody, INTAKE_TOKEN, LEAD, REDIS_URL, SIGNING_SECRET, SPECIALISTS, startHarness, testConfig, TRIAGE_CHANNEL, type Harness } from './support/harness.js';
+import { clockFrom, escalationBody, INTAKE_TOKEN, LEAD, SPECIALISTS, startHarness, TRIAGE_CHANNEL, type Harness } from './support/harness.js';
 
 /** Tuesday 22 December 2026, five seconds after the 09:00 digests are due (the test team's zone is UTC). */
 const NOW = '2026-12-22T09:00:05Z';
 
 let harness: Harness;
-let second: RunningApp | undefined;
 const ids: string[] = [];
 beforeAll(async () => {
   harness = await startHarness({ clock: clockFrom(NOW) });
@@ -19,7 +15,6 @@ beforeAll(async () => {
   await eventually(async () => (await harness.getEscalation(ids[0]!)).json.state === 'claimed');
 });
 afterAll(async () => {
-  await second?.stop();
   await harness?.close();
 });
 
@@ -28,18 +23,8 @@ const digests = () => harness.double.messages(TRIAGE_CHANNEL).filter((message) =
 describe('digests', () => {
   it('catch up on start: yesterday\'s daily and last week\'s weekly digest go to the leads, once each even with a second instance', async () => {
     await harness.double.waitFor(() => (digests().length >= 2 ? true : undefined), 10_000);
-    second = await startApp({
-      config: parseConfig(testConfig()),
-      slackBotToken: BOT_TOKEN,
-      slackSigningSecret: SIGNING_SECRET,
-      slackApiUrl: harness.double.url,
-      redisUrl: REDIS_URL,
-      redisPrefix: harness.prefix,
-      port: 0,
-      intakeTokens: [INTAKE_TOKEN],
-      logger: pino({ level: 'silent' }),
-      clock: clockFrom(NOW),
-    });
+    // A second instance starting now must find both digests already sent.
+    await harness.startAnotherInstance();
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const texts = digests().map((message) => message.text);
     expect(texts.filter((text) => /daily/i.test(text))).toHaveLength(1);

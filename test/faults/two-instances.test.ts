@@ -1,9 +1,7 @@
-import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../src/config/load.js';
-import { startApp, type RunningApp } from '../../src/server.js';
+import type { RunningApp } from '../../src/server.js';
 import { eventually } from '../support/eventually.js';
-import { BOT_TOKEN, clockFrom, escalationBody, INTAKE_TOKEN, LEAD, REDIS_URL, SIGNING_SECRET, SPECIALISTS, startHarness, TRIAGE_CHANNEL, type Harness } from '../support/harness.js';
+import { clockFrom, escalationBody, INTAKE_TOKEN, LEAD, SPECIALISTS, startHarness, TRIAGE_CHANNEL, type Harness } from '../support/harness.js';
 import { ROTATION_NOW, rotationConfig, TEAM_CHANNEL, USER_GROUP } from './support/configs.js';
 import { say, sleep } from './support/report.js';
 import { isCasePost } from './support/posts.js';
@@ -17,23 +15,10 @@ let harness: Harness;
 let second: RunningApp;
 beforeAll(async () => {
   harness = await startHarness({ config: config(), clock, channelIntervalMs: 200, postMessageBurst: 1_000_000 });
-  // A second instance on the same Redis and prefix, as a scaled-out deployment runs: same config, same clock.
-  second = await startApp({
-    config: parseConfig(config()),
-    slackBotToken: BOT_TOKEN,
-    slackSigningSecret: SIGNING_SECRET,
-    slackApiUrl: harness.double.url,
-    redisUrl: REDIS_URL,
-    redisPrefix: harness.prefix,
-    port: 0,
-    intakeTokens: [INTAKE_TOKEN],
-    logger: pino({ level: 'silent' }),
-    clock,
-    channelIntervalMs: 200,
-  });
+  // A second instance on the same Redis and prefix, as a scaled-out deployment runs.
+  second = await harness.startAnotherInstance();
 });
 afterAll(async () => {
-  await second?.stop();
   await harness?.close();
 });
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { parseConfig } from '../../src/config/load.js';
-import { startApp, type RunningApp } from '../../src/server.js';
+import { startApp, type AppOptions, type RunningApp } from '../../src/server.js';
 import { connectRedis, deleteByPrefix } from '../../src/store/redis.js';
 import { startSlackDouble, type SlackDouble } from './slack-double.js';
 import { blockAction, sendSlack, slashCommand, viewSubmission, type SlackRequest, type ViewStateValues } from './slack-requests.js';
@@ -80,6 +80,8 @@ export interface Harness {
   click(userId: string, actionId: string, escalationId: string): Promise<{ status: number }>;
   command(userId: string, command: string, text: string): Promise<{ status: number; json?: any; text: string }>;
   submit(userId: string, callbackId: string, privateMetadata: string, values: ViewStateValues): Promise<{ status: number; json?: any; text: string }>;
+  /** Another app instance on the same Redis prefix, config and clock, as a scaled-out deployment runs; closed with the harness. */
+  startAnotherInstance(): Promise<RunningApp>;
   /** The escalation's top-level post in its channel, once it is there. */
   waitForPost(id: string, channel?: string): Promise<import('./slack-double.js').DoubleMessage>;
   close(): Promise<void>;
@@ -108,7 +110,7 @@ export function movableClock(start: string): (() => Date) & { set(iso: string): 
 export async function startHarness(options: { config?: Record<string, unknown>; channelIntervalMs?: number; postMessageBurst?: number; clock?: () => Date } = {}): Promise<Harness> {
   const double = await startSlackDouble({ token: BOT_TOKEN, postMessageBurst: options.postMessageBurst });
   const prefix = `test:${randomUUID().slice(0, 12)}`;
-  const app = await startApp({
+  const appOptions: AppOptions = {
     config: parseConfig(options.config ?? testConfig(), 'test config'),
     slackBotToken: BOT_TOKEN,
     slackSigningSecret: SIGNING_SECRET,
@@ -120,7 +122,9 @@ export async function startHarness(options: { config?: Record<string, unknown>; 
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     channelIntervalMs: options.channelIntervalMs ?? 1_000,
     clock: options.clock,
-  });
+  };
+  const app = await startApp(appOptions);
+  const others: RunningApp[] = [];
 
   const harness: Harness = {
     app,
@@ -154,7 +158,13 @@ export async function startHarness(options: { config?: Record<string, unknown>; 
     async waitForPost(id, channel = TRIAGE_CHANNEL) {
       return double.waitFor(() => double.messages(channel).find((message) => message.text.includes(id)), 8_000);
     },
+    async startAnotherInstance() {
+      const another = await startApp(appOptions);
+      others.push(another);
+      return another;
+    },
     async close() {
+      await Promise.all(others.map((another) => another.stop()));
       await app.stop();
       await double.close();
       const redis = connectRedis(REDIS_URL);
