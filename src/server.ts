@@ -112,8 +112,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     clock,
   });
 
+  /** A team's days and weeks run in its rotation's zone, UTC for a team without one. */
+  const zoneOf = (teamId: string) => options.config.teams.get(teamId)?.rotation?.timeZone ?? 'UTC';
   const reports = new ReportsService({ repository, categories: options.config.categories });
-  const digests = new DigestJobs(queueContext, { config: options.config, reports, outbox, redis, prefix: options.redisPrefix, clock, logger });
+  const digests = new DigestJobs(queueContext, { config: options.config, reports, outbox, redis, prefix: options.redisPrefix, clock, logger, zoneOf });
   const workers: Worker[] = [];
   if (options.runWorkers ?? true) {
     // Rate limits are handled by the outbox (it re-queues the job for Retry-After) rather than by
@@ -129,12 +131,11 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   }
 
   const deps: HandlerDeps = { triage, config: options.config, logger, metrics, clock };
-  const zoneOf = (teamId: string) => options.config.teams.get(teamId)?.rotation?.timeZone ?? 'UTC';
   const api = express();
   api.disable('x-powered-by');
   api.use(healthRouter({ redis, workers, queues: [timers.queue, outbox.queue, rotationJobs.queue, digests.queue], metrics }));
   api.use(escalationsRouter({ ...deps, intakeTokens: options.intakeTokens }));
-  api.use(reportsRouter({ reports, tokens: options.intakeTokens, clock, zone: [...options.config.teams.values()][0]?.rotation?.timeZone ?? 'UTC' }));
+  api.use(reportsRouter({ reports, tokens: options.intakeTokens, clock, zone: zoneOf([...options.config.teams.keys()][0] ?? '') }));
   api.use(calendarRouter({ rotation, secret: options.slackSigningSecret, clock, logger }));
 
   const boltLogger = {

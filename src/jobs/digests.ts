@@ -30,6 +30,8 @@ export interface DigestDeps {
   prefix: string;
   clock: () => Date;
   logger: Logger;
+  /** The zone a team's days and weeks are counted in. */
+  zoneOf: (teamId: string) => string;
 }
 
 /**
@@ -48,7 +50,7 @@ export class DigestJobs {
   }
 
   zoneOf(teamId: string): string {
-    return this.deps.config.teams.get(teamId)?.rotation?.timeZone ?? 'UTC';
+    return this.deps.zoneOf(teamId);
   }
 
   async start(): Promise<void> {

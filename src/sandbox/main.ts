@@ -1,8 +1,8 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
-import { Redis } from 'ioredis';
 import { createLogger } from '../logger.js';
+import { redisAnswers } from '../store/redis.js';
 import { startSandbox, SANDBOX_CONFIG_PATH } from './server.js';
 
 const USAGE = `npm run sandbox [-- --speed N] [--port N] [--config PATH]
@@ -12,20 +12,6 @@ const USAGE = `npm run sandbox [-- --speed N] [--port N] [--config PATH]
   --config PATH bot config to run (default: config/sandbox.yml)
 
 Environment: REDIS_URL (default redis://127.0.0.1:6379), LOG_LEVEL (default warn).`;
-
-async function answers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-    await client.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -47,7 +33,7 @@ async function startPrivateRedis(): Promise<{ url: string; process: ChildProcess
   const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
   for (let attempt = 0; attempt < 50; attempt += 1) {
-    if (await answers(url)) return { url, process: child };
+    if (await redisAnswers(url)) return { url, process: child };
     if (child.exitCode !== null) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -72,7 +58,7 @@ async function main(): Promise<void> {
 
   let redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   let privateRedis: ChildProcess | undefined;
-  if (!(await answers(redisUrl))) {
+  if (!(await redisAnswers(redisUrl))) {
     if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) {
       process.stderr.write(`Nothing answers at ${redisUrl} and redis-server is not installed.\nInstall it (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis) or set REDIS_URL, then run npm run sandbox again.\n`);
       process.exit(69);

@@ -34,3 +34,18 @@ export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void
     if (keys.length) await redis.unlink(...keys);
   } while (cursor !== '0');
 }
+
+/** Whether a Redis answers at `url` within a second, without retrying or logging connection errors. */
+export async function redisAnswers(url: string): Promise<boolean> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.ping();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    client.disconnect();
+  }
+}

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis, deleteByPrefix } from '../../src/store/redis.js';
-import { stopChild, writeConfigFile, type ChildApp } from '../support/child-app.js';
-import { startChild } from './support/child.js';
+import { startChildApp, stopChild, type ChildApp, writeConfigFile } from '../support/child-app.js';
 import { BOT_TOKEN, REDIS_URL, testConfig } from '../support/harness.js';
 import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
 import { toErrorLog, type ErrorLog } from './support/bad-input.js';
@@ -20,7 +19,7 @@ const prefix = `test:${randomUUID().slice(0, 12)}`;
 beforeAll(async () => {
   double = await startSlackDouble({ token: BOT_TOKEN, postMessageBurst: 1_000_000 });
   // The real entry point in its own process: a crash there is an exit, not an error the test runner catches.
-  child = await startChild({ configPath: writeConfigFile(testConfig({ sla: QUIET_SLA })), slackApiUrl: double.url, prefix });
+  child = await startChildApp({ configPath: writeConfigFile(testConfig({ sla: QUIET_SLA })), slackApiUrl: double.url, prefix });
 });
 afterAll(async () => {
   if (child) await stopChild(child, 'SIGKILL');

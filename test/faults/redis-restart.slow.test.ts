@@ -1,7 +1,6 @@
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { stopChild, writeConfigFile, type ChildApp } from '../support/child-app.js';
-import { startChild } from './support/child.js';
+import { startChildApp, stopChild, type ChildApp, writeConfigFile } from '../support/child-app.js';
 import { eventually } from '../support/eventually.js';
 import { BOT_TOKEN, CHILD_SAFETY_CHANNEL, escalationBody, SPECIALISTS, testConfig, TRIAGE_CHANNEL } from '../support/harness.js';
 import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
@@ -51,7 +50,7 @@ interface Sent {
 
 describe('when Redis (AOF, fsync always) is shut down and restarted mid-flow', () => {
   it('loses no escalation that got a 201, reconnects by itself, and still fires timers that fell due in the outage', async () => {
-    child = await startChild({ configPath: writeConfigFile(config), slackApiUrl: double.url, prefix: 'faults', env: { REDIS_URL: redis.url } });
+    child = await startChildApp({ configPath: writeConfigFile(config), slackApiUrl: double.url, prefix: 'faults', env: { REDIS_URL: redis.url } });
     const app = child;
     const t0 = Date.now();
     const at = () => Date.now() - t0;

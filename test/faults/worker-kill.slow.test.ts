@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis, deleteByPrefix } from '../../src/store/redis.js';
-import { stopChild, writeConfigFile, type ChildApp } from '../support/child-app.js';
-import { startChild } from './support/child.js';
+import { startChildApp, stopChild, type ChildApp, writeConfigFile } from '../support/child-app.js';
 import { eventually } from '../support/eventually.js';
 import { BOT_TOKEN, CHILD_SAFETY_CHANNEL, escalationBody, REDIS_URL, SPECIALISTS, testConfig, TRIAGE_CHANNEL } from '../support/harness.js';
 import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
@@ -46,7 +45,7 @@ afterAll(async () => {
 });
 
 async function start(): Promise<ChildApp> {
-  const child = await startChild({ configPath, slackApiUrl: double.url, prefix });
+  const child = await startChildApp({ configPath, slackApiUrl: double.url, prefix });
   children.push(child);
   return child;
 }

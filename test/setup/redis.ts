@@ -1,20 +1,9 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { Redis } from 'ioredis';
+import { redisAnswers } from '../../src/store/redis.js';
 
 const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
-async function answers(): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
-  try {
-    await client.connect();
-    await client.ping();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    client.disconnect();
-  }
-}
+const answers = () => redisAnswers(url);
 
 /**
  * The suite runs against a real Redis. If none answers but redis-server is installed, start one

@@ -37,21 +37,28 @@ export async function startChildApp(options: { configPath: string; slackApiUrl: 
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`app did not start:\n${output}`)), 20_000);
-    const check = () => {
-      const match = /"port":(\d+)[^\n]*escalation bot listening/.exec(output);
-      if (match) {
+  let port: number;
+  try {
+    port = await new Promise<number>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`app did not start:\n${output}`)), 30_000);
+      const check = () => {
+        const match = /"port":(\d+)[^\n]*escalation bot listening/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      };
+      child.stdout!.on('data', check);
+      child.once('exit', (code) => {
         clearTimeout(timer);
-        resolve(Number(match[1]));
-      }
-    };
-    child.stdout!.on('data', check);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`app exited with ${code}:\n${output}`));
+        reject(new Error(`app exited with ${code}:\n${output}`));
+      });
     });
-  });
+  } catch (error) {
+    // A child that never reported listening would otherwise outlive the test that gave up on it.
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    throw error;
+  }
   return { process: child, url: `http://127.0.0.1:${port}`, output: () => output };
 }
 

@@ -16,7 +16,7 @@ export const USER_GROUP = 'S0ONCALL01';
 /** Monday before Christmas 2026, 10:00 in Dublin: the rotation answers follow from this instant. */
 export const ROTATION_NOW = '2026-12-21T10:00:00Z';
 
-/** The team with a weekly rotation, a team channel and a user group, as test/oncall.redis.test.ts uses. */
+/** The on-call test's team (test/oncall.redis.test.ts) without its holiday layer: weekly layers, a team channel and a user group. */
 export function rotationConfig(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const [S0, S1, S2, S3, S4] = SPECIALISTS;
   const config = testConfig(overrides) as unknown as ConfigShape;
