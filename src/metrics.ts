@@ -13,6 +13,7 @@ export function createMetrics() {
     breaches: new Counter({ name: 'escbot_sla_breaches_total', help: 'SLA breaches announced', labelNames: ['clock', 'priority'], registers: [registry] }),
     slackErrors: new Counter({ name: 'escbot_slack_api_errors_total', help: 'Slack Web API calls that failed', labelNames: ['method', 'error'], registers: [registry] }),
     slackRateLimited: new Counter({ name: 'escbot_slack_rate_limited_total', help: 'Slack Web API calls answered 429', labelNames: ['method'], registers: [registry] }),
+    afterAckWaiting: new Gauge({ name: 'escbot_after_ack_waiting', help: 'Slack button works acknowledged and waiting their turn', registers: [registry] }),
     queueDepth: new Gauge({ name: 'escbot_queue_jobs', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers: [registry] }),
   };
 }

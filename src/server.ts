@@ -8,6 +8,7 @@ import type { Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import type { AppConfig } from './config/schema.js';
 import { registerActions, registerQaActions } from './handlers/actions/index.js';
+import { AfterAckLane } from './handlers/after-ack.js';
 import { escalationsRouter, apiErrorHandler } from './handlers/api/escalations.js';
 import { healthRouter } from './handlers/api/health.js';
 import { registerTriageCommand } from './handlers/commands/triage.js';
@@ -65,6 +66,9 @@ export interface RunningApp {
   redis: Redis;
   stop(): Promise<void>;
 }
+
+/** How button work follows its ack; see AfterAckLane. */
+const AFTER_ACK = { concurrency: 2, quietMs: 3, maxHoldMs: 250 };
 
 /** How long shutdown waits for Slack listeners still working after their ack. */
 const SHUTDOWN_GRACE_MS = 10_000;
@@ -130,13 +134,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await digests.start();
   }
 
-  const deps: HandlerDeps = { triage, config: options.config, logger, metrics, clock };
+  const afterAck = new AfterAckLane({ ...AFTER_ACK, onDepth: (waiting) => metrics.afterAckWaiting.set(waiting) });
+  const deps: HandlerDeps = { triage, config: options.config, logger, metrics, clock, afterAck };
   const api = express();
   api.disable('x-powered-by');
-  api.use(healthRouter({ redis, workers, queues: [timers.queue, outbox.queue, rotationJobs.queue, digests.queue], metrics }));
-  api.use(escalationsRouter({ ...deps, intakeTokens: options.intakeTokens }));
-  api.use(reportsRouter({ reports, tokens: options.intakeTokens, clock, zone: zoneOf([...options.config.teams.keys()][0] ?? '') }));
-  api.use(calendarRouter({ rotation, secret: options.slackSigningSecret, clock, logger }));
 
   const boltLogger = {
     debug: (...msg: unknown[]) => logger.debug({ bolt: msg }),
@@ -168,6 +169,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
           return true;
         },
       });
+  // Mounted after the receiver's route, so a Slack request (the one with a 3-second budget) is
+  // matched first instead of walking the API's routers.
+  api.use(healthRouter({ redis, workers, queues: [timers.queue, outbox.queue, rotationJobs.queue, digests.queue], metrics }));
+  api.use(escalationsRouter({ ...deps, intakeTokens: options.intakeTokens }));
+  api.use(reportsRouter({ reports, tokens: options.intakeTokens, clock, zone: zoneOf([...options.config.teams.keys()][0] ?? '') }));
+  api.use(calendarRouter({ rotation, secret: options.slackSigningSecret, clock, logger }));
+
   const slackApp = new App({
     token: options.slackBotToken,
     ...(socketMode ? { appToken: options.slackAppToken, socketMode: true, signingSecret: options.slackSigningSecret } : { receiver }),
@@ -196,6 +204,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   // Listeners keep working after their ack; shutdown waits for that work instead of cutting it off.
   const inFlight = new Set<Promise<unknown>>();
   slackApp.use(async ({ next }) => {
+    afterAck.noteArrival();
     const work = next();
     inFlight.add(work);
     try {

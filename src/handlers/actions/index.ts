@@ -27,17 +27,23 @@ export function observeDurations(deps: HandlerDeps, escalation: { priority: stri
 export function registerActions(app: App, deps: HandlerDeps): void {
   const { triage, logger } = deps;
 
-  /** Acks at once (Slack allows 3 s), then does the work and reports problems ephemerally. */
-  function onButton(actionId: string, run: (args: ButtonArgs & { client: App['client'] }) => Promise<string | void>): void {
+  /**
+   * Acks at once (Slack allows 3 s), then does the work in the after-ack lane and reports problems
+   * ephemerally. A button that opens a modal skips the lane: its trigger_id expires 3 s after the click.
+   */
+  function onButton(actionId: string, run: (args: ButtonArgs & { client: App['client'] }) => Promise<string | void>, options: { opensModal?: boolean } = {}): void {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
       await ack();
       const user = body.user.id;
-      try {
-        const message = await run({ body, action, client });
-        if (message) await tellUser(client, where(body), user, message, logger);
-      } catch (error) {
-        await tellUser(client, where(body), user, userMessageFor(error, logger, { actionId, user }), logger);
-      }
+      const work = async () => {
+        try {
+          const message = await run({ body, action, client });
+          if (message) await tellUser(client, where(body), user, message, logger);
+        } catch (error) {
+          await tellUser(client, where(body), user, userMessageFor(error, logger, { actionId, user }), logger);
+        }
+      };
+      await (options.opensModal ? work() : deps.afterAck.run(work));
     });
   }
 
@@ -97,7 +103,7 @@ export function registerActions(app: App, deps: HandlerDeps): void {
     const team = triage.team(escalation.team);
     if (!findMember(team, body.user.id)) throw new DomainError(ErrorCode.NotInRoster, `Only ${team.name} members can add notes to its cases.`);
     await client.views.open({ trigger_id: body.trigger_id, view: renderNoteModal(escalation, triage.category(escalation.category)) });
-  });
+  }, { opensModal: true });
 
   onButton(ActionId.resolve, async ({ body, action, client }) => {
     const escalation = await triage.get(action.value ?? '');
@@ -105,14 +111,14 @@ export function registerActions(app: App, deps: HandlerDeps): void {
     if (escalation.state === 'resolved') throw new DomainError(ErrorCode.AlreadyResolved, `${escalation.id} is already resolved.`);
     assertMayWork(triage.team(escalation.team), category, escalation, body.user.id, 'resolve it');
     await client.views.open({ trigger_id: body.trigger_id, view: renderResolveModal(escalation, category) });
-  });
+  }, { opensModal: true });
 
   onButton(ActionId.reassign, async ({ body, action, client }) => {
     const escalation = await triage.get(action.value ?? '');
     const category = triage.category(escalation.category);
     assertMayWork(triage.team(escalation.team), category, escalation, body.user.id, 'reassign it');
     await client.views.open({ trigger_id: body.trigger_id, view: renderReassignModal(escalation, category) });
-  });
+  }, { opensModal: true });
 
   // The link opens in the browser by itself; Slack still sends the click, which must be acknowledged.
   app.action(ActionId.openCase, async ({ ack }) => {
