@@ -9,14 +9,14 @@ import type { Logger } from 'pino';
 import type { AppConfig } from './config/schema.js';
 import { registerActions, registerQaActions } from './handlers/actions/index.js';
 import { AfterAckLane } from './handlers/after-ack.js';
-import { escalationsRouter, apiErrorHandler } from './handlers/api/escalations.js';
+import { escalationsRouter, apiErrorHandler, fastIntake } from './handlers/api/escalations.js';
 import { healthRouter } from './handlers/api/health.js';
 import { registerTriageCommand } from './handlers/commands/triage.js';
 import type { HandlerDeps } from './handlers/deps.js';
 import { registerViews } from './handlers/views/index.js';
 import { BullSlackOutbox, startOutboxWorker } from './jobs/outbox.js';
 import type { QueueContext } from './jobs/queues.js';
-import { BullSlaScheduler, startSlaWorker } from './jobs/sla.js';
+import { BullSlaScheduler, giveTimersPrecedence, startSlaWorker } from './jobs/sla.js';
 import { createMetrics } from './metrics.js';
 import { RedisEscalationRepository } from './store/escalations.js';
 import { storeKeys } from './store/keys.js';
@@ -70,6 +70,9 @@ export interface RunningApp {
 /** How button work follows its ack; see AfterAckLane. */
 const AFTER_ACK = { concurrency: 2, quietMs: 3, maxHoldMs: 250 };
 
+/** The outbox's concurrency while SLA timers fire, and how long after the last one it stays there. */
+const TIMER_PRECEDENCE = { busyConcurrency: 4, idleAfterMs: 1_000 };
+
 /** How long shutdown waits for Slack listeners still working after their ack. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -121,12 +124,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const reports = new ReportsService({ repository, categories: options.config.categories });
   const digests = new DigestJobs(queueContext, { config: options.config, reports, outbox, redis, prefix: options.redisPrefix, clock, logger, zoneOf });
   const workers: Worker[] = [];
+  const stopWatching: Array<() => void> = [];
   if (options.runWorkers ?? true) {
     // Rate limits are handled by the outbox (it re-queues the job for Retry-After) rather than by
     // holding a worker slot while the client sleeps.
     const outboxClient = new WebClient(options.slackBotToken, { ...slackClientOptions(options), rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR });
-    workers.push(startSlaWorker(queueContext, { triage, logger, metrics }));
-    workers.push(startOutboxWorker(queueContext, { client: outboxClient, outbox, repository, redis, keys, categories: options.config.categories, logger, metrics, clock, channelIntervalMs: options.channelIntervalMs }));
+    const slaWorker = startSlaWorker(queueContext, { triage, logger, metrics });
+    const outboxWorker = startOutboxWorker(queueContext, { client: outboxClient, outbox, repository, redis, keys, categories: options.config.categories, logger, metrics, clock, channelIntervalMs: options.channelIntervalMs });
+    stopWatching.push(giveTimersPrecedence(slaWorker, outboxWorker, TIMER_PRECEDENCE));
+    workers.push(slaWorker, outboxWorker);
     workers.push(startRotationWorker(queueContext, { rotation, jobs: rotationJobs, outbox, logger, clock }));
     await rotationJobs.ensureAll();
     await rotationJobs.startRecurring();
@@ -218,7 +224,10 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   api.use(apiErrorHandler({ logger }));
 
-  const server: Server = createServer(api);
+  const intake = fastIntake({ ...deps, intakeTokens: options.intakeTokens });
+  const server: Server = createServer((request, response) => {
+    if (!intake(request, response)) void api(request, response);
+  });
   await new Promise<void>((resolve) => server.listen(options.port, '0.0.0.0', resolve));
   if (socketMode) await slackApp.start();
   const port = (server.address() as AddressInfo).port;
@@ -241,6 +250,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         });
         if (socketMode) await slackApp.stop();
         await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS))]);
+        for (const stop of stopWatching) stop();
         await Promise.all(workers.map((worker) => worker.close()));
         await Promise.all([timers.queue.close(), outbox.queue.close(), rotationJobs.queue.close(), digests.queue.close()]);
         await Promise.all([redis.quit(), queueConnection.quit(), ...workerConnections.map((connection) => connection.quit())]);

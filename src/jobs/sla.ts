@@ -78,3 +78,28 @@ export function startSlaWorker(context: QueueContext, deps: { triage: TriageServ
   worker.on('error', (error) => deps.logger.error({ err: error }, 'sla worker error'));
   return worker;
 }
+
+/**
+ * While SLA timers are firing, the outbox steps down to a few jobs at a time. Both share this
+ * process's CPU, and a breach's paging decision is what minutes hang on; the Slack work breaches
+ * create (their pages first: pages outrank everything else in the outbox) follows as the CPU
+ * allows. The outbox returns to full speed once no timer has started for `idleAfterMs`.
+ * Returns a function that stops watching.
+ */
+export function giveTimersPrecedence(slaWorker: Worker, outboxWorker: Worker, options: { busyConcurrency: number; idleAfterMs: number }): () => void {
+  const fullConcurrency = outboxWorker.concurrency;
+  let lastTimerAt = Number.NEGATIVE_INFINITY;
+  const onActive = () => {
+    lastTimerAt = performance.now();
+    if (outboxWorker.concurrency !== options.busyConcurrency) outboxWorker.concurrency = options.busyConcurrency;
+  };
+  slaWorker.on('active', onActive);
+  const check = setInterval(() => {
+    if (outboxWorker.concurrency !== fullConcurrency && performance.now() - lastTimerAt >= options.idleAfterMs) outboxWorker.concurrency = fullConcurrency;
+  }, Math.max(50, options.idleAfterMs / 4));
+  check.unref();
+  return () => {
+    clearInterval(check);
+    slaWorker.off('active', onActive);
+  };
+}

@@ -102,7 +102,7 @@ export class RedisEscalationRepository implements EscalationRepository {
   }
 
   async transition(id: string, change: TransitionRequest): Promise<TransitionResult> {
-    const team = await this.redis.hget(this.keys.escalation(id), 'team');
+    const team = change.team ?? (await this.redis.hget(this.keys.escalation(id), 'team'));
     if (team === null) return { status: 'not_found' };
     const fields: string[] = [];
     for (const [name, value] of Object.entries(change.set ?? {})) fields.push(name, value === undefined ? '' : String(value));

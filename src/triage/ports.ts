@@ -27,6 +27,8 @@ export interface TransitionRequest {
   /** Nothing happens when this key was recorded by an earlier change (e.g. a page acknowledged). */
   unlessKey?: string;
   bumpEpoch?: boolean;
+  /** The case's team, when the caller has read it: saves reading it again (a case never changes team). */
+  team?: string;
   /** Fields to set; undefined deletes. */
   set?: Partial<Record<keyof Escalation | `mark.${string}`, string | number | undefined>>;
 }

@@ -117,6 +117,7 @@ export class TriageService {
       to: 'claimed',
       event: { type: 'claimed', at: now.toISOString(), actor: userId },
       set: { assignee: userId, claimedAt: now.toISOString() },
+      team: escalation.team,
     });
     if (result.status === 'wrong_state') {
       if (result.state === 'claimed' && result.assignee === userId) return { escalation: await this.get(id), alreadyYours: true };
@@ -157,6 +158,7 @@ export class TriageService {
     const result = await this.deps.repository.transition(id, {
       from: ['open'],
       event: { type: 'paged', at: now.toISOString(), actor: userId, target, text: `${role}, handed on` },
+      team: escalation.team,
     });
     const done = this.expectDone(id, result);
     await this.deps.outbox.page({ escalationId: id, userId: target, role, pageKey: `handon-${done.seq}`, reason: 'manual_backup' });
@@ -337,6 +339,7 @@ export class TriageService {
         expectedEpoch: ref.epoch,
         onceKey: timerKey,
         event: { type: 'sla_warning', at: now.toISOString(), actor: 'system', clock: ref.clock, target: mention, text: deadline },
+        team: escalation.team,
       });
       if (result.status !== 'done' && result.status !== 'already_done') return { outcome: 'stale', priority };
       await this.afterChange(escalation.id, result);
@@ -357,17 +360,21 @@ export class TriageService {
       onceKey: timerKey,
       unlessKey: `ack.${ref.epoch}.${ref.clock}`,
       event: { type: ref.step === 0 ? 'sla_breach' : 'paged', at: now.toISOString(), actor: 'system', clock: ref.clock, step, target, text: role },
+      team: escalation.team,
     });
     if (result.status === 'suppressed') return { outcome: 'acknowledged', priority };
     if (result.status !== 'done' && result.status !== 'already_done') return { outcome: 'stale', priority };
     // A retried job finds its first run's event and repeats that page, whatever the rotation says now.
     const recorded = result.status === 'done' ? { step, target, role } : await this.recordedPage(escalation.id, result.seq);
-    if (recorded.target && recorded.role) {
-      await this.deps.outbox.page({ escalationId: escalation.id, userId: recorded.target, role: recorded.role, pageKey: `${ref.epoch}.${ref.clock}`, reason: ref.clock === 'claim' ? 'claim_breach' : 'resolve_breach' });
-    }
-    await this.afterChange(escalation.id, result);
     const next = recorded.target ? nextPageStep(policy, ref.clock, recorded.step, now) : undefined;
-    if (next) await this.deps.timers.schedule(escalation.id, ref.epoch, [next]);
+    // Independent writes, so they share one round trip's wait; the page is what minutes hang on.
+    await Promise.all([
+      recorded.target && recorded.role
+        ? this.deps.outbox.page({ escalationId: escalation.id, userId: recorded.target, role: recorded.role, pageKey: `${ref.epoch}.${ref.clock}`, reason: ref.clock === 'claim' ? 'claim_breach' : 'resolve_breach' })
+        : undefined,
+      this.afterChange(escalation.id, result),
+      next ? this.deps.timers.schedule(escalation.id, ref.epoch, [next]) : undefined,
+    ]);
     return { outcome: 'announced', priority };
   }
 
@@ -421,7 +428,7 @@ export class TriageService {
       if (!(spec.from as readonly string[]).includes(escalation.state)) throw this.wrongState(escalation, action);
       const decision = await decide(escalation);
       const event: Omit<TimelineEvent, 'seq'> = { type: spec.event, at: this.deps.clock().toISOString(), actor, text: decision.text, target: decision.target, outcome: decision.outcome };
-      const request: TransitionRequest = { from: spec.from, to: spec.to, event, expectedVersion: escalation.version, set: decision.set, bumpEpoch: decision.bumpEpoch };
+      const request: TransitionRequest = { from: spec.from, to: spec.to, event, expectedVersion: escalation.version, set: decision.set, bumpEpoch: decision.bumpEpoch, team: escalation.team };
       const result = await this.deps.repository.transition(id, request);
       if (result.status === 'stale_version') continue;
       if (result.status === 'wrong_state') throw this.wrongState({ ...escalation, ...result }, action);
@@ -452,8 +459,7 @@ export class TriageService {
 
   /** Every recorded change redraws the post and becomes a reply in its thread. */
   private async afterChange(id: string, result: { version: number; seq: number }): Promise<void> {
-    await this.deps.outbox.postThreadEvent(id, result.seq);
-    await this.deps.outbox.refreshEscalation(id, result.version);
+    await Promise.all([this.deps.outbox.postThreadEvent(id, result.seq), this.deps.outbox.refreshEscalation(id, result.version)]);
   }
 }
 

@@ -1,11 +1,102 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { type ErrorRequestHandler, type Router } from 'express';
+import type { Logger } from 'pino';
 import { isDomainError, ErrorCode } from '../../errors.js';
 import { intakeSchema } from '../../triage/intake.js';
 import type { Escalation } from '../../triage/types.js';
 import type { HandlerDeps } from '../deps.js';
-import { bearerAuth } from './auth.js';
+import { bearerAuth, bearerCheck, UNAUTHORIZED_BODY } from './auth.js';
 
 export const INTAKE_BODY_LIMIT = '64kb';
+const INTAKE_BODY_LIMIT_BYTES = 64 * 1024;
+const INTAKE_PATH = '/api/v1/escalations';
+
+type IntakeDeps = Pick<HandlerDeps, 'triage' | 'config' | 'logger' | 'metrics'>;
+
+/** Validates a parsed body and takes the escalation in: the answer both intake paths send. */
+function intakeReceiver(deps: IntakeDeps): (body: unknown) => Promise<{ status: number; json: unknown }> {
+  const schema = intakeSchema({ categories: [...deps.config.categories.keys()], summaryMaxLength: deps.config.summaryMaxLength });
+  return async (body) => {
+    const parsed = schema.safeParse(body);
+    if (!parsed.success) {
+      deps.metrics.intake.inc({ result: 'invalid', priority: '' });
+      return { status: 400, json: { error: 'invalid_escalation', problems: parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message })) } };
+    }
+    const { created, escalation } = await deps.triage.intake(parsed.data, `api:${parsed.data.source}`);
+    deps.metrics.intake.inc({ result: created ? 'created' : 'duplicate', priority: escalation.priority });
+    deps.logger.info({ escalationId: escalation.id, created, priority: escalation.priority, category: escalation.category }, 'escalation received');
+    return { status: created ? 201 : 200, json: { id: escalation.id, priority: escalation.priority, claimDeadline: escalation.claimDeadline, resolveDeadline: escalation.resolveDeadline } };
+  };
+}
+
+const INTERNAL_ERROR_BODY = { error: 'internal_error', problems: [{ path: '(server)', message: 'the request could not be completed; nothing was lost, retry with the same externalId' }] };
+
+function sendJson(response: ServerResponse, status: number, json: unknown, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify(json);
+  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), ...headers }).end(body);
+}
+
+/**
+ * The intake request as nearly every source sends it (uncompressed UTF-8 JSON), handled on plain
+ * node:http: intake is the one endpoint a surge hits by the thousand, and express's routing and body
+ * parser cost about as much as storing the case. It answers exactly as the express route does.
+ * Returns false, having touched nothing, for any other request, which then goes to express (other
+ * encodings and charsets, and every other route, keep express's handling).
+ */
+export function fastIntake(deps: IntakeDeps & { intakeTokens: string[] }): (request: IncomingMessage, response: ServerResponse) => boolean {
+  const receive = intakeReceiver(deps);
+  const authorized = bearerCheck(deps.intakeTokens);
+  return (request, response) => {
+    if (request.method !== 'POST' || request.url !== INTAKE_PATH) return false;
+    const encoding = request.headers['content-encoding'];
+    if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return false;
+    if (!/^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i.test(request.headers['content-type'] ?? '')) return false;
+    if (!authorized(request.headers.authorization)) {
+      sendJson(response, 401, UNAUTHORIZED_BODY, { 'www-authenticate': 'Bearer' });
+      return true;
+    }
+    const tooLarge = () => sendJson(response, 413, { error: 'payload_too_large', problems: [{ path: '(body)', message: `the body must be at most ${INTAKE_BODY_LIMIT}` }] }, { connection: 'close' });
+    if (Number(request.headers['content-length'] ?? 0) > INTAKE_BODY_LIMIT_BYTES) {
+      tooLarge();
+      request.resume();
+      return true;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    request.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > INTAKE_BODY_LIMIT_BYTES) {
+        over = true;
+        tooLarge();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('error', () => response.destroy());
+    request.on('end', () => {
+      if (over) return;
+      const text = Buffer.concat(chunks).toString('utf8');
+      let body: unknown;
+      try {
+        // As express.json does, an empty body is an empty object, so every missing field is named.
+        body = text.trim() === '' ? {} : JSON.parse(text);
+      } catch (error) {
+        sendJson(response, 400, { error: 'invalid_json', problems: [{ path: '(body)', message: `the body is not valid JSON: ${(error as Error).message}` }] });
+        return;
+      }
+      receive(body).then(
+        ({ status, json }) => sendJson(response, status, json),
+        (error: unknown) => {
+          deps.logger.error({ err: error, path: INTAKE_PATH }, 'request failed');
+          if (!response.headersSent) sendJson(response, 500, INTERNAL_ERROR_BODY);
+        },
+      );
+    });
+    return true;
+  };
+}
 
 export function toPublicEscalation(escalation: Escalation) {
   const { messageChannel, messageTs, ...rest } = escalation;
@@ -14,11 +105,11 @@ export function toPublicEscalation(escalation: Escalation) {
 
 export function escalationsRouter(deps: HandlerDeps & { intakeTokens: string[] }): Router {
   const router = express.Router();
-  const schema = intakeSchema({ categories: [...deps.config.categories.keys()], summaryMaxLength: deps.config.summaryMaxLength });
+  const receive = intakeReceiver(deps);
   const auth = bearerAuth(deps.intakeTokens);
 
   router.post(
-    '/api/v1/escalations',
+    INTAKE_PATH,
     auth,
     (request, response, next) => {
       if (!request.is('application/json')) {
@@ -29,16 +120,8 @@ export function escalationsRouter(deps: HandlerDeps & { intakeTokens: string[] }
     },
     express.json({ limit: INTAKE_BODY_LIMIT, strict: true, type: () => true }),
     async (request, response) => {
-      const parsed = schema.safeParse(request.body);
-      if (!parsed.success) {
-        deps.metrics.intake.inc({ result: 'invalid', priority: '' });
-        response.status(400).json({ error: 'invalid_escalation', problems: parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message })) });
-        return;
-      }
-      const { created, escalation } = await deps.triage.intake(parsed.data, `api:${parsed.data.source}`);
-      deps.metrics.intake.inc({ result: created ? 'created' : 'duplicate', priority: escalation.priority });
-      deps.logger.info({ escalationId: escalation.id, created, priority: escalation.priority, category: escalation.category }, 'escalation received');
-      response.status(created ? 201 : 200).json({ id: escalation.id, priority: escalation.priority, claimDeadline: escalation.claimDeadline, resolveDeadline: escalation.resolveDeadline });
+      const { status, json } = await receive(request.body);
+      response.status(status).json(json);
     },
   );
 
@@ -58,7 +141,7 @@ export function escalationsRouter(deps: HandlerDeps & { intakeTokens: string[] }
 }
 
 /** Body-parser and unexpected errors as JSON a client can act on; never an HTML stack trace. */
-export function apiErrorHandler(deps: Pick<HandlerDeps, 'logger'>): ErrorRequestHandler {
+export function apiErrorHandler(deps: { logger: Logger }): ErrorRequestHandler {
   return (error, request, response, next) => {
     if (response.headersSent) return next(error);
     const type = (error as { type?: string }).type;
@@ -73,7 +156,7 @@ export function apiErrorHandler(deps: Pick<HandlerDeps, 'logger'>): ErrorRequest
       response.status(400).json({ error: 'invalid_body', problems: [{ path: '(body)', message: `the body could not be read: ${(error as Error).message}` }] });
     } else {
       deps.logger.error({ err: error, path: request.path }, 'request failed');
-      response.status(500).json({ error: 'internal_error', problems: [{ path: '(server)', message: 'the request could not be completed; nothing was lost, retry with the same externalId' }] });
+      response.status(500).json(INTERNAL_ERROR_BODY);
     }
   };
 }
