@@ -14,6 +14,7 @@ import { healthRouter } from './handlers/api/health.js';
 import { registerTriageCommand } from './handlers/commands/triage.js';
 import type { HandlerDeps } from './handlers/deps.js';
 import { registerViews } from './handlers/views/index.js';
+import { startArmingRelay, type ArmingRelay } from './jobs/arming.js';
 import { BullSlackOutbox, startOutboxWorker } from './jobs/outbox.js';
 import type { QueueContext } from './jobs/queues.js';
 import { BullSlaScheduler, giveTimersPrecedence, startSlaWorker } from './jobs/sla.js';
@@ -125,6 +126,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const digests = new DigestJobs(queueContext, { config: options.config, reports, outbox, redis, prefix: options.redisPrefix, clock, logger, zoneOf });
   const workers: Worker[] = [];
   const stopWatching: Array<() => void> = [];
+  const relays: ArmingRelay[] = [];
   if (options.runWorkers ?? true) {
     // Rate limits are handled by the outbox (it re-queues the job for Retry-After) rather than by
     // holding a worker slot while the client sleeps.
@@ -133,6 +135,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     const outboxWorker = startOutboxWorker(queueContext, { client: outboxClient, outbox, repository, redis, keys, categories: options.config.categories, logger, metrics, clock, channelIntervalMs: options.channelIntervalMs });
     stopWatching.push(giveTimersPrecedence(slaWorker, outboxWorker, TIMER_PRECEDENCE));
     workers.push(slaWorker, outboxWorker);
+    relays.push(startArmingRelay({ redis, keys, triage, logger }));
     workers.push(startRotationWorker(queueContext, { rotation, jobs: rotationJobs, outbox, logger, clock }));
     await rotationJobs.ensureAll();
     await rotationJobs.startRecurring();
@@ -251,6 +254,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         if (socketMode) await slackApp.stop();
         await Promise.race([Promise.allSettled([...inFlight]), new Promise((resolve) => setTimeout(resolve, SHUTDOWN_GRACE_MS))]);
         for (const stop of stopWatching) stop();
+        await Promise.all(relays.map((relay) => relay.stop()));
         await Promise.all(workers.map((worker) => worker.close()));
         await Promise.all([timers.queue.close(), outbox.queue.close(), rotationJobs.queue.close(), digests.queue.close()]);
         await Promise.all([redis.quit(), queueConnection.quit(), ...workerConnections.map((connection) => connection.quit())]);

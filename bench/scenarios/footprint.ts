@@ -4,7 +4,8 @@
  *
  * The app runs with the default SLA policies (P1 has a claim warning and breach and a resolve
  * warning and breach, so four delayed jobs per open case) and without workers: cases come in
- * through TriageService.intake and are resolved through TriageService.resolve, and the Slack work
+ * through TriageService.intake and are armed by the arming relay running on its own, they are
+ * resolved through TriageService.resolve, and the Slack work
  * they cause stays queued in the outbox. Delivering 10,000 posts first would take minutes (see the
  * intake and surge scenarios); a queued outbox job is the same hash as the completed one the outbox
  * keeps for 24 h, less its result fields, so the figures stand for a delivered state too, less the
@@ -23,7 +24,10 @@ import type { Redis } from 'ioredis';
 import { parseConfig } from '../../src/config/load.js';
 import { LEAD, testConfig } from '../../test/support/harness.js';
 import type { Figure, Scenario, ScenarioResult } from '../run.js';
-import { inParallel, intakeBody, sleep, startBenchApp, type BenchApp } from '../support/app.js';
+import { pino } from 'pino';
+import { startArmingRelay } from '../../src/jobs/arming.js';
+import { storeKeys } from '../../src/store/keys.js';
+import { inParallel, intakeBody, pollUntil, sleep, startBenchApp, type BenchApp } from '../support/app.js';
 import { footprint, perCase, type Footprint } from '../support/footprint.js';
 
 const COUNT = Number(process.env.BENCH_FOOTPRINT_CASES ?? 10_000);
@@ -72,6 +76,13 @@ async function run(): Promise<ScenarioResult> {
 
     const started = Date.now();
     const ids = await inParallel(Array.from({ length: COUNT }), 50, async () => (await bench.app.triage.intake(intakeBody(bench.prefix) as never, 'api:bench')).escalation.id);
+    // Arming (timers and post) is the relay's; it runs here alone, without the workers that would post.
+    const relay = startArmingRelay({ redis: bench.app.redis, keys: storeKeys(bench.prefix), triage: bench.app.triage, logger: pino({ level: 'silent' }) });
+    try {
+      if (!(await pollUntil(async () => (await bench.app.redis.xlen(storeKeys(bench.prefix).arming)) === 0, 120_000, 100))) throw new Error('the arming relay did not arm every case within 120 s');
+    } finally {
+      await relay.stop();
+    }
     const intakeMs = Date.now() - started;
     const open = await stage(bench);
 
@@ -105,7 +116,7 @@ async function run(): Promise<ScenarioResult> {
     ];
     const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
     const notes = [
-      `${COUNT} P1 escalations through TriageService.intake in ${(intakeMs / 1000).toFixed(1)} s (50 at a time, no workers). ${timersOpen} delayed SLA jobs while open (${(timersOpen / COUNT).toFixed(1)} per case: P1 claim ${policy.claimMs / 60_000} min, resolve ${policy.resolveMs / 3_600_000} h, warnings ${policy.warnBeforeMs.map((ms) => `${ms / 60_000} min`).join(', ')} before each).`,
+      `${COUNT} P1 escalations through TriageService.intake and armed in ${(intakeMs / 1000).toFixed(1)} s (50 at a time, the arming relay without the other workers). ${timersOpen} delayed SLA jobs while open (${(timersOpen / COUNT).toFixed(1)} per case: P1 claim ${policy.claimMs / 60_000} min, resolve ${policy.resolveMs / 3_600_000} h, warnings ${policy.warnBeforeMs.map((ms) => `${ms / 60_000} min`).join(', ')} before each).`,
       `Resolving all ${COUNT} (as a lead, outcome chosen; each cancels its timers) took ${(resolveMs / 1000).toFixed(1)} s. Delayed SLA jobs left: ${timersResolved}.`,
       `Totals under the prefix: empty ${mib(base.redis.bytes)} in ${base.redis.keys} keys; open ${mib(open.redis.bytes)} in ${open.redis.keys} keys; resolved ${mib(resolved.redis.bytes)} in ${resolved.redis.keys} keys. INFO used_memory: ${mib(base.used)} → ${mib(open.used)} → ${mib(resolved.used)} (the whole Redis, so anyone else's data moves it too).`,
       `Open, per case by kind of key (change from empty): ${perCase(diff(open.redis, base.redis), COUNT)}.`,

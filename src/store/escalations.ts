@@ -2,13 +2,14 @@ import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { EscalationRepository, TransitionRequest, TransitionResult } from '../triage/ports.js';
 import type { Escalation, EscalationState, TimelineEvent } from '../triage/types.js';
-import type { StoreKeys } from './keys.js';
+import { TIMELINE_SUFFIX, type StoreKeys } from './keys.js';
 
 const script = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
 
 /** The scripts, once defined on a connection, are commands of it. */
 interface EscalationScripts {
   createEscalation(...args: (string | number)[]): Promise<[number, string]>;
+  receiveEscalation(...args: (string | number)[]): Promise<[number, string]>;
   transitionEscalation(...args: (string | number)[]): Promise<[number, string, string, number, number, number]>;
 }
 
@@ -26,7 +27,7 @@ const NUMERIC_FIELDS = new Set(['version', 'slaEpoch']);
 /** Hash fields that are bookkeeping, not part of the escalation. */
 const INTERNAL_FIELD = /^(mark\.|createdAtMs$|renderedVersion$)/;
 
-function toHashFields(escalation: Escalation): string[] {
+function toHashFields(escalation: Omit<Escalation, 'id'> & { id?: string }): string[] {
   const fields: string[] = [];
   for (const [name, value] of Object.entries(escalation)) {
     if (name === 'timeline' || value === undefined) continue;
@@ -58,6 +59,7 @@ export class RedisEscalationRepository implements EscalationRepository {
     if (!('createEscalation' in redis)) {
       redis.defineCommand('createEscalation', { numberOfKeys: 5, lua: script('create-escalation-5') });
       redis.defineCommand('transitionEscalation', { numberOfKeys: 4, lua: script('transition-4') });
+      redis.defineCommand('receiveEscalation', { numberOfKeys: 6, lua: script('receive-escalation-6') });
     }
     this.scripts = redis as unknown as EscalationScripts;
   }
@@ -85,6 +87,28 @@ export class RedisEscalationRepository implements EscalationRepository {
       ...toHashFields(escalation),
     );
     return { created: code === 1, id: storedId };
+  }
+
+  async receive(draft: Omit<Escalation, 'id'>): Promise<{ created: boolean; id: string }> {
+    const [created] = draft.timeline;
+    if (!created) throw new Error('an escalation is created with its first timeline event');
+    const { seq: _seq, ...event } = created;
+    const createdAtMs = Date.parse(draft.createdAt);
+    const [code, id] = await this.scripts.receiveEscalation(
+      this.keys.externalId(draft.externalId),
+      this.keys.sequence,
+      this.keys.open,
+      this.keys.teamOpen(draft.team),
+      this.keys.created,
+      this.keys.arming,
+      this.keys.escalation(''),
+      TIMELINE_SUFFIX,
+      this.firstNumber,
+      createdAtMs,
+      JSON.stringify(event),
+      ...toHashFields(draft),
+    );
+    return { created: code === 1, id };
   }
 
   async get(id: string): Promise<Escalation | undefined> {

@@ -4,7 +4,14 @@ import type { Escalation, EscalationState, OnCallRole, SlaClock, TimelineEvent }
 
 /** What the domain needs from storage; src/store implements it on Redis. */
 export interface EscalationRepository {
+  /**
+   * Numbers and stores a new case and, in the same atomic step, records it as waiting to be armed
+   * (its SLA timers and Slack post); the arming relay does that. A known externalId stores nothing
+   * and answers the existing id.
+   */
+  receive(draft: Omit<Escalation, 'id'>): Promise<{ created: boolean; id: string }>;
   nextId(): Promise<string>;
+  /** Stores a case under an id of the caller's, without arming it (for imports and seeding). */
   create(escalation: Escalation): Promise<{ created: boolean; id: string }>;
   get(id: string): Promise<Escalation | undefined>;
   findIdByExternalId(externalId: string): Promise<string | undefined>;

@@ -47,18 +47,19 @@ export class TriageService {
     return this.deps.config;
   }
 
+  /**
+   * Takes a case in with one atomic write: stored, numbered and queued for arming. Its timers and
+   * Slack post are created from that record by the arming relay, normally within milliseconds; a
+   * duplicate externalId answers the case already stored.
+   */
   async intake(input: EscalationInput, createdBy: string): Promise<IntakeResult> {
     const { config, repository, clock } = this.deps;
-    const existingId = await repository.findIdByExternalId(input.externalId);
-    if (existingId) return this.replayIntake(existingId);
-
     const now = clock();
     const route = routeFor(config.routes, input.category, input.market, (teamId) => this.team(teamId).channel);
     const priority = priorityFor(config.riskMatrix, input.severity, input.imminence);
     const { claimDeadline, resolveDeadline } = deadlinesFor(config.sla[priority], now);
-    const escalation: Escalation = {
+    const draft: Omit<Escalation, 'id'> = {
       ...input,
-      id: await repository.nextId(),
       team: route.team,
       channel: route.channel,
       priority,
@@ -71,22 +72,17 @@ export class TriageService {
       version: 1,
       timeline: [{ seq: 1, type: 'created', at: now.toISOString(), actor: createdBy, text: `Escalated from ${input.source}` }],
     };
-    const { created, id } = await repository.create(escalation);
-    if (!created) return this.replayIntake(id);
-    await this.armNewEscalation(escalation);
-    return { created: true, escalation };
+    const { created, id } = await repository.receive(draft);
+    if (created) return { created: true, escalation: { ...draft, id } };
+    const existing = await repository.get(id);
+    if (!existing) throw new Error(`escalation ${id} is indexed but missing`);
+    return { created: false, escalation: existing };
   }
 
-  /**
-   * A source retrying after a lost answer gets the same id; its timers and post are re-armed with
-   * the same job ids, which changes nothing if the first attempt armed them and repairs it if the
-   * process died between storing the case and queueing its work.
-   */
-  private async replayIntake(id: string): Promise<IntakeResult> {
+  /** Arms a case the arming relay hands over; a case already resolved or gone needs nothing. */
+  async arm(id: string): Promise<void> {
     const escalation = await this.deps.repository.get(id);
-    if (!escalation) throw new Error(`escalation ${id} is indexed but missing`);
-    await this.armNewEscalation(escalation);
-    return { created: false, escalation };
+    if (escalation && escalation.state !== 'resolved') await this.armNewEscalation(escalation);
   }
 
   /** Schedules the current plan's timers and the Slack post; both are idempotent. */

@@ -81,7 +81,7 @@ export interface Harness {
   command(userId: string, command: string, text: string): Promise<{ status: number; json?: any; text: string }>;
   submit(userId: string, callbackId: string, privateMetadata: string, values: ViewStateValues): Promise<{ status: number; json?: any; text: string }>;
   /** Another app instance on the same Redis prefix, config and clock, as a scaled-out deployment runs; closed with the harness. */
-  startAnotherInstance(): Promise<RunningApp>;
+  startAnotherInstance(overrides?: Partial<AppOptions>): Promise<RunningApp>;
   /** The escalation's top-level post in its channel, once it is there. */
   waitForPost(id: string, channel?: string): Promise<import('./slack-double.js').DoubleMessage>;
   close(): Promise<void>;
@@ -158,8 +158,8 @@ export async function startHarness(options: { config?: Record<string, unknown>; 
     async waitForPost(id, channel = TRIAGE_CHANNEL) {
       return double.waitFor(() => double.messages(channel).find((message) => message.text.includes(id)), 8_000);
     },
-    async startAnotherInstance() {
-      const another = await startApp(appOptions);
+    async startAnotherInstance(overrides = {}) {
+      const another = await startApp({ ...appOptions, ...overrides });
       others.push(another);
       return another;
     },

@@ -1,0 +1,42 @@
+--[[
+  Takes a new escalation in, in one atomic step: numbers it, stores it, indexes it, and records it
+  as waiting to be armed (its SLA timers and Slack post), unless its externalId was seen before.
+  The arming relay reads that record; because it is written with the case, a case that got its 201
+  is always armed, whatever crashes afterwards.
+
+  KEYS[1] external-id index key      (string → escalation id)
+  KEYS[2] escalation number sequence
+  KEYS[3] open escalations zset      (score: createdAt ms)
+  KEYS[4] team's open escalations zset
+  KEYS[5] all-escalations zset       (for reports)
+  KEYS[6] arming stream
+
+  ARGV[1] escalation hash key without the id (the id is appended)
+  ARGV[2] what follows the hash key in the timeline list's key
+  ARGV[3] the number the first escalation's id is offset by
+  ARGV[4] createdAt (ms)
+  ARGV[5] the 'created' timeline event, JSON without seq
+  ARGV[6..] field, value pairs of the hash, without the id
+
+  Returns { 1, id } when created, { 0, existing id } when the externalId was already known.
+]]
+local existing = redis.call('GET', KEYS[1])
+if existing then
+  return { 0, existing }
+end
+local id = 'ESC-' .. (tonumber(ARGV[3]) + redis.call('INCR', KEYS[2]))
+local hash = ARGV[1] .. id
+redis.call('SET', KEYS[1], id)
+local fields = { 'id', id }
+for i = 6, #ARGV do
+  fields[#fields + 1] = ARGV[i]
+end
+redis.call('HSET', hash, unpack(fields))
+local event = cjson.decode(ARGV[5])
+event['seq'] = 1
+redis.call('RPUSH', hash .. ARGV[2], cjson.encode(event))
+redis.call('ZADD', KEYS[3], ARGV[4], id)
+redis.call('ZADD', KEYS[4], ARGV[4], id)
+redis.call('ZADD', KEYS[5], ARGV[4], id)
+redis.call('XADD', KEYS[6], '*', 'id', id)
+return { 1, id }
