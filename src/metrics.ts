@@ -14,6 +14,7 @@ export function createMetrics() {
     slackErrors: new Counter({ name: 'escbot_slack_api_errors_total', help: 'Slack Web API calls that failed', labelNames: ['method', 'error'], registers: [registry] }),
     slackRateLimited: new Counter({ name: 'escbot_slack_rate_limited_total', help: 'Slack Web API calls answered 429', labelNames: ['method'], registers: [registry] }),
     afterAckWaiting: new Gauge({ name: 'escbot_after_ack_waiting', help: 'Slack button works acknowledged and waiting their turn', registers: [registry] }),
+    armingBacklog: new Gauge({ name: 'escbot_arming_backlog', help: 'Cases received and not yet armed (timers and Slack post); it should stay near zero', registers: [registry] }),
     queueDepth: new Gauge({ name: 'escbot_queue_jobs', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers: [registry] }),
   };
 }

@@ -180,7 +180,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       });
   // Mounted after the receiver's route, so a Slack request (the one with a 3-second budget) is
   // matched first instead of walking the API's routers.
-  api.use(healthRouter({ redis, workers, queues: [timers.queue, outbox.queue, rotationJobs.queue, digests.queue], metrics }));
+  api.use(healthRouter({ redis, workers, queues: [timers.queue, outbox.queue, rotationJobs.queue, digests.queue], metrics, armingStream: keys.arming }));
   api.use(escalationsRouter({ ...deps, intakeTokens: options.intakeTokens }));
   api.use(reportsRouter({ reports, tokens: options.intakeTokens, clock, zone: zoneOf([...options.config.teams.keys()][0] ?? '') }));
   api.use(calendarRouter({ rotation, secret: options.slackSigningSecret, clock, logger }));

@@ -259,5 +259,8 @@ describe('the operational endpoints', () => {
     expect(metrics).toMatch(/escbot_intake_total\{result="created",priority="P\d"\} \d+/);
     expect(metrics).toContain('escbot_time_to_claim_seconds_bucket');
     expect(metrics).toMatch(/escbot_queue_jobs\{queue="slack-outbox",state="\w+"\}/);
+    // Every case so far has been armed by the relay.
+    expect(metrics).toMatch(/^escbot_arming_backlog 0$/m);
+    expect(metrics).toMatch(/^escbot_after_ack_waiting \d+$/m);
   });
 });

@@ -121,10 +121,6 @@ export class RedisEscalationRepository implements EscalationRepository {
     return fromHash(hash, timeline);
   }
 
-  async findIdByExternalId(externalId: string): Promise<string | undefined> {
-    return (await this.redis.get(this.keys.externalId(externalId))) ?? undefined;
-  }
-
   async transition(id: string, change: TransitionRequest): Promise<TransitionResult> {
     const team = change.team ?? (await this.redis.hget(this.keys.escalation(id), 'team'));
     if (team === null) return { status: 'not_found' };

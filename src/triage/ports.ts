@@ -14,7 +14,6 @@ export interface EscalationRepository {
   /** Stores a case under an id of the caller's, without arming it (for imports and seeding). */
   create(escalation: Escalation): Promise<{ created: boolean; id: string }>;
   get(id: string): Promise<Escalation | undefined>;
-  findIdByExternalId(externalId: string): Promise<string | undefined>;
   transition(id: string, change: TransitionRequest): Promise<TransitionResult>;
   /** Open and claimed escalations, oldest first. */
   listOpen(teamId?: string, limit?: number): Promise<Escalation[]>;

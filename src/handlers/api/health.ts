@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Queue, Worker } from 'bullmq';
 import type { Metrics } from '../../metrics.js';
 
-export function healthRouter(deps: { redis: Redis; workers: Worker[]; queues: Queue[]; metrics: Metrics }): Router {
+export function healthRouter(deps: { redis: Redis; workers: Worker[]; queues: Queue[]; metrics: Metrics; armingStream: string }): Router {
   const router = express.Router();
   router.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });
@@ -29,6 +29,11 @@ export function healthRouter(deps: { redis: Redis; workers: Worker[]; queues: Qu
         }
       }),
     );
+    try {
+      deps.metrics.armingBacklog.set(await deps.redis.xlen(deps.armingStream));
+    } catch {
+      // As above.
+    }
     response.set('Content-Type', deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
   });
   return router;
