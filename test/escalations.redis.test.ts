@@ -45,6 +45,18 @@ describe('when a source system posts an escalation', () => {
     expect(second.json.id).toBe(first.json.id);
   });
 
+  it('keeps every character of what it was sent: quotes, backslashes, accents, CJK and emoji', async () => {
+    const text = 'Zoë said "bye" \\ on the 橋 🌉 — «live» now';
+    // Child safety posts to its own channel, so this case's Slack work does not queue ahead of the next tests'.
+    const body = escalationBody({ category: 'child_safety', summary: text, source: 'file d’attente ✓', caseUrl: 'https://cases.example.com/c/%E6%A9%8B?q=çà' });
+    const response = await harness.intake(body);
+    expect(response.status).toBe(201);
+    const stored = (await harness.getEscalation(response.json.id)).json;
+    expect(stored).toMatchObject({ summary: text, source: 'file d’attente ✓', caseUrl: body.caseUrl, externalId: body.externalId });
+    expect(stored.timeline[0]).toMatchObject({ seq: 1, type: 'created', text: 'Escalated from file d’attente ✓' });
+    await harness.click(SPECIALISTS[0], ActionId.claim, response.json.id);
+  });
+
   it('answers 400 listing every problem with its path', async () => {
     const response = await harness.intake({ externalId: '', category: 'cooking', severity: 'bad', market: 'ireland', summary: 'x'.repeat(600), caseUrl: 'javascript:alert(1)' });
     expect(response.status).toBe(400);

@@ -91,9 +91,7 @@ export class RedisEscalationRepository implements EscalationRepository {
 
   async receive(draft: Omit<Escalation, 'id'>): Promise<{ created: boolean; id: string }> {
     const [created] = draft.timeline;
-    if (!created) throw new Error('an escalation is created with its first timeline event');
-    const { seq: _seq, ...event } = created;
-    const createdAtMs = Date.parse(draft.createdAt);
+    if (!created || created.seq !== 1) throw new Error('an escalation is created with its first timeline event, seq 1');
     const [code, id] = await this.scripts.receiveEscalation(
       this.keys.externalId(draft.externalId),
       this.keys.sequence,
@@ -104,9 +102,9 @@ export class RedisEscalationRepository implements EscalationRepository {
       this.keys.escalation(''),
       TIMELINE_SUFFIX,
       this.firstNumber,
-      createdAtMs,
-      JSON.stringify(event),
-      ...toHashFields(draft),
+      Date.parse(draft.createdAt),
+      JSON.stringify(created),
+      JSON.stringify(toHashFields(draft)),
     );
     return { created: code === 1, id };
   }

@@ -22,7 +22,11 @@ export function intakeSchema(options: { categories: string[]; summaryMaxLength: 
       .refine((text) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(text), 'must be plain text without control or text-direction characters')
       // An unpaired surrogate cannot be stored as UTF-8 (Redis would keep U+FFFD, and its Lua JSON decoder rejects the escape).
       .refine((text) => !/\p{Cs}/u.test(text), 'must be valid Unicode text (no unpaired surrogates)'),
-    caseUrl: z.string().max(3000, 'must be at most 3000 characters').refine(isSafeHttpUrl, 'must be an http(s) link to the case tool, with spaces, quotes, <, > and | percent-encoded'),
+    caseUrl: z
+      .string()
+      .max(3000, 'must be at most 3000 characters')
+      .refine(isSafeHttpUrl, 'must be an http(s) link to the case tool, with spaces, quotes, <, > and | percent-encoded')
+      .refine((text) => !/\p{Cs}/u.test(text), 'must be valid Unicode text (no unpaired surrogates)'),
     reportedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp with a zone, such as 2026-11-22T03:00:00Z' }),
     source: z.string().trim().min(1).max(60).refine((text) => !/\p{Cs}/u.test(text), 'must be valid Unicode text (no unpaired surrogates)').default('api'),
   });

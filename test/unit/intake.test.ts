@@ -116,6 +116,11 @@ describe('intakeSchema', () => {
       expect(problems({ ...GOOD, caseUrl: 'http://cases.example.com/1' })).toEqual([]);
       expect(problems({ ...GOOD, caseUrl: 'https://cases.example.com/1' })).toEqual([]);
     });
+
+    it('rejects an unpaired surrogate, which cannot be stored as UTF-8, and accepts real non-ASCII text', () => {
+      expect(problems({ ...GOOD, caseUrl: 'https://cases.example.com/c/\ud800' })).toEqual(['caseUrl: must be valid Unicode text (no unpaired surrogates)']);
+      expect(problems({ ...GOOD, caseUrl: 'https://cases.example.com/c/çà-日本-😀' })).toEqual([]);
+    });
   });
 
   describe('when the case URL is long', () => {

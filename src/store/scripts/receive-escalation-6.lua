@@ -15,8 +15,9 @@
   ARGV[2] what follows the hash key in the timeline list's key
   ARGV[3] the number the first escalation's id is offset by
   ARGV[4] createdAt (ms)
-  ARGV[5] the 'created' timeline event, JSON without seq
-  ARGV[6..] field, value pairs of the hash, without the id
+  ARGV[5] the 'created' timeline event, JSON, seq 1
+  ARGV[6] the hash's field, value pairs without the id, as one flat JSON array of strings (one
+          argument rather than dozens: building a command's arguments is most of a client's cost)
 
   Returns { 1, id } when created, { 0, existing id } when the externalId was already known.
 ]]
@@ -27,14 +28,8 @@ end
 local id = 'ESC-' .. (tonumber(ARGV[3]) + redis.call('INCR', KEYS[2]))
 local hash = ARGV[1] .. id
 redis.call('SET', KEYS[1], id)
-local fields = { 'id', id }
-for i = 6, #ARGV do
-  fields[#fields + 1] = ARGV[i]
-end
-redis.call('HSET', hash, unpack(fields))
-local event = cjson.decode(ARGV[5])
-event['seq'] = 1
-redis.call('RPUSH', hash .. ARGV[2], cjson.encode(event))
+redis.call('HSET', hash, 'id', id, unpack(cjson.decode(ARGV[6])))
+redis.call('RPUSH', hash .. ARGV[2], ARGV[5])
 redis.call('ZADD', KEYS[3], ARGV[4], id)
 redis.call('ZADD', KEYS[4], ARGV[4], id)
 redis.call('ZADD', KEYS[5], ARGV[4], id)
