@@ -1,7 +1,8 @@
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId, InputId, ViewId } from '../src/blocks/ids.js';
 import { eventually } from './support/eventually.js';
-import { CHILD_SAFETY_CHANNEL, escalationBody, LEAD, OUTSIDER, SPECIALISTS, startHarness, TRIAGE_CHANNEL, UNTRAINED, type Harness } from './support/harness.js';
+import { CHILD_SAFETY_CHANNEL, escalationBody, INTAKE_TOKEN, LEAD, OUTSIDER, SPECIALISTS, startHarness, TRIAGE_CHANNEL, UNTRAINED, type Harness } from './support/harness.js';
 
 let harness: Harness;
 beforeAll(async () => {
@@ -73,6 +74,9 @@ describe('when a source system posts an escalation', () => {
     const huge = await harness.intake(escalationBody({ summary: 'x'.repeat(70 * 1024) }));
     expect(huge.status).toBe(413);
     expect(huge.json.problems[0].message).toContain('64kb');
+    // Far past the socket's buffers, sent the way most clients send (node:http, writing while the
+    // server answers): the answer must still arrive, not a broken pipe.
+    for (const size of [1, 4, 4]) expect(await postRaw(harness.app.url, JSON.stringify(escalationBody({ summary: 'x'.repeat(size * 1024 * 1024) })))).toBe(413);
     const broken = await harness.intake(undefined, { raw: '{"externalId":' });
     expect(broken.status).toBe(400);
     expect(broken.json.error).toBe('invalid_json');
@@ -82,6 +86,18 @@ describe('when a source system posts an escalation', () => {
     expect((await harness.getEscalation('ESC-999999')).status).toBe(404);
   });
 });
+
+/** POSTs an intake body with node:http and resolves to the status, or rejects on a connection error. */
+function postRaw(url: string, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const request = httpRequest(`${url}/api/v1/escalations`, { method: 'POST', headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (response) => {
+      response.resume();
+      response.on('end', () => resolve(response.statusCode ?? 0));
+    });
+    request.on('error', reject);
+    request.end(body);
+  });
+}
 
 describe('when five specialists claim at once', () => {
   it('gives the case to exactly one and tells the other four who has it', async () => {

@@ -55,28 +55,23 @@ export function fastIntake(deps: IntakeDeps & { intakeTokens: string[] }): (requ
       sendJson(response, 401, UNAUTHORIZED_BODY, { 'www-authenticate': 'Bearer' });
       return true;
     }
-    const tooLarge = () => sendJson(response, 413, { error: 'payload_too_large', problems: [{ path: '(body)', message: `the body must be at most ${INTAKE_BODY_LIMIT}` }] }, { connection: 'close' });
-    if (Number(request.headers['content-length'] ?? 0) > INTAKE_BODY_LIMIT_BYTES) {
-      tooLarge();
-      request.resume();
-      return true;
-    }
+    // As express.json does, an oversized body is read to its end before the 413, so a client still
+    // sending gets the answer instead of a broken pipe.
+    let over = Number(request.headers['content-length'] ?? 0) > INTAKE_BODY_LIMIT_BYTES;
     const chunks: Buffer[] = [];
     let size = 0;
-    let over = false;
     request.on('data', (chunk: Buffer) => {
       if (over) return;
       size += chunk.length;
-      if (size > INTAKE_BODY_LIMIT_BYTES) {
-        over = true;
-        tooLarge();
-        return;
-      }
-      chunks.push(chunk);
+      if (size > INTAKE_BODY_LIMIT_BYTES) over = true;
+      else chunks.push(chunk);
     });
     request.on('error', () => response.destroy());
     request.on('end', () => {
-      if (over) return;
+      if (over) {
+        sendJson(response, 413, { error: 'payload_too_large', problems: [{ path: '(body)', message: `the body must be at most ${INTAKE_BODY_LIMIT}` }] });
+        return;
+      }
       const text = Buffer.concat(chunks).toString('utf8');
       let body: unknown;
       try {
