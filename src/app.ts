@@ -36,6 +36,7 @@ async function main(): Promise<void> {
     port: env.PORT,
     intakeTokens: env.INTAKE_API_TOKENS,
     publicUrl: env.PUBLIC_URL?.replace(/\/$/, ''),
+    runWorkers: env.RUN_WORKERS,
     logger,
   });
 

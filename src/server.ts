@@ -69,7 +69,7 @@ export interface RunningApp {
 }
 
 /** How button work follows its ack; see AfterAckLane. */
-const AFTER_ACK = { concurrency: 2, quietMs: 3, maxHoldMs: 250 };
+const AFTER_ACK = { concurrency: 2, quietMs: 20, maxHoldMs: 250 };
 
 /** The outbox's concurrency while SLA timers fire, and how long after the last one it stays there. */
 const TIMER_PRECEDENCE = { busyConcurrency: 4, idleAfterMs: 1_000 };

@@ -18,6 +18,11 @@ const envSchema = z.object({
   /** Where people reach the app, for calendar feed links. */
   PUBLIC_URL: z.url({ error: 'must be the URL people reach the app at, such as https://escalation-bot.example.com' }).optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * `false` runs a web instance only (intake API and Slack listeners, no timers, outbox or arming
+   * relay), for deployments that scale the request side apart from the workers.
+   */
+  RUN_WORKERS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true').transform((value) => value === 'true'),
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -230,7 +230,12 @@ describe('parseEnv', () => {
 
   describe('when the environment is complete', () => {
     it('applies defaults', () => {
-      expect(parseEnv(GOOD)).toEqual({ ...GOOD, INTAKE_API_TOKENS: ['case-tool-token-0001'], REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: 'escbot', PORT: 3000, LOG_LEVEL: 'info' });
+      expect(parseEnv(GOOD)).toEqual({ ...GOOD, INTAKE_API_TOKENS: ['case-tool-token-0001'], REDIS_URL: 'redis://127.0.0.1:6379', REDIS_PREFIX: 'escbot', PORT: 3000, LOG_LEVEL: 'info', RUN_WORKERS: true });
+    });
+
+    it('runs a web instance only when RUN_WORKERS is false, and names any other value', () => {
+      expect(parseEnv({ ...GOOD, RUN_WORKERS: 'false' }).RUN_WORKERS).toBe(false);
+      expect(envProblems({ ...GOOD, RUN_WORKERS: 'no' })).toEqual(['RUN_WORKERS: must be true or false']);
     });
 
     it('reads PORT as a number', () => {

@@ -27,24 +27,15 @@ export function observeDurations(deps: HandlerDeps, escalation: { priority: stri
 export function registerActions(app: App, deps: HandlerDeps): void {
   const { triage, logger } = deps;
 
+  type ButtonRun = (args: ButtonArgs & { client: App['client'] }) => Promise<string | void>;
+  const buttons = new Map<string, { run: ButtonRun; opensModal: boolean }>();
+
   /**
    * Acks at once (Slack allows 3 s), then does the work in the after-ack lane and reports problems
    * ephemerally. A button that opens a modal skips the lane: its trigger_id expires 3 s after the click.
    */
-  function onButton(actionId: string, run: (args: ButtonArgs & { client: App['client'] }) => Promise<string | void>, options: { opensModal?: boolean } = {}): void {
-    app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {
-      await ack();
-      const user = body.user.id;
-      const work = async () => {
-        try {
-          const message = await run({ body, action, client });
-          if (message) await tellUser(client, where(body), user, message, logger);
-        } catch (error) {
-          await tellUser(client, where(body), user, userMessageFor(error, logger, { actionId, user }), logger);
-        }
-      };
-      await (options.opensModal ? work() : deps.afterAck.run(work));
-    });
+  function onButton(actionId: string, run: ButtonRun, options: { opensModal?: boolean } = {}): void {
+    buttons.set(actionId, { run, opensModal: options.opensModal ?? false });
   }
 
   async function claim(body: BlockAction<ButtonAction>, id: string, client: App['client'], pastLimits: boolean): Promise<string | void> {
@@ -123,6 +114,26 @@ export function registerActions(app: App, deps: HandlerDeps): void {
   // The link opens in the browser by itself; Slack still sends the click, which must be acknowledged.
   app.action(ActionId.openCase, async ({ ack }) => {
     await ack();
+  });
+
+  // One listener for every case button: Bolt tries each listener's matcher on every request, so a
+  // listener per button would cost every click a dozen more matchings before its ack.
+  // Action ids are lower-case words joined by dots and underscores; only the dots need escaping.
+  const buttonIds = new RegExp(`^(${[...buttons.keys()].map((id) => id.replaceAll('.', '\\.')).join('|')})$`);
+  app.action<BlockAction<ButtonAction>>({ type: 'block_actions', action_id: buttonIds }, async ({ ack, body, action, client }) => {
+    await ack();
+    const button = buttons.get(action.action_id);
+    if (!button) return;
+    const user = body.user.id;
+    const work = async () => {
+      try {
+        const message = await button.run({ body, action, client });
+        if (message) await tellUser(client, where(body), user, message, logger);
+      } catch (error) {
+        await tellUser(client, where(body), user, userMessageFor(error, logger, { actionId: action.action_id, user }), logger);
+      }
+    };
+    await (button.opensModal ? work() : deps.afterAck.run(work));
   });
 }
 
