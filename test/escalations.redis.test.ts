@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId, InputId, ViewId } from '../src/blocks/ids.js';
 import { eventually } from './support/eventually.js';
+import { blockAction } from './support/slack-requests.js';
 import { CHILD_SAFETY_CHANNEL, escalationBody, INTAKE_TOKEN, LEAD, OUTSIDER, SPECIALISTS, startHarness, TRIAGE_CHANNEL, UNTRAINED, type Harness } from './support/harness.js';
 
 let harness: Harness;
@@ -274,6 +275,24 @@ describe('when a specialist needs help on a case', () => {
 
     await harness.click(OUTSIDER, ActionId.pageBackup, json.id);
     await harness.double.waitFor(() => harness.double.ephemerals(OUTSIDER).find((ephemeral) => ephemeral.text.includes('Only Emergency Escalations members')));
+  });
+});
+
+describe('when a signed click arrives without a usable trigger_id', () => {
+  it('acknowledges and drops it: no modal, and no error for the person', async () => {
+    const { json } = await harness.intake(escalationBody({ category: 'child_safety' }));
+    const post = await harness.waitForPost(json.id, CHILD_SAFETY_CHANNEL);
+    const viewsBefore = harness.double.views().length;
+    for (const triggerId of [42, null]) {
+      const request = blockAction({ userId: SPECIALISTS[1], actionId: ActionId.note, value: json.id, channelId: CHILD_SAFETY_CHANNEL, messageTs: post.ts });
+      const data = { ...(request.data as Record<string, unknown>), trigger_id: triggerId };
+      const response = await harness.slack({ ...request, data, body: new URLSearchParams({ payload: JSON.stringify(data) }).toString() });
+      expect(response.status).toBe(200);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(harness.double.views().length).toBe(viewsBefore);
+    expect(harness.double.ephemerals(SPECIALISTS[1]).filter((ephemeral) => ephemeral.text.includes(json.id) || /went wrong/i.test(ephemeral.text))).toEqual([]);
+    await harness.click(SPECIALISTS[0], ActionId.claim, json.id);
   });
 });
 
