@@ -201,8 +201,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   registerHome(slackApp, onCallDeps);
   // Bolt matches listeners on `actions[].action_id`; a signed payload whose actions are not objects
   // would throw inside that matching, so it is acknowledged and dropped here with a warning.
-  // Slack sends every block_actions with a trigger_id; one without could not open the modal its
-  // button asks for, and is dropped the same way rather than failing later as an internal error.
+  // Slack sends every block_actions with a trigger_id; one without (or with an empty one) could not
+  // open the modal its button asks for, and is dropped the same way rather than failing later as an
+  // internal error.
   slackApp.use(async ({ body, ack, next }) => {
     const payload = body as { type?: string; actions?: unknown; trigger_id?: unknown };
     const actions = payload.type === 'block_actions' ? payload.actions : undefined;
@@ -211,7 +212,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       await ack?.();
       return;
     }
-    if (payload.type === 'block_actions' && typeof payload.trigger_id !== 'string') {
+    if (payload.type === 'block_actions' && (typeof payload.trigger_id !== 'string' || payload.trigger_id.trim() === '')) {
       logger.warn('dropped a block_actions payload without a trigger_id');
       await ack?.();
       return;

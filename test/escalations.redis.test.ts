@@ -283,7 +283,7 @@ describe('when a signed click arrives without a usable trigger_id', () => {
     const { json } = await harness.intake(escalationBody({ category: 'child_safety' }));
     const post = await harness.waitForPost(json.id, CHILD_SAFETY_CHANNEL);
     const viewsBefore = harness.double.views().length;
-    for (const triggerId of [42, null]) {
+    for (const triggerId of [42, null, '', '  ']) {
       const request = blockAction({ userId: SPECIALISTS[1], actionId: ActionId.note, value: json.id, channelId: CHILD_SAFETY_CHANNEL, messageTs: post.ts });
       const data = { ...(request.data as Record<string, unknown>), trigger_id: triggerId };
       const response = await harness.slack({ ...request, data, body: new URLSearchParams({ payload: JSON.stringify(data) }).toString() });
