@@ -1,39 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId } from '../src/blocks/ids.js';
 import { eventually } from './support/eventually.js';
-import { clockFrom, LEAD, OUTSIDER, SPECIALISTS, startHarness, testConfig, TRIAGE_CHANNEL, type Harness } from './support/harness.js';
+import { clockFrom, LEAD, OUTSIDER, SPECIALISTS, startHarness, TRIAGE_CHANNEL, type Harness } from './support/harness.js';
 import { appHomeOpened, blockAction } from './support/slack-requests.js';
 import { parseConfig } from '../src/config/load.js';
 import { RotationService } from '../src/rotation/service.js';
 import { RedisRotationStore } from '../src/store/rotation.js';
 import { connectRedis } from '../src/store/redis.js';
 import { REDIS_URL } from './support/harness.js';
+import { ROTATION_NOW, rotationConfig as weeklyRotationConfig, TEAM_CHANNEL, USER_GROUP } from './support/rotation-config.js';
 
 const [S0, S1, S2, S3, S4] = SPECIALISTS;
-const TEAM_CHANNEL = 'C0TEAMCHAN';
-const USER_GROUP = 'S0ONCALL01';
-
 /** Monday before Christmas 2026, 10:00 in Dublin: every answer below follows from this instant and the config. */
-const NOW = '2026-12-21T10:00:00Z';
+const NOW = ROTATION_NOW;
 
+/** The shared on-call team with Irish public holidays covered by a holiday layer of its own. */
 function rotationConfig() {
-  const config = testConfig() as { teams: Array<Record<string, unknown>> };
-  config.teams[0] = {
-    ...config.teams[0],
-    teamChannel: TEAM_CHANNEL,
-    userGroup: USER_GROUP,
-    rotation: {
-      timeZone: 'Europe/Dublin',
-      markets: ['IE', 'US', 'JP'],
-      layers: [
-        { id: 'primary-weekly', role: 'primary', participants: [S0, S1, S2, S3], shift: 'weekly', handoff: { time: '09:00', day: 'monday' }, anchor: '2026-01-05' },
-        { id: 'backup-weekly', role: 'backup', participants: [S4, S3], shift: 'weekly', handoff: { time: '09:00', day: 'monday' }, anchor: '2026-01-05' },
-        { id: 'lead-weekly', role: 'lead', participants: [LEAD], shift: 'weekly', handoff: { time: '09:00', day: 'monday' }, anchor: '2026-01-05' },
-        { id: 'primary-holidays', role: 'primary', kind: 'holiday', markets: ['IE'], participants: [S4, S2], anchor: '2026-01-01' },
-      ],
-    },
-  };
-  return config;
+  const config = weeklyRotationConfig() as { teams: Array<{ rotation: { layers: unknown[] } }> };
+  config.teams[0]!.rotation.layers.push({ id: 'primary-holidays', role: 'primary', kind: 'holiday', markets: ['IE'], participants: [S4, S2], anchor: '2026-01-01' });
+  return config as unknown as Record<string, unknown>;
 }
 
 let harness: Harness;

@@ -4,9 +4,7 @@ import { promisify } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { Redis } from 'ioredis';
-import { pino } from 'pino';
 import type { Scenario } from '../run.js';
-import { parseConfig } from '../../src/config/load.js';
 import { startApp } from '../../src/server.js';
 import { RedisEscalationRepository } from '../../src/store/escalations.js';
 import { storeKeys } from '../../src/store/keys.js';
@@ -14,11 +12,9 @@ import { deleteByPrefix } from '../../src/store/redis.js';
 import type { Escalation } from '../../src/triage/types.js';
 import { CSV_HEADER_LINE, escalationToCsvRow } from '../../src/triage/csv.js';
 import { startSlackDouble } from '../../src/sandbox/slack-double.js';
-import { testConfig } from '../../test/support/harness.js';
+import { BOT_TOKEN, INTAKE_TOKEN, REDIS_URL, testAppOptions } from '../../test/support/harness.js';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const COUNT = Number(process.env.BENCH_EXPORT_COUNT ?? 100_000);
-const TOKEN = 'bench-intake-token-0123456789';
 /** The heap cap the export must finish under; the naive export's growth alone is several times this. */
 const CAPPED_HEAP_MIB = 96;
 
@@ -78,18 +74,8 @@ const scenario: Scenario = {
     }
     const seedSeconds = (Date.now() - seedStarted) / 1_000;
 
-    const double = await startSlackDouble({ token: 'xoxb-bench-token' });
-    const app = await startApp({
-      config: parseConfig(testConfig()),
-      slackBotToken: 'xoxb-bench-token',
-      slackSigningSecret: 'bench-signing-secret-0123',
-      slackApiUrl: double.url,
-      redisUrl: REDIS_URL,
-      redisPrefix: prefix,
-      port: 0,
-      intakeTokens: [TOKEN],
-      logger: pino({ level: 'silent' }),
-    });
+    const double = await startSlackDouble({ token: BOT_TOKEN });
+    const app = await startApp(testAppOptions(double.url, prefix));
     try {
       // A full collection before each run, so the peak reflects what the export holds, not old garbage.
       setFlagsFromString('--expose-gc');
@@ -102,7 +88,7 @@ const scenario: Scenario = {
           peak = Math.max(peak, heapInUse());
         }, 20);
         const started = Date.now();
-        const response = await fetch(`${app.url}/api/v1/reports/escalations.csv?from=2026-01-01&to=${to}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+        const response = await fetch(`${app.url}/api/v1/reports/escalations.csv?from=2026-01-01&to=${to}`, { headers: { authorization: `Bearer ${INTAKE_TOKEN}` } });
         let bytes = 0;
         let rows = 0;
         // Read as a spreadsheet tool would: consume and discard, never holding the whole file.

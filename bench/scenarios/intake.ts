@@ -15,7 +15,7 @@
  * queue.add per request, under the same autocannon settings: the least any durable intake on
  * BullMQ can do.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import express from 'express';
@@ -69,19 +69,12 @@ async function load(generator: LoadGenerator, url: string, idPrefix: string, sec
   return { ...result, nodeCpuMs: (used.user + used.system) / 1000 / created, redisCpuMs: (((await redisCpuSeconds()) - redisCpu) * 1000) / created };
 }
 
-async function measureFloor(generator: LoadGenerator): Promise<Measured> {
-  const prefix = benchPrefix('intake-floor');
+/** Serves `handler` (given a fresh BullMQ queue under its own prefix) on loopback and loads it as the app is loaded. */
+async function measureServer(generator: LoadGenerator, name: string, handler: (queue: Queue) => RequestListener): Promise<Measured> {
+  const prefix = benchPrefix(name);
   const connection = connectRedis(REDIS_URL);
   const queue = new Queue('floor-intake', { connection, prefix });
-  const server: Server = createServer(async (request, response) => {
-    try {
-      const body = JSON.parse(await readBody(request)) as { externalId: string };
-      const job = await queue.add('post', body);
-      response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: job.id }));
-    } catch (error) {
-      response.writeHead(500).end(String(error));
-    }
-  });
+  const server: Server = createServer(handler(queue));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   try {
@@ -98,42 +91,40 @@ async function measureFloor(generator: LoadGenerator): Promise<Measured> {
   }
 }
 
+/** The floor: a bare node:http server that parses the body and does one queue.add per request. */
+function measureFloor(generator: LoadGenerator): Promise<Measured> {
+  return measureServer(generator, 'intake-floor', (queue) => async (request, response) => {
+    try {
+      const body = JSON.parse(await readBody(request)) as { externalId: string };
+      const job = await queue.add('post', body);
+      response.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ id: job.id }));
+    } catch (error) {
+      response.writeHead(500).end(String(error));
+    }
+  });
+}
+
 /**
  * Not a floor but a yardstick for the diagnosis: the app's own HTTP stack (express, the bearer-token
  * check, express.json, the intake zod schema) in front of the floor's single queue.add. What it
  * loses against the floor is what the HTTP layer costs whatever the storage does.
  */
-async function measureHttpStack(generator: LoadGenerator): Promise<Measured> {
-  const prefix = benchPrefix('intake-http');
-  const connection = connectRedis(REDIS_URL);
-  const queue = new Queue('floor-intake', { connection, prefix });
+function measureHttpStack(generator: LoadGenerator): Promise<Measured> {
   const schema = intakeSchema({ categories: ['livestream_emergency', 'child_safety', 'self_harm'], summaryMaxLength: 500 });
-  const api = express();
-  api.disable('x-powered-by');
-  api.post(PATH, bearerAuth([INTAKE_TOKEN]), express.json({ limit: '64kb', strict: true, type: () => true }), async (request, response) => {
-    const parsed = schema.safeParse(request.body);
-    if (!parsed.success) {
-      response.status(400).json({ error: 'invalid_escalation' });
-      return;
-    }
-    const job = await queue.add('post', parsed.data);
-    response.status(201).json({ id: job.id });
-  });
-  const server: Server = createServer(api);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  try {
-    await load(generator, url, `${prefix}-warm`, WARM_UP_SECONDS);
-    return await load(generator, url, prefix, SECONDS);
-  } finally {
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
+  return measureServer(generator, 'intake-http', (queue) => {
+    const api = express();
+    api.disable('x-powered-by');
+    api.post(PATH, bearerAuth([INTAKE_TOKEN]), express.json({ limit: '64kb', strict: true, type: () => true }), async (request, response) => {
+      const parsed = schema.safeParse(request.body);
+      if (!parsed.success) {
+        response.status(400).json({ error: 'invalid_escalation' });
+        return;
+      }
+      const job = await queue.add('post', parsed.data);
+      response.status(201).json({ id: job.id });
     });
-    await queue.close();
-    await connection.quit();
-    await cleanPrefix(prefix);
-  }
+    return api;
+  });
 }
 
 interface Arming {

@@ -6,10 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import type { Redis } from 'ioredis';
-import { parseConfig } from '../../src/config/load.js';
 import { startApp, type AppOptions, type RunningApp } from '../../src/server.js';
 import { connectRedis, deleteByPrefix } from '../../src/store/redis.js';
-import { BOT_TOKEN, INTAKE_TOKEN, REDIS_URL, SIGNING_SECRET, testConfig } from '../../test/support/harness.js';
+import { BOT_TOKEN, escalationBody, INTAKE_TOKEN, REDIS_URL, SIGNING_SECRET, testAppOptions, testConfig } from '../../test/support/harness.js';
 import { startRemoteDouble, type RemoteDouble } from './remote-double.js';
 
 export { BOT_TOKEN, INTAKE_TOKEN, REDIS_URL, SIGNING_SECRET };
@@ -36,25 +35,20 @@ export interface BenchAppOptions {
   postMessageRefillPerSecond?: number;
   channelIntervalMs?: number;
   runWorkers?: boolean;
-  app?: Partial<AppOptions>;
+  app?: Partial<Omit<AppOptions, 'config'>>;
 }
 
 /** One more instance of the app on an existing bench's prefix and double, as a deployment runs several. */
 export function startInstance(bench: Pick<BenchApp, 'prefix' | 'double'>, options: Omit<BenchAppOptions, 'postMessageBurst' | 'postMessageRefillPerSecond'>): Promise<RunningApp> {
-  return startApp({
-    config: parseConfig(options.config ?? testConfig(), `${options.scenario} bench config`),
-    slackBotToken: BOT_TOKEN,
-    slackSigningSecret: SIGNING_SECRET,
-    slackApiUrl: bench.double.url,
-    redisUrl: REDIS_URL,
-    redisPrefix: bench.prefix,
-    port: 0,
-    intakeTokens: [INTAKE_TOKEN],
-    logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }),
-    channelIntervalMs: options.channelIntervalMs,
-    runWorkers: options.runWorkers,
-    ...options.app,
-  });
+  return startApp(
+    testAppOptions(bench.double.url, bench.prefix, {
+      config: options.config,
+      logger: pino({ level: process.env.BENCH_LOG_LEVEL ?? 'silent' }),
+      channelIntervalMs: options.channelIntervalMs,
+      runWorkers: options.runWorkers,
+      ...options.app,
+    }),
+  );
 }
 
 export async function startBenchApp(options: BenchAppOptions): Promise<BenchApp> {
@@ -110,22 +104,10 @@ export function configWithSla(sla: Record<string, unknown>): Record<string, unkn
 }
 
 let externalCounter = 0;
-/** An intake body like a moderation queue sends: P1 (high × hours) unless overridden. */
+/** An intake body like a moderation queue sends (the tests' escalationBody: P1), with a run-scoped externalId. */
 export function intakeBody(run: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   externalCounter += 1;
-  return {
-    externalId: `bench-${run}-${externalCounter}`,
-    category: 'livestream_emergency',
-    severity: 'high',
-    imminence: 'hours',
-    market: 'IE',
-    language: 'en',
-    summary: `Livestream shows a person on a bridge railing; viewers report a goodbye message (${externalCounter}).`,
-    caseUrl: `https://cases.example.com/c/${externalCounter}`,
-    reportedAt: '2026-11-22T03:00:00Z',
-    source: 'moderation-queue',
-    ...overrides,
-  };
+  return escalationBody({ externalId: `bench-${run}-${externalCounter}`, ...overrides });
 }
 
 export async function postIntake(url: string, body: unknown): Promise<{ status: number; json: any }> {

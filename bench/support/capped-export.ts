@@ -3,29 +3,15 @@
  * export held every case in memory, this process would die of heap exhaustion; finishing is the proof.
  * Usage: node --max-old-space-size=96 --import tsx bench/support/capped-export.ts <redis prefix>
  */
-import { pino } from 'pino';
-import { parseConfig } from '../../src/config/load.js';
 import { startApp } from '../../src/server.js';
 import { startSlackDouble } from '../../src/sandbox/slack-double.js';
-import { testConfig } from '../../test/support/harness.js';
+import { BOT_TOKEN, INTAKE_TOKEN, testAppOptions } from '../../test/support/harness.js';
 
 const prefix = process.argv[2];
 if (!prefix) throw new Error('usage: capped-export.ts <redis prefix>');
-const token = 'bench-capped-token-0123456789';
-const double = await startSlackDouble({ token: 'xoxb-bench-token' });
-const app = await startApp({
-  config: parseConfig(testConfig()),
-  slackBotToken: 'xoxb-bench-token',
-  slackSigningSecret: 'bench-signing-secret-0123',
-  slackApiUrl: double.url,
-  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-  redisPrefix: prefix,
-  port: 0,
-  intakeTokens: [token],
-  logger: pino({ level: 'silent' }),
-  runWorkers: false,
-});
-const response = await fetch(`${app.url}/api/v1/reports/escalations.csv?from=2026-01-01&to=2026-12-31`, { headers: { authorization: `Bearer ${token}` } });
+const double = await startSlackDouble({ token: BOT_TOKEN });
+const app = await startApp(testAppOptions(double.url, prefix, { runWorkers: false }));
+const response = await fetch(`${app.url}/api/v1/reports/escalations.csv?from=2026-01-01&to=2026-12-31`, { headers: { authorization: `Bearer ${INTAKE_TOKEN}` } });
 let rows = 0;
 for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) for (const byte of chunk) if (byte === 10) rows += 1;
 process.stdout.write(`${JSON.stringify({ rows: rows - 1, maxRssMiB: Math.round(process.resourceUsage().maxRSS / 1024) })}\n`);

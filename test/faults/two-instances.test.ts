@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningApp } from '../../src/server.js';
 import { eventually } from '../support/eventually.js';
 import { clockFrom, escalationBody, INTAKE_TOKEN, LEAD, SPECIALISTS, startHarness, TRIAGE_CHANNEL, type Harness } from '../support/harness.js';
-import { ROTATION_NOW, rotationConfig, TEAM_CHANNEL, USER_GROUP } from './support/configs.js';
+import { ROTATION_NOW, rotationConfig, TEAM_CHANNEL, USER_GROUP } from '../support/rotation-config.js';
 import { say, sleep } from './support/report.js';
 import { isCasePost } from './support/posts.js';
 

@@ -3,7 +3,7 @@ import { ActionId, InputId, ViewId } from '../../src/blocks/ids.js';
 import { eventually } from '../support/eventually.js';
 import { clockFrom, escalationBody, LEAD, OUTSIDER, SPECIALISTS, startHarness, TRIAGE_CHANNEL, UNTRAINED, CHILD_SAFETY_CHANNEL, type Harness } from '../support/harness.js';
 import { blockAction, viewSubmission } from '../support/slack-requests.js';
-import { ROTATION_NOW, rotationConfig } from './support/configs.js';
+import { ROTATION_NOW, rotationConfig } from '../support/rotation-config.js';
 import { say } from './support/report.js';
 import { changedKeys, snapshot } from './support/state.js';
 

@@ -107,22 +107,30 @@ export function movableClock(start: string): (() => Date) & { set(iso: string): 
   });
 }
 
-export async function startHarness(options: { config?: Record<string, unknown>; channelIntervalMs?: number; postMessageBurst?: number; clock?: () => Date } = {}): Promise<Harness> {
-  const double = await startSlackDouble({ token: BOT_TOKEN, postMessageBurst: options.postMessageBurst });
-  const prefix = `test:${randomUUID().slice(0, 12)}`;
-  const appOptions: AppOptions = {
-    config: parseConfig(options.config ?? testConfig(), 'test config'),
+/**
+ * How tests and benchmarks start the app: the test tokens, real Redis under `prefix`, the Slack
+ * double at `slackApiUrl`, the test config unless another is given, and a silent log.
+ */
+export function testAppOptions(slackApiUrl: string, prefix: string, overrides: Partial<Omit<AppOptions, 'config'>> & { config?: Record<string, unknown> } = {}): AppOptions {
+  const { config, ...rest } = overrides;
+  return {
+    config: parseConfig(config ?? testConfig(), 'test config'),
     slackBotToken: BOT_TOKEN,
     slackSigningSecret: SIGNING_SECRET,
-    slackApiUrl: double.url,
+    slackApiUrl,
     redisUrl: REDIS_URL,
     redisPrefix: prefix,
     port: 0,
     intakeTokens: [INTAKE_TOKEN],
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
-    channelIntervalMs: options.channelIntervalMs ?? 1_000,
-    clock: options.clock,
+    ...rest,
   };
+}
+
+export async function startHarness(options: { config?: Record<string, unknown>; channelIntervalMs?: number; postMessageBurst?: number; clock?: () => Date } = {}): Promise<Harness> {
+  const double = await startSlackDouble({ token: BOT_TOKEN, postMessageBurst: options.postMessageBurst });
+  const prefix = `test:${randomUUID().slice(0, 12)}`;
+  const appOptions = testAppOptions(double.url, prefix, { config: options.config, channelIntervalMs: options.channelIntervalMs ?? 1_000, clock: options.clock });
   const app = await startApp(appOptions);
   const others: RunningApp[] = [];
 

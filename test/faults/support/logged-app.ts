@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
-import { parseConfig } from '../../../src/config/load.js';
 import { startApp, type RunningApp } from '../../../src/server.js';
 import { connectRedis, deleteByPrefix } from '../../../src/store/redis.js';
-import { BOT_TOKEN, INTAKE_TOKEN, REDIS_URL, SIGNING_SECRET, testConfig } from '../../support/harness.js';
+import { BOT_TOKEN, REDIS_URL, testAppOptions } from '../../support/harness.js';
 import { startSlackDouble, type SlackDouble } from '../../support/slack-double.js';
 
 export interface LoggedApp {
@@ -30,19 +29,7 @@ export async function startLoggedApp(options: { config?: Record<string, unknown>
   process.on('uncaughtException', onCrash);
   process.on('unhandledRejection', onCrash);
   const logger = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const app = await startApp({
-    config: parseConfig(options.config ?? testConfig(), 'test config'),
-    slackBotToken: BOT_TOKEN,
-    slackSigningSecret: SIGNING_SECRET,
-    slackApiUrl: double.url,
-    redisUrl: REDIS_URL,
-    redisPrefix: prefix,
-    port: 0,
-    intakeTokens: [INTAKE_TOKEN],
-    logger,
-    channelIntervalMs: options.channelIntervalMs ?? 20,
-    runWorkers: options.runWorkers,
-  });
+  const app = await startApp(testAppOptions(double.url, prefix, { config: options.config, logger, channelIntervalMs: options.channelIntervalMs ?? 20, runWorkers: options.runWorkers }));
   return {
     app,
     double,
