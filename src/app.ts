@@ -1,3 +1,4 @@
+import { resolveTokens } from './access/tokens.js';
 import { parseEnv, EnvError } from './config/env.js';
 import { ConfigError, loadConfigFile } from './config/load.js';
 import { createLogger } from './logger.js';
@@ -8,9 +9,13 @@ import { checkEvictionPolicy, connectRedis } from './store/redis.js';
 async function main(): Promise<void> {
   let env;
   let config;
+  let tokens;
   try {
     env = parseEnv(process.env);
     config = loadConfigFile(env.CONFIG_PATH);
+    // Named tokens' secrets come from the environment variables the config file names.
+    tokens = resolveTokens({ specs: config.intakeTokens, env: process.env, legacy: env.INTAKE_API_TOKENS });
+    if (tokens.problems.length) throw new EnvError(tokens.problems);
   } catch (error) {
     if (error instanceof EnvError || error instanceof ConfigError) {
       process.stderr.write(`Escalation Bot cannot start.\n${error.message}\n`);
@@ -19,6 +24,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger(env.LOG_LEVEL);
+  for (const warning of tokens.warnings) logger.warn(warning);
 
   const probe = connectRedis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   const warning = await checkEvictionPolicy(probe);
@@ -34,8 +40,9 @@ async function main(): Promise<void> {
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
     port: env.PORT,
-    intakeTokens: env.INTAKE_API_TOKENS,
+    intakeTokens: tokens.tokens,
     publicUrl: env.PUBLIC_URL?.replace(/\/$/, ''),
+    calendarSecret: env.CALENDAR_SECRET,
     runWorkers: env.RUN_WORKERS,
     logger,
   });

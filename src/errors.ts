@@ -17,6 +17,12 @@ export enum ErrorCode {
   Stale = 'stale',
   /** Taking the case would pass one of the person's exposure limits; they may confirm or hand it on. */
   ExposureLimit = 'exposure_limit',
+  /** A note or resolution note is longer than its limit; the modal shows why on the field. */
+  TextTooLong = 'text_too_long',
+  /** The same role was paged by hand for this case less than a minute ago. */
+  PageThrottled = 'page_throttled',
+  /** A source reused an externalId for a case with different content; detail.escalationId is the first case. */
+  IdempotencyConflict = 'idempotency_conflict',
 }
 
 export class DomainError extends Error {

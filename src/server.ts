@@ -32,9 +32,14 @@ import { registerOnCallCommand, type OnCallDeps } from './handlers/commands/onca
 import { registerSwapActions } from './handlers/actions/swaps.js';
 import { registerHome } from './handlers/events/home.js';
 import { calendarRouter } from './handlers/api/calendar.js';
+import { slackReplayGuard } from './handlers/slack-replay-guard.js';
+import { RedisSlackDeliveryLedger } from './store/slack-deliveries.js';
+import { RedisCalendarFeedVersions, storedCalendarSecret } from './store/calendar-feeds.js';
 import { reportsRouter } from './handlers/api/reports.js';
 import { DigestJobs, startDigestWorker } from './jobs/digests.js';
 import { ReportsService } from './triage/reports.js';
+import type { IntakeToken } from './access/tokens.js';
+import { RedisRateLimiter } from './store/rate-limit.js';
 
 
 export interface AppOptions {
@@ -46,7 +51,8 @@ export interface AppOptions {
   redisUrl: string;
   redisPrefix: string;
   port: number;
-  intakeTokens: string[];
+  /** The intake API's tokens, resolved (see access/tokens.ts resolveTokens). */
+  intakeTokens: IntakeToken[];
   logger: Logger;
   clock?: () => Date;
   onCall?: OnCallResolver;
@@ -56,6 +62,8 @@ export interface AppOptions {
   channelIntervalMs?: number;
   /** Base URL people reach this app at, for calendar links. @defaultValue http://localhost:PORT */
   publicUrl?: string;
+  /** Signs calendar feed links. @defaultValue a random secret generated once and kept in Redis */
+  calendarSecret?: string;
 }
 
 export interface RunningApp {
@@ -132,7 +140,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     // holding a worker slot while the client sleeps.
     const outboxClient = new WebClient(options.slackBotToken, { ...slackClientOptions(options), rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR });
     const slaWorker = startSlaWorker(queueContext, { triage, logger, metrics });
-    const outboxWorker = startOutboxWorker(queueContext, { client: outboxClient, outbox, repository, redis, keys, categories: options.config.categories, logger, metrics, clock, channelIntervalMs: options.channelIntervalMs });
+    const outboxWorker = startOutboxWorker(queueContext, { client: outboxClient, outbox, repository, redis, keys, categories: options.config.categories, teams: options.config.teams, logger, metrics, clock, channelIntervalMs: options.channelIntervalMs });
     stopWatching.push(giveTimersPrecedence(slaWorker, outboxWorker, TIMER_PRECEDENCE));
     workers.push(slaWorker, outboxWorker);
     relays.push(startArmingRelay({ redis, keys, triage, logger }));
@@ -158,6 +166,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     setName: () => undefined,
   };
   const socketMode = Boolean(options.slackAppToken);
+  // Ahead of the receiver's route: a replayed signed request or an Events API retry of an event
+  // already taken is answered 200 here and never reaches a listener (see slack-replay-guard.ts).
+  if (!socketMode) api.post('/slack/events', slackReplayGuard({ signingSecret: options.slackSigningSecret, ledger: new RedisSlackDeliveryLedger(redis, keys), logger }));
   const receiver = socketMode
     ? undefined
     : new ExpressReceiver({
@@ -181,9 +192,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   // Mounted after the receiver's route, so a Slack request (the one with a 3-second budget) is
   // matched first instead of walking the API's routers.
   api.use(healthRouter({ redis, workers, queues: [timers.queue, outbox.queue, rotationJobs.queue, digests.queue], metrics, armingStream: keys.arming }));
-  api.use(escalationsRouter({ ...deps, intakeTokens: options.intakeTokens }));
-  api.use(reportsRouter({ reports, tokens: options.intakeTokens, clock, zone: zoneOf([...options.config.teams.keys()][0] ?? '') }));
-  api.use(calendarRouter({ rotation, secret: options.slackSigningSecret, clock, logger }));
+  // One rate limit per token across instances and routes.
+  const access = { tokens: options.intakeTokens, limiter: new RedisRateLimiter(redis, keys) };
+  api.use(escalationsRouter({ ...deps, access }));
+  api.use(reportsRouter({ reports, access, clock, zone: zoneOf([...options.config.teams.keys()][0] ?? '') }));
+  // Feed links are credentials of their own: a leaked one must not help forge Slack requests, nor the other way round.
+  if (!options.calendarSecret) logger.info('CALENDAR_SECRET is unset: calendar links are signed with a secret generated once and kept in Redis');
+  const calendarSecret = options.calendarSecret ?? (await storedCalendarSecret(redis, keys));
+  const calendarVersions = new RedisCalendarFeedVersions(redis, keys);
+  api.use(calendarRouter({ rotation, secret: calendarSecret, versions: calendarVersions, clock, logger }));
 
   const slackApp = new App({
     token: options.slackBotToken,
@@ -195,7 +212,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   registerQaActions(slackApp, { ...deps, reports, zoneOf });
   registerViews(slackApp, deps);
   registerTriageCommand(slackApp, { ...deps, reports, zoneOf });
-  const onCallDeps: OnCallDeps = { ...deps, rotation, rotationJobs, outbox, reports, calendarSecret: options.slackSigningSecret, publicUrl: options.publicUrl ?? `http://localhost:${options.port}` };
+  const onCallDeps: OnCallDeps = { ...deps, rotation, rotationJobs, outbox, reports, calendarSecret, calendarVersions, publicUrl: options.publicUrl ?? `http://localhost:${options.port}` };
   registerOnCallCommand(slackApp, onCallDeps);
   registerSwapActions(slackApp, onCallDeps);
   registerHome(slackApp, onCallDeps);
@@ -236,7 +253,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   api.use(apiErrorHandler({ logger }));
 
-  const intake = fastIntake({ ...deps, intakeTokens: options.intakeTokens });
+  const intake = fastIntake({ ...deps, access });
   const server: Server = createServer((request, response) => {
     if (!intake(request, response)) void api(request, response);
   });

@@ -55,9 +55,9 @@ describe('the arming relay', () => {
   it('arms cases received before any relay ran, each once, and empties the stream', async () => {
     const repository = new RedisEscalationRepository(redis, storeKeys(prefix));
     const received = [];
-    for (const externalId of ['a', 'b', 'c']) received.push((await repository.receive(draft(externalId))).id);
+    for (const externalId of ['a', 'b', 'c']) received.push((await repository.receive(draft(externalId), 'digest')).id);
     // A repeated externalId stores nothing and queues nothing.
-    expect(await repository.receive(draft('b'))).toEqual({ created: false, id: received[1] });
+    expect(await repository.receive(draft('b'), 'digest')).toEqual({ created: false, id: received[1] });
     expect(await redis.xlen(storeKeys(prefix).arming)).toBe(3);
 
     const armed: string[] = [];
@@ -71,7 +71,7 @@ describe('the arming relay', () => {
 
   it('takes over what a relay that died had taken and never finished', async () => {
     const repository = new RedisEscalationRepository(redis, storeKeys(prefix));
-    const ids = [(await repository.receive(draft('x'))).id, (await repository.receive(draft('y'))).id];
+    const ids = [(await repository.receive(draft('x'), 'digest')).id, (await repository.receive(draft('y'), 'digest')).id];
     // A relay process reads both entries and is killed before arming them.
     await redis.xgroup('CREATE', storeKeys(prefix).arming, ARMING_GROUP, '0', 'MKSTREAM');
     await redis.xreadgroup('GROUP', ARMING_GROUP, 'dead-relay', 'COUNT', 10, 'STREAMS', storeKeys(prefix).arming, '>');
@@ -87,7 +87,7 @@ describe('the arming relay', () => {
 
   it('keeps a case whose arming failed and arms it on a later try', async () => {
     const repository = new RedisEscalationRepository(redis, storeKeys(prefix));
-    const { id } = await repository.receive(draft('flaky'));
+    const { id } = await repository.receive(draft('flaky'), 'digest');
     let attempts = 0;
     start(async () => {
       attempts += 1;

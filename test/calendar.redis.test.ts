@@ -7,16 +7,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../src/config/load.js';
 import { calendarRouter, FEED_DAYS_AHEAD, FEED_DAYS_BACK } from '../src/handlers/api/calendar.js';
 import { calendarToken, verifyCalendarToken } from '../src/rotation/calendar-token.js';
+import { answerCalendar, type CalendarCommandDeps } from '../src/handlers/commands/oncall-calendar.js';
+import { RedisCalendarFeedVersions } from '../src/store/calendar-feeds.js';
+import { storeKeys } from '../src/store/keys.js';
 import { RotationService } from '../src/rotation/service.js';
 import { connectRedis, deleteByPrefix } from '../src/store/redis.js';
 import { RedisRotationStore } from '../src/store/rotation.js';
-import { LEAD, OUTSIDER, REDIS_URL, SIGNING_SECRET, SPECIALISTS, testConfig, UNTRAINED } from './support/harness.js';
+import { LEAD, OUTSIDER, REDIS_URL, SIGNING_SECRET, SPECIALISTS, startHarness, testConfig, UNTRAINED } from './support/harness.js';
 
 const [S0, S1, S2, S3, S4] = SPECIALISTS;
 const TEAM = 'emergency';
 const DAY = 86_400_000;
 /** A Sunday afternoon before Christmas: the window covers a weekend, Irish holidays and an override. */
 const NOW = new Date('2026-12-20T12:00:00Z');
+/** Its own secret, as CALENDAR_SECRET would be: nothing about it follows from the Slack signing secret. */
+const CALENDAR_SECRET = 'calendar-secret-for-tests-0123456789abcdef';
 
 function rotationConfig() {
   const config = testConfig() as { teams: Array<{ members: Array<Record<string, unknown>> } & Record<string, unknown>> };
@@ -88,6 +93,7 @@ let redis: Redis;
 let server: Server;
 let base: string;
 let rotation: RotationService;
+let command: CalendarCommandDeps;
 let now = NOW;
 const prefix = `test:calendar:${process.pid}:${Date.now()}`;
 
@@ -102,10 +108,13 @@ beforeAll(async () => {
   await store.addOverrides(TEAM, [{ ...swapHalf, id: 'swp-test-a', userId: S0 }], version);
 
   const app = express();
-  app.use(calendarRouter({ rotation, secret: SIGNING_SECRET, clock: () => now, logger: pino({ level: 'silent' }) }));
+  const versions = new RedisCalendarFeedVersions(redis, storeKeys(prefix));
+  const logger = pino({ level: 'silent' });
+  app.use(calendarRouter({ rotation, secret: CALENDAR_SECRET, versions, clock: () => now, logger }));
   server = createServer(app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  command = { teams: [...config.teams.values()], calendarSecret: CALENDAR_SECRET, calendarVersions: versions, publicUrl: base, logger };
 });
 
 afterAll(async () => {
@@ -116,8 +125,9 @@ afterAll(async () => {
   }
 });
 
-const teamUrl = (team = TEAM, token = calendarToken(SIGNING_SECRET, team)) => `${base}/api/v1/rotations/${team}.ics?token=${token}`;
-const personUrl = (userId: string, team = TEAM, token = calendarToken(SIGNING_SECRET, team, userId)) => `${base}/api/v1/rotations/${team}/${userId}.ics?token=${token}`;
+const teamUrl = (team = TEAM, token = calendarToken(CALENDAR_SECRET, { teamId: team, version: 1 }), version = 1) => `${base}/api/v1/rotations/${team}.ics?token=${token}&v=${version}`;
+const personUrl = (userId: string, team = TEAM, token = calendarToken(CALENDAR_SECRET, { teamId: team, userId, version: 1 }), version = 1) =>
+  `${base}/api/v1/rotations/${team}/${userId}.ics?token=${token}&v=${version}`;
 
 async function getFeed(url: string) {
   const response = await fetch(url);
@@ -128,19 +138,23 @@ async function getFeed(url: string) {
 const windowOf = (at: Date) => ({ from: new Date(at.getTime() - FEED_DAYS_BACK * DAY), to: new Date(at.getTime() + FEED_DAYS_AHEAD * DAY) });
 
 describe('calendar tokens', () => {
-  it('are 32 hex characters, differ between the team feed and each person, and verify only for what they were made for', () => {
-    const team = calendarToken(SIGNING_SECRET, TEAM);
-    const person = calendarToken(SIGNING_SECRET, TEAM, S0);
+  it('are 32 hex characters, differ between the team feed, each person and each version, and verify only for what they were made for', () => {
+    const teamFeed = { teamId: TEAM, version: 1 };
+    const personFeed = { teamId: TEAM, userId: S0, version: 1 };
+    const team = calendarToken(CALENDAR_SECRET, teamFeed);
+    const person = calendarToken(CALENDAR_SECRET, personFeed);
     expect(team).toMatch(/^[0-9a-f]{32}$/);
     expect(person).not.toBe(team);
-    expect(calendarToken(SIGNING_SECRET, TEAM, S0)).toBe(person);
-    expect(verifyCalendarToken(SIGNING_SECRET, person, TEAM, S0)).toBe(true);
-    expect(verifyCalendarToken(SIGNING_SECRET, person, TEAM, S1)).toBe(false);
-    expect(verifyCalendarToken(SIGNING_SECRET, person, TEAM)).toBe(false);
-    expect(verifyCalendarToken('another-secret', person, TEAM, S0)).toBe(false);
-    expect(verifyCalendarToken(SIGNING_SECRET, person.slice(0, 31), TEAM, S0)).toBe(false);
-    expect(verifyCalendarToken(SIGNING_SECRET, undefined, TEAM)).toBe(false);
-    expect(verifyCalendarToken(SIGNING_SECRET, [team], TEAM)).toBe(false);
+    expect(calendarToken(CALENDAR_SECRET, { ...personFeed, version: 2 })).not.toBe(person);
+    expect(calendarToken(CALENDAR_SECRET, personFeed)).toBe(person);
+    expect(verifyCalendarToken(CALENDAR_SECRET, person, personFeed)).toBe(true);
+    expect(verifyCalendarToken(CALENDAR_SECRET, person, { ...personFeed, userId: S1 })).toBe(false);
+    expect(verifyCalendarToken(CALENDAR_SECRET, person, { ...personFeed, version: 2 })).toBe(false);
+    expect(verifyCalendarToken(CALENDAR_SECRET, person, teamFeed)).toBe(false);
+    expect(verifyCalendarToken('another-secret', person, personFeed)).toBe(false);
+    expect(verifyCalendarToken(CALENDAR_SECRET, person.slice(0, 31), personFeed)).toBe(false);
+    expect(verifyCalendarToken(CALENDAR_SECRET, undefined, teamFeed)).toBe(false);
+    expect(verifyCalendarToken(CALENDAR_SECRET, [team], teamFeed)).toBe(false);
   });
 });
 
@@ -235,9 +249,13 @@ describe('calendar feed access', () => {
     const attempts = [
       `${base}/api/v1/rotations/${TEAM}.ics`,
       teamUrl(TEAM, 'not-the-token'),
-      teamUrl(TEAM, calendarToken('another-secret', TEAM)),
-      personUrl(S0, TEAM, calendarToken(SIGNING_SECRET, TEAM)),
-      personUrl(S0, TEAM, calendarToken(SIGNING_SECRET, TEAM, S1)),
+      teamUrl(TEAM, calendarToken('another-secret', { teamId: TEAM, version: 1 })),
+      teamUrl(TEAM, calendarToken(SIGNING_SECRET, { teamId: TEAM, version: 1 })),
+      personUrl(S0, TEAM, calendarToken(CALENDAR_SECRET, { teamId: TEAM, version: 1 })),
+      personUrl(S0, TEAM, calendarToken(CALENDAR_SECRET, { teamId: TEAM, userId: S1, version: 1 })),
+      // A genuine token whose `v` was edited, or with none.
+      teamUrl(TEAM, undefined, 2),
+      teamUrl(TEAM).replace('&v=1', ''),
     ];
     for (const url of attempts) {
       const response = await fetch(url);
@@ -259,5 +277,114 @@ describe('calendar feed access', () => {
     const outsider = await fetch(personUrl(OUTSIDER));
     expect(outsider.status).toBe(404);
     expect(await outsider.json()).toMatchObject({ error: 'not_found', problems: [{ path: 'user' }] });
+  });
+});
+
+/** The links `/oncall calendar` hands out, by what they cover. */
+async function linksFor(userId: string): Promise<{ text: string; team?: string; person?: string }> {
+  const { text } = await answerCalendar(command, userId, []);
+  return {
+    text,
+    team: /\(everyone\): (\S+)/.exec(text)?.[1],
+    person: /\(your shifts\): (\S+)/.exec(text)?.[1],
+  };
+}
+
+async function refusal(url: string) {
+  const response = await fetch(url);
+  return { status: response.status, body: (await response.json()) as { error: string; problems: Array<{ path: string; message: string }> } };
+}
+
+describe('when a calendar link leaked and is reset', () => {
+  it('refuses the old personal link after /oncall calendar reset, saying to get a fresh one, and serves the new one', async () => {
+    const before = await linksFor(S1);
+    expect((await getFeed(before.person!)).status).toBe(200);
+
+    const reset = await answerCalendar(command, S1, ['reset']);
+    expect(reset.text).toContain('no longer work');
+
+    const old = await refusal(before.person!);
+    expect(old.status).toBe(401);
+    expect(old.body.problems[0]!.message).toContain('get a fresh link with /oncall calendar');
+
+    const after = await linksFor(S1);
+    expect(after.person).not.toBe(before.person);
+    expect(after.person).toContain('&v=2');
+    const fresh = await getFeed(after.person!);
+    expect(fresh.status).toBe(200);
+    expect(fresh.events.every((event) => uidParts(event.uid).userId === S1)).toBe(true);
+    // Only that person's link moved on: the team link they were given still works.
+    expect(after.team).toBe(before.team);
+    expect((await getFeed(after.team!)).status).toBe(200);
+  });
+
+  it('refuses a team reset by someone who is not a lead, says why, and changes nothing', async () => {
+    const before = await linksFor(S2);
+    await expect(answerCalendar(command, S2, ['reset', 'team'])).rejects.toThrow('Only a Emergency Escalations lead can reset the team calendar link');
+    await expect(answerCalendar(command, S2, ['reset', 'team', TEAM])).rejects.toThrow('Only a Emergency Escalations lead');
+    expect((await getFeed(before.team!)).status).toBe(200);
+    expect((await linksFor(S2)).team).toBe(before.team);
+  });
+
+  it('lets a lead reset the team link: everyone’s old one is refused and the new one works', async () => {
+    const before = await linksFor(LEAD);
+    const reset = await answerCalendar(command, LEAD, ['reset', 'team']);
+    expect(reset.text).toContain('Emergency Escalations');
+
+    const old = await refusal(before.team!);
+    expect(old.status).toBe(401);
+    expect(old.body.problems[0]!.message).toContain('/oncall calendar');
+
+    const after = await linksFor(S2);
+    expect(after.team).not.toBe(before.team);
+    const fresh = await getFeed(after.team!);
+    expect(fresh.status).toBe(200);
+    expect(fresh.events.length).toBeGreaterThan(20);
+    expect((await linksFor(LEAD)).team).toBe(after.team);
+  });
+});
+
+describe('who gets a calendar feed', () => {
+  it('gives someone on no roster no team feed and no personal feed, and says the feeds are for team members', async () => {
+    const answer = await linksFor(OUTSIDER);
+    expect(answer.team).toBeUndefined();
+    expect(answer.person).toBeUndefined();
+    expect(answer.text).not.toContain('/api/v1/rotations');
+    expect(answer.text).toContain('Calendar feeds are for team members');
+    await expect(answerCalendar(command, OUTSIDER, ['reset'])).rejects.toThrow('Calendar feeds are for team members');
+    await expect(answerCalendar(command, OUTSIDER, ['reset', 'team'])).rejects.toThrow('Calendar feeds are for team members');
+  });
+});
+
+describe('the calendar secret', () => {
+  it('is not the signing secret: a token made from the signing secret opens no feed', async () => {
+    for (const version of [1, 2, 3]) {
+      expect((await fetch(teamUrl(TEAM, calendarToken(SIGNING_SECRET, { teamId: TEAM, version }), version))).status).toBe(401);
+      expect((await fetch(personUrl(S0, TEAM, calendarToken(SIGNING_SECRET, { teamId: TEAM, userId: S0, version }), version))).status).toBe(401);
+    }
+  });
+
+  it('is generated and kept in Redis when CALENDAR_SECRET is unset, so links survive a restart and agree across instances', async () => {
+    const harness = await startHarness({ config: rotationConfig() });
+    try {
+      const linkOf = async (app: { url: string }) => {
+        const response = await harness.command(S0, '/oncall', 'calendar');
+        return { app, link: /\/api\/v1\/rotations\/emergency\.ics\?token=([0-9a-f]{32})&v=(\d+)/.exec(JSON.stringify(response.json)) };
+      };
+      const { link } = await linkOf(harness.app);
+      expect(link).not.toBeNull();
+      const [, token, version] = link!;
+      const stored = await harness.app.redis.get(`${harness.prefix}:calendar:secret`);
+      expect(stored).toMatch(/^[0-9a-f]{64}$/);
+      expect(token).toBe(calendarToken(stored!, { teamId: TEAM, version: Number(version) }));
+      expect(token).not.toBe(calendarToken(SIGNING_SECRET, { teamId: TEAM, version: Number(version) }));
+      const feed = await fetch(`${harness.app.url}/api/v1/rotations/${TEAM}.ics?token=${token}&v=${version}`);
+      expect(feed.status).toBe(200);
+      // A second instance on the same Redis reads the same secret rather than making its own.
+      const another = await harness.startAnotherInstance();
+      expect((await fetch(`${another.url}/api/v1/rotations/${TEAM}.ics?token=${token}&v=${version}`)).status).toBe(200);
+    } finally {
+      await harness.close();
+    }
   });
 });

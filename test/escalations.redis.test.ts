@@ -242,6 +242,10 @@ describe('/triage', () => {
     };
     const invalid = await harness.submit(SPECIALISTS[0], ViewId.create, '', values);
     expect(invalid.json).toMatchObject({ response_action: 'errors', errors: { [InputId.caseUrl.block]: expect.stringContaining('link') } });
+    // The modal takes the same intake schema, so a link off the case tool is refused there too.
+    values[InputId.caseUrl.block] = { [InputId.caseUrl.action]: text('https://elsewhere.example.net/c/1') };
+    const offTool = await harness.submit(SPECIALISTS[0], ViewId.create, '', values);
+    expect(offTool.json).toMatchObject({ response_action: 'errors', errors: { [InputId.caseUrl.block]: expect.stringContaining('https://cases.example.com') } });
 
     values[InputId.caseUrl.block] = { [InputId.caseUrl.action]: text('https://cases.example.com/c/manual-1') };
     const created = await harness.submit(SPECIALISTS[0], ViewId.create, '', values);

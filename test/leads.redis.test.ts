@@ -41,7 +41,7 @@ describe('the weekly QA sample', () => {
     await harness.slack(blockAction({ userId: LEAD, actionId: ActionId.qaFollowUp, value: sampled[0]!, channelId: TRIAGE_CHANNEL, messageTs: '1.1' }));
     await eventually(async () => (await harness.getEscalation(sampled[0]!)).json.timeline.some((event: { type: string; outcome?: string }) => event.type === 'qa_review' && event.outcome === 'follow_up'));
     expect(JSON.stringify((await harness.command(LEAD, '/triage', 'qa')).json.blocks)).toContain('Needs follow-up');
-    expect((await harness.command(SPECIALISTS[0], '/triage', 'qa')).json.text).toContain('for leads');
+    expect((await harness.command(SPECIALISTS[0], '/triage', 'qa')).json.text).toContain('Only leads can see the QA sample');
   });
 });
 

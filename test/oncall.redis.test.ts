@@ -64,6 +64,9 @@ describe('/oncall', () => {
     }
     expect(text(await harness.command(S0, '/oncall', 'holidays IE 2026'))).toContain('Christmas');
     expect(text(await harness.command(S0, '/oncall', 'calendar'))).toContain('/api/v1/rotations/emergency.ics?token=');
+    const outsider = text(await harness.command(OUTSIDER, '/oncall', 'calendar'));
+    expect(outsider).toContain('Calendar feeds are for team members');
+    expect(outsider).not.toContain('/api/v1/rotations');
     expect((await harness.command(S0, '/oncall', 'frobnicate')).json.text).toContain('/oncall help');
   });
 });

@@ -18,7 +18,8 @@ afterAll(async () => {
   await harness?.close();
 });
 
-const digests = () => harness.double.messages(TRIAGE_CHANNEL).filter((message) => /digest/i.test(message.text));
+/** The test team has no leads channel, so digests go to its lead's DMs. */
+const digests = () => harness.double.dms(LEAD).filter((message) => /digest/i.test(message.text));
 
 describe('digests', () => {
   it('catch up on start: yesterday\'s daily and last week\'s weekly digest go to the leads, once each even with a second instance', async () => {
@@ -29,6 +30,10 @@ describe('digests', () => {
     const texts = digests().map((message) => message.text);
     expect(texts.filter((text) => /daily/i.test(text))).toHaveLength(1);
     expect(texts.filter((text) => /weekly/i.test(text))).toHaveLength(1);
+  });
+
+  it('never fall back to the triage channel, where people\'s exposure must not be read', () => {
+    expect(harness.double.messages(TRIAGE_CHANNEL).filter((message) => /digest/i.test(message.text))).toEqual([]);
   });
 });
 

@@ -33,7 +33,7 @@ describe('when nobody claims a P0 within its claim target', () => {
     const types = stored.timeline.map((event: { type: string }) => event.type);
     expect(types.filter((type: string) => type === 'sla_warning')).toHaveLength(1);
     expect(types.filter((type: string) => type === 'sla_breach')).toHaveLength(1);
-    expect(stored.timeline.filter((event: { type: string }) => event.type === 'paged').map((event: { target: string }) => event.target)).toEqual([BACKUP, LEAD]);
+    expect(stored.timeline.filter((event: { type: string; target?: string }) => event.type === 'paged' && event.target).map((event: { target: string }) => event.target)).toEqual([BACKUP, LEAD]);
 
     const post = await harness.double.waitFor(() => {
       const message = harness.double.messages(TRIAGE_CHANNEL).find((candidate) => candidate.text.includes(json.id));
@@ -50,16 +50,46 @@ describe('when nobody claims a P0 within its claim target', () => {
 });
 
 describe('when the paged person acknowledges', () => {
-  it('stops the chain: backup and lead are not paged', async () => {
+  it('holds the chain for the ack timeout, retires the page\'s buttons, and pages on when nobody claims', async () => {
+    const { json } = await harness.intake(escalationBody(P0));
+    const page = await eventually(async () => pagesFor(PRIMARY, json.id)[0], 10_000);
+    const ack = JSON.stringify(page.blocks).match(/"value":"(ESC-\d+\|[^"]+)"/)![1]!;
+    await harness.slack(blockAction({ userId: PRIMARY, actionId: ActionId.acknowledgePage, value: ack, channelId: page.channel, messageTs: page.ts }));
+    const acknowledgedAt = Date.parse((await eventually(async () => (await harness.getEscalation(json.id)).json.timeline.find((event: { type: string }) => event.type === 'page_acknowledged'))).at);
+    await harness.double.waitFor(() => harness.double.ephemerals(PRIMARY).find((ephemeral) => ephemeral.text.startsWith('Acknowledged')));
+    // The DM that carried the button now says who acknowledged it, with no live button.
+    const retired = await harness.double.waitFor(() => harness.double.dms(PRIMARY).find((message) => message.ts === page.ts && message.text.includes('acknowledged by')));
+    expect(JSON.stringify(retired.blocks)).not.toContain(ActionId.acknowledgePage);
+    // Nobody claimed it: after the ack timeout (the 2 s page interval) the backup is paged.
+    const backupPage = await eventually(async () => pagesFor(BACKUP, json.id)[0], 10_000);
+    expect(Number(backupPage.ts.split('.')[0]) * 1000 + 999).toBeGreaterThanOrEqual(acknowledgedAt + 2_000);
+    await harness.click(SPECIALISTS[2], ActionId.claim, json.id);
+  }, 30_000);
+
+  it('ends the chain when the acknowledgement is followed by a claim', async () => {
     const { json } = await harness.intake(escalationBody(P0));
     const page = await eventually(async () => pagesFor(PRIMARY, json.id)[0], 10_000);
     const ack = JSON.stringify(page.blocks).match(/"value":"(ESC-\d+\|[^"]+)"/)![1]!;
     await harness.slack(blockAction({ userId: PRIMARY, actionId: ActionId.acknowledgePage, value: ack, channelId: page.channel, messageTs: page.ts }));
     await eventually(async () => (await harness.getEscalation(json.id)).json.timeline.some((event: { type: string }) => event.type === 'page_acknowledged'));
+    await harness.click(PRIMARY, ActionId.claim, json.id);
+    await eventually(async () => (await harness.getEscalation(json.id)).json.state === 'claimed');
     await sleep(4_500);
     expect(pagesFor(BACKUP, json.id)).toHaveLength(0);
     expect(pagesFor(LEAD, json.id)).toHaveLength(0);
-    await harness.double.waitFor(() => harness.double.ephemerals(PRIMARY).find((ephemeral) => ephemeral.text.startsWith('Acknowledged')));
+  }, 30_000);
+
+  it('refuses an acknowledgement from a member who was never paged, and the chain goes on', async () => {
+    const { json } = await harness.intake(escalationBody(P0));
+    const page = await eventually(async () => pagesFor(PRIMARY, json.id)[0], 10_000);
+    const ack = JSON.stringify(page.blocks).match(/"value":"(ESC-\d+\|[^"]+)"/)![1]!;
+    const bystander = SPECIALISTS[3];
+    await harness.slack(blockAction({ userId: bystander, actionId: ActionId.acknowledgePage, value: ack, channelId: TRIAGE_CHANNEL, messageTs: '1.1' }));
+    const refusal = await harness.double.waitFor(() => harness.double.ephemerals(bystander).find((ephemeral) => ephemeral.text.includes('can acknowledge this page')));
+    expect(refusal.text).toContain(`Only <@${PRIMARY}>`);
+    expect((await harness.getEscalation(json.id)).json.timeline.some((event: { type: string }) => event.type === 'page_acknowledged')).toBe(false);
+    await eventually(async () => pagesFor(BACKUP, json.id)[0], 10_000);
+    await harness.click(SPECIALISTS[2], ActionId.claim, json.id);
   }, 30_000);
 });
 

@@ -17,7 +17,8 @@ export function kindOf(prefix: string, key: string): string {
     if (QUEUE_STRUCTURES.has(first)) return `queue ${name}: ${first}`;
     return `queue ${name}: jobs`;
   }
-  if (/^esc:ext:/.test(rest)) return 'escalation: externalId index';
+  if (/^esc:src-ext:/.test(rest)) return 'escalation: (source, externalId) index';
+  if (/^api:rate:/.test(rest)) return 'intake token rate limits';
   if (/^esc:[^:]+:timeline$/.test(rest)) return 'escalation: timeline list';
   if (/^esc:(open|created|seq)$/.test(rest) || /^team:[^:]+:open$/.test(rest)) return 'escalation: open/created indexes';
   if (/^esc:[^:]+$/.test(rest)) return 'escalation: hash';

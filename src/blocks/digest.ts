@@ -1,6 +1,6 @@
 import { formatDuration } from '../triage/duration.js';
 import { compareKpis, type Attainment, type Delta, type KeyCount, type KpiComparison, type Kpis } from '../triage/kpis.js';
-import type { Category } from '../triage/roster.js';
+import type { Category } from '../roster/types.js';
 import { PRIORITIES, type Priority } from '../triage/types.js';
 import { fitLines } from './oncall.js';
 import { escapeMrkdwn, mention, PRIORITY_BADGE, slackDate, truncate } from './text.js';

@@ -1,4 +1,4 @@
-import type { Category } from '../triage/roster.js';
+import type { Category } from '../roster/types.js';
 import type { Escalation, TimelineEvent } from '../triage/types.js';
 import { ActionId } from './ids.js';
 import { escapeMrkdwn, mention, PRIORITY_BADGE, slackDate, truncate } from './text.js';
@@ -84,6 +84,14 @@ export function renderEscalationMessage(escalation: Escalation, category: Pick<C
 
 const CLOCK_NAME = { claim: 'Claim', resolve: 'Resolution' } as const;
 
+/** Who one step of a paging chain reached, as the thread names them. */
+function chainStep(event: TimelineEvent): string {
+  const people = (event.target ?? '').split(',').filter(Boolean).map((userId) => mention(userId));
+  if (event.text === 'channel') return 'nobody on call has taken it, so the team channel is asked with @here';
+  if (event.text === 'leads') return `nobody on call could take it, so every lead is paged: ${people.join(', ')}`;
+  return people.length ? `paging ${people.join(', ')} (${event.text ?? 'on call'})` : 'paging nobody: no one is on call for the chain';
+}
+
 /** One timeline event as a thread reply; the thread is the case's audit trail in Slack. */
 export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: TimelineEvent, category?: Pick<Category, 'outcomes'>): string {
   const who = mention(event.actor);
@@ -100,9 +108,7 @@ export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: Tim
     case 'note':
       return `📝 ${who} ${at}: ${truncate(escapeMrkdwn(event.text ?? ''), 2900)}`;
     case 'paged':
-      return event.clock
-        ? `📟 No answer yet — paging ${mention(event.target)} (${event.text ?? 'on call'}) ${at}.`
-        : `📟 ${who} paged ${mention(event.target)} (${event.text ?? 'backup on call'}) ${at}.`;
+      return event.clock ? `📟 No answer yet — ${chainStep(event)} ${at}.` : `📟 ${who} paged ${mention(event.target)} (${event.text ?? 'backup on call'}) ${at}.`;
     case 'escalated_to_lead':
       return `🚨 ${who} escalated to the lead, ${mention(event.target)}, ${at}.`;
     case 'page_acknowledged':
@@ -110,7 +116,7 @@ export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: Tim
     case 'sla_warning':
       return `⏳ ${CLOCK_NAME[event.clock ?? 'claim']} deadline ${slackDate(event.text ?? event.at, '{time}')} is close${event.target ? ` — ${mention(event.target)}` : ''}.`;
     case 'sla_breach':
-      return `⏰ *${CLOCK_NAME[event.clock ?? 'claim']} SLA breached* ${at} — paging ${event.target ? `${mention(event.target)} (${event.text ?? 'on call'})` : 'nobody: no one is on call for the chain'}.`;
+      return `⏰ *${CLOCK_NAME[event.clock ?? 'claim']} SLA breached* ${at} — ${chainStep(event)}.`;
     case 'resolved': {
       const outcome = category?.outcomes.find((candidate) => candidate.id === event.outcome)?.label ?? event.outcome;
       return `✅ ${who} resolved it ${at}: *${escapeMrkdwn(outcome ?? '')}*${event.text ? ` — ${truncate(escapeMrkdwn(event.text), 2800)}` : ''}`;

@@ -1,6 +1,6 @@
 import { formatDuration } from '../triage/duration.js';
 import type { Kpis, SpecialistLoad } from '../triage/kpis.js';
-import type { Category } from '../triage/roster.js';
+import type { Category } from '../roster/types.js';
 import type { Escalation } from '../triage/types.js';
 import type { Exposure } from '../triage/wellbeing.js';
 import { escapeMrkdwn, mention, PRIORITY_BADGE, slackDate } from './text.js';

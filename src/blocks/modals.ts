@@ -1,8 +1,10 @@
-import type { Category } from '../triage/roster.js';
+import type { Category } from '../roster/types.js';
 import { IMMINENCES, SEVERITIES, type Escalation } from '../triage/types.js';
 import { InputId, ViewId } from './ids.js';
 import { escapeMrkdwn, truncate } from './text.js';
 import { mrkdwn, plain, type Block } from './types.js';
+// Slack counts max_length in characters, never fewer than graphemes: the modal cannot send a note the service refuses as too long.
+import { NOTE_MAX_GRAPHEMES, RESOLUTION_NOTE_MAX_GRAPHEMES } from '../triage/text-hygiene.js';
 
 export interface ModalView {
   type: 'modal';
@@ -57,7 +59,7 @@ function staticSelect(id: { block: string; action: string }, label: string, opti
 export function renderNoteModal(escalation: Escalation, category: Pick<Category, 'label'>): ModalView {
   return modal(ViewId.note, escalation.id, 'Add note', 'Add note', [
     context(escalation, category),
-    textInput(InputId.note, 'Note', { multiline: true, maxLength: 2000, placeholder: 'What you did or found. No graphic detail: link to the case tool instead.' }),
+    textInput(InputId.note, 'Note', { multiline: true, maxLength: NOTE_MAX_GRAPHEMES, placeholder: 'What you did or found. No graphic detail: link to the case tool instead.' }),
   ]);
 }
 
@@ -68,7 +70,7 @@ export function renderResolveModal(escalation: Escalation, category: Category): 
     textInput(InputId.resolutionNote, category.requireResolutionNote ? 'Resolution note (required)' : 'Resolution note', {
       multiline: true,
       optional: !category.requireResolutionNote,
-      maxLength: 2000,
+      maxLength: RESOLUTION_NOTE_MAX_GRAPHEMES,
       placeholder: 'What was done: report numbers, referral ids, actions taken.',
     }),
   ]);

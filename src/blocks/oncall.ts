@@ -1,6 +1,6 @@
 import type { FairnessLedger, FairnessRow, Handoff, HolidayCoverage, Role, Segment } from '../rotation/index.js';
 import { marketName } from '../rotation/markets.js';
-import { ROLES } from '../rotation/roles.js';
+import { ROLES } from '../roster/types.js';
 import type { SwapRequestRecord } from '../rotation/ports.js';
 import type { OnCallNow } from '../rotation/service.js';
 import { ActionId } from './ids.js';
@@ -359,6 +359,7 @@ export const ONCALL_USAGE = [
   '`/oncall swap @person <date or date time>` — ask someone to trade your shift then for one of theirs',
   '`/oncall override @person <from> <to> [role]` — leads only: someone covers a stretch, e.g. `/oncall override @maya 2026-12-24 18:00 2026-12-26 09:00 primary`',
   '`/oncall calendar` — your calendar feed links',
+  '`/oncall calendar reset` — revoke your personal feed links (after one leaked); `/oncall calendar reset team` — leads only: revoke the team feed link',
   '`/oncall help` — this help',
 ].join('\n');
 

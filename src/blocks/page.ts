@@ -1,5 +1,5 @@
 import type { PageRequest } from '../triage/ports.js';
-import type { Category } from '../triage/roster.js';
+import type { Category } from '../roster/types.js';
 import type { Escalation } from '../triage/types.js';
 import { ActionId } from './ids.js';
 import { escapeMrkdwn, PRIORITY_BADGE, slackDate, truncate } from './text.js';
@@ -12,26 +12,75 @@ const REASON = {
   lead_escalation: 'was escalated to you as lead',
 } as const;
 
-/** The DM a paged person gets; Acknowledge stops the chain from paging the next person. */
-export function renderPage(escalation: Escalation, category: Pick<Category, 'label'>, request: PageRequest): MessagePayload {
-  const badge = PRIORITY_BADGE[escalation.priority] ?? escalation.priority;
+/**
+ * Who may take a case the paged person may not read: coverage comes first, so they are still paged,
+ * but the DM carries no summary or case link and names the people who can take it.
+ */
+export interface PageAudience {
+  content: boolean;
+  whoCanTake?: string[];
+}
+
+/** What the page asks for: a claim by the deadline, or, for a claimed case, its resolution. */
+function pageAsk(escalation: Escalation, request: PageRequest): string {
   const where = escalation.messageChannel ? ` in <#${escalation.messageChannel}>` : '';
+  if (escalation.state === 'claimed') {
+    const overdue = request.reason === 'resolve_breach' ? ' and is past its resolve target' : '';
+    return `It is claimed by <@${escalation.assignee}>${overdue}; resolve deadline ${slackDate(escalation.resolveDeadline)}${where}.`;
+  }
+  return `Claim deadline ${slackDate(escalation.claimDeadline)}${where}.`;
+}
+
+/** The DM a paged person gets; Acknowledge holds the chain while they get the case claimed. */
+export function renderPage(escalation: Escalation, category: Pick<Category, 'label'>, request: PageRequest, audience: PageAudience = { content: true }): MessagePayload {
+  const badge = PRIORITY_BADGE[escalation.priority] ?? escalation.priority;
   const text = `📟 ${badge} ${escalation.id} (${category.label}, ${escalation.market}) ${REASON[request.reason]}.`;
+  const acknowledge = { type: 'button', style: 'primary', text: plain('Acknowledge page'), action_id: ActionId.acknowledgePage, value: `${escalation.id}|${request.pageKey}` };
+  const heading = { type: 'section', text: mrkdwn(`${text}\nYou are paged as *${request.role}* on call. ${pageAsk(escalation, request)}`) };
+  if (!audience.content) {
+    const takers = audience.whoCanTake?.length ? audience.whoCanTake.map((userId) => `<@${userId}>`).join(', ') : 'a lead';
+    return {
+      text,
+      blocks: [
+        heading,
+        { type: 'section', text: mrkdwn(`🔒 You are not trained for ${escapeMrkdwn(category.label)} cases, so this page shows none of its content. Get it to someone who can take it: ${takers}. Acknowledge once they have it.`) },
+        { type: 'actions', elements: [acknowledge] },
+      ],
+    };
+  }
+  const claim = escalation.state === 'open' ? [{ type: 'button', text: plain('Claim'), action_id: ActionId.claim, value: escalation.id }] : [];
   return {
     text,
     blocks: [
-      { type: 'section', text: mrkdwn(`${text}\nYou are paged as *${request.role}* on call. Claim deadline ${slackDate(escalation.claimDeadline)}${where}.`) },
+      heading,
       { type: 'section', text: mrkdwn(`>${escapeMrkdwn(truncate(escalation.summary, 500))}`) },
       {
         type: 'actions',
-        elements: [
-          { type: 'button', style: 'primary', text: plain('Acknowledge page'), action_id: ActionId.acknowledgePage, value: `${escalation.id}|${request.pageKey}` },
-          { type: 'button', text: plain('Claim'), action_id: ActionId.claim, value: escalation.id },
-          { type: 'button', text: plain('Open case ↗'), action_id: ActionId.openCase, value: escalation.id, url: escalation.caseUrl },
-        ],
+        elements: [acknowledge, ...claim, { type: 'button', text: plain('Open case ↗'), action_id: ActionId.openCase, value: escalation.id, url: escalation.caseUrl }],
       },
     ],
   };
+}
+
+/** The page DM once acknowledged: what happened, by whom and when, and no live button. */
+export function renderPageAcknowledged(escalation: Pick<Escalation, 'id' | 'priority' | 'market'>, category: Pick<Category, 'label'>, by: string, at: Date): MessagePayload {
+  const badge = PRIORITY_BADGE[escalation.priority] ?? escalation.priority;
+  const text = `✅ Page for ${badge} ${escalation.id} (${category.label}, ${escalation.market}) acknowledged by <@${by}> ${slackDate(at.toISOString(), '{time}')}.`;
+  return { text, blocks: [{ type: 'section', text: mrkdwn(`${text} The chain waits for a claim; if none comes, it pages on.`) }] };
+}
+
+/**
+ * The last step of a chain nobody answered: the team channel is asked, with @here. The channel
+ * may hold people who may not read the case, so it carries no content.
+ */
+export function renderChannelCall(escalation: Escalation, category: Pick<Category, 'label'>, clock: 'claim' | 'resolve', paged: string[]): MessagePayload {
+  const badge = PRIORITY_BADGE[escalation.priority] ?? escalation.priority;
+  const what = clock === 'claim' ? 'has not been claimed in time' : `is claimed by <@${escalation.assignee}> and past its resolve target`;
+  const who = paged.length ? `Paged so far: ${paged.map((userId) => `<@${userId}>`).join(', ')}.` : 'Nobody is on call to page.';
+  const where = escalation.messageChannel ? ` Its post is in <#${escalation.messageChannel}>.` : '';
+  const text = `<!here> 📟 ${badge} ${escalation.id} (${category.label}, ${escalation.market}) ${what}, and nobody on call has taken it. ${who}${where} Who can take it?`;
+  const claim = clock === 'claim' && escalation.state === 'open' ? [{ type: 'actions', elements: [{ type: 'button', style: 'primary', text: plain('Claim'), action_id: ActionId.claim, value: escalation.id }] }] : [];
+  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }, ...claim] };
 }
 
 export function parseAcknowledgeValue(value: unknown): { escalationId: string; pageKey: string } | undefined {

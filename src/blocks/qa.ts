@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
-import type { Escalation, ResolutionOutcome } from '../triage/types.js';
+import type { ResolutionOutcome } from '../roster/types.js';
+import type { Escalation } from '../triage/types.js';
 import { ActionId } from './ids.js';
 import { escapeMrkdwn, mention, PRIORITY_BADGE, slackDate, truncate } from './text.js';
 import { mrkdwn, plain, type Block, type MessagePayload } from './types.js';

@@ -1,4 +1,4 @@
-import type { Category } from '../triage/roster.js';
+import type { Category } from '../roster/types.js';
 import type { Escalation } from '../triage/types.js';
 import { ActionId } from './ids.js';
 import { escapeMrkdwn, PRIORITY_BADGE, slackDate, truncate } from './text.js';

@@ -1,4 +1,5 @@
-import type { Category } from '../triage/roster.js';
+import { askLine, type CaseVisibility } from '../access/policy.js';
+import type { Category } from '../roster/types.js';
 import type { Escalation } from '../triage/types.js';
 import { escapeMrkdwn, mention, PRIORITY_BADGE, slackDate, truncate } from './text.js';
 import { mrkdwn, type Block, type MessagePayload } from './types.js';
@@ -19,7 +20,11 @@ export const TRIAGE_USAGE = [
 /** Slack allows 50 blocks; a long backlog is cut with a pointer to the rest. */
 const LIST_LIMIT = 40;
 
-export function renderOpenList(escalations: Escalation[], categories: Map<string, Pick<Category, 'label'>>): MessagePayload {
+const NOT_ON_ROSTER = 'You are not on an escalation team roster, so there are no cases to list for you. A lead can add you to the roster in the config.';
+
+/** The open cases of the asker's teams: ids, priority, category, market and state, never content. */
+export function renderOpenList(escalations: Escalation[], categories: Map<string, Pick<Category, 'label'>>, options: { onRoster: boolean } = { onRoster: true }): MessagePayload {
+  if (!options.onRoster) return { text: NOT_ON_ROSTER, blocks: [{ type: 'section', text: mrkdwn(NOT_ON_ROSTER) }] };
   if (escalations.length === 0) return { text: 'No open escalations for your teams. 🎉', blocks: [{ type: 'section', text: mrkdwn('No open escalations for your teams. 🎉') }] };
   const shown = escalations.slice(0, LIST_LIMIT);
   const blocks: Block[] = [{ type: 'section', text: mrkdwn(`*${escalations.length} open escalation${escalations.length === 1 ? '' : 's'}*, oldest first`) }];
@@ -54,10 +59,27 @@ function timelineLines(escalation: Escalation, category: Category): string[] {
   return hidden > 0 ? [`_…${hidden} earlier event${hidden === 1 ? '' : 's'} not shown_`, ...shown] : shown;
 }
 
+/** The one line anybody may be shown of a case: id, priority, category, market, state and assignee. */
+function caseHeadline(escalation: Escalation, category: Pick<Category, 'label'>, withLanguage: boolean): string {
+  const language = withLanguage ? ` · ${escalation.language}` : '';
+  return `${PRIORITY_BADGE[escalation.priority]} *${escalation.id}* · ${escapeMrkdwn(category.label)} · ${escalation.market}${language} · *${escalation.state}*${escalation.assignee ? ` (${mention(escalation.assignee)})` : ''}`;
+}
+
+/** What someone who may not read a case is shown of it, with why and whom to ask. */
+export function renderRestrictedCase(escalation: Escalation, category: Pick<Category, 'label'>, visibility: Extract<CaseVisibility, { content: false }>): MessagePayload {
+  return {
+    text: `${escalation.id} (${escalation.state})`,
+    blocks: [
+      { type: 'section', text: mrkdwn(caseHeadline(escalation, category, false)) },
+      { type: 'context', elements: [mrkdwn(`🔒 ${visibility.reason} ${askLine(visibility.askWhom)}`)] },
+    ],
+  };
+}
+
 export function renderEscalationDetail(escalation: Escalation, category: Category): MessagePayload {
   const caseLink = LINKABLE_URL.test(escalation.caseUrl) ? `<${escalation.caseUrl}|open case>` : 'case link on the triage post';
   const text = [
-    `${PRIORITY_BADGE[escalation.priority]} *${escalation.id}* · ${escapeMrkdwn(category.label)} · ${escalation.market} · ${escalation.language} · *${escalation.state}*${escalation.assignee ? ` (${mention(escalation.assignee)})` : ''}`,
+    caseHeadline(escalation, category, true),
     `>${truncate(escapeMrkdwn(escalation.summary), 1500)}`,
     `Claim by ${slackDate(escalation.claimDeadline)} · resolve by ${slackDate(escalation.resolveDeadline)} · ${caseLink}`,
   ].join('\n');

@@ -10,13 +10,23 @@ const envSchema = z.object({
   /** Prefix for every Redis key and BullMQ queue, so several deployments (or tests) share one Redis. */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_{}-]+$/).default('escbot'),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  /**
+   * Legacy: unnamed tokens with every scope, for a single-source deployment. Named, scoped tokens
+   * are configured under `intake.tokens` in the config file (see access/tokens.ts).
+   */
   INTAKE_API_TOKENS: z
     .string()
     .transform((value) => value.split(',').map((token) => token.trim()).filter(Boolean))
-    .pipe(z.array(z.string().min(16, 'each intake token must be at least 16 characters')).min(1, 'needs at least one token')),
+    .pipe(z.array(z.string().min(16, 'each intake token must be at least 16 characters')).min(1, 'needs at least one token'))
+    .optional(),
   CONFIG_PATH: z.string().min(1),
   /** Where people reach the app, for calendar feed links. */
   PUBLIC_URL: z.url({ error: 'must be the URL people reach the app at, such as https://escalation-bot.example.com' }).optional(),
+  /**
+   * Signs calendar feed links. When unset, a random secret is generated once and kept in Redis under
+   * REDIS_PREFIX; it is never derived from the Slack signing secret.
+   */
+  CALENDAR_SECRET: z.string().min(32, 'must be at least 32 characters, e.g. from `openssl rand -hex 32`').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
    * `false` runs a web instance only (intake API and Slack listeners, no timers, outbox or arming

@@ -2,10 +2,13 @@ import { z } from 'zod';
 import { parseDuration } from '../triage/duration.js';
 import { DEFAULT_RISK_MATRIX, type RiskMatrix } from '../triage/risk.js';
 import { DEFAULT_SLA_POLICIES, type SlaPolicies, type SlaPolicy } from '../triage/sla.js';
-import { IMMINENCES, PRIORITIES, ROLES, SEVERITIES, type Priority } from '../triage/types.js';
-import type { Category, Team } from '../triage/roster.js';
+import { IMMINENCES, PRIORITIES, SEVERITIES, type Priority } from '../triage/types.js';
+import { ROLES } from '../roster/types.js';
+import type { Category, Team } from '../roster/types.js';
 import { DEFAULT_WELLBEING, type WellbeingPolicy } from '../triage/wellbeing.js';
 import { rotationConfigSchema, type RotationConfig } from '../rotation/index.js';
+import type { TokenSpec } from '../access/tokens.js';
+import { intakeConfigSchema } from './intake-schema.js';
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U012ABCDEF');
 const slackChannelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C012ABCDEF (not a #name)');
@@ -66,6 +69,8 @@ const slaPolicyOverride = z.object({
   warnBefore: z.array(duration).optional(),
   pageChain: z.array(z.enum(ROLES)).min(1).optional(),
   pageEscalateAfter: duration.optional(),
+  /** How long an acknowledged page holds the chain without a claim. @defaultValue pageEscalateAfter */
+  ackTimeout: duration.optional(),
 }).strict();
 
 const priority = z.enum(PRIORITIES);
@@ -104,7 +109,7 @@ export const configFileSchema = z
       .object({ share: z.number().min(0).max(1).default(0.1), minPerSpecialist: z.number().int().min(0).default(1) })
       .strict()
       .default({ share: 0.1, minPerSpecialist: 1 }),
-    intake: z.object({ summaryMaxLength: z.number().int().min(20).max(2000).default(500) }).strict().default({ summaryMaxLength: 500 }),
+    intake: intakeConfigSchema,
   })
   // A misspelt key (`slas`, `P9`) would otherwise leave the defaults in place without a word.
   .strict()
@@ -114,6 +119,11 @@ export const configFileSchema = z
     const duplicates = (ids: string[]) => ids.filter((id, index) => ids.indexOf(id) !== index);
     for (const id of duplicates(config.categories.map((category) => category.id))) context.addIssue({ code: 'custom', path: ['categories'], message: `category "${id}" is defined twice` });
     for (const id of duplicates(config.teams.map((team) => team.id))) context.addIssue({ code: 'custom', path: ['teams'], message: `team "${id}" is defined twice` });
+    config.intake.tokens.forEach((token, index) => {
+      token.exportTeams?.forEach((teamId, position) => {
+        if (!teamIds.has(teamId)) context.addIssue({ code: 'custom', path: ['intake', 'tokens', index, 'exportTeams', position], message: `unknown team "${teamId}"` });
+      });
+    });
     config.routes.forEach((route, index) => {
       if (!teamIds.has(route.team)) context.addIssue({ code: 'custom', path: ['routes', index, 'team'], message: `unknown team "${route.team}"` });
       route.categories?.forEach((id, position) => {
@@ -161,16 +171,18 @@ export interface Route {
   markets?: string[];
 }
 
-export type TeamConfig = Team & { teamChannel?: string; leadsChannel?: string; userGroup?: string; rotation?: RotationConfig };
-
 /** The validated configuration with defaults applied, as the rest of the app uses it. */
 export interface AppConfig {
   categories: Map<string, Category>;
-  teams: Map<string, TeamConfig>;
+  teams: Map<string, Team>;
   routes: Route[];
   riskMatrix: RiskMatrix;
   sla: SlaPolicies;
   summaryMaxLength: number;
+  /** Every caseUrl must be on one of these (normalised) origins. */
+  caseUrlOrigins: string[];
+  /** The named intake tokens; their secrets are read from the environment at start-up. */
+  intakeTokens: TokenSpec[];
   wellbeing: WellbeingPolicy;
   digests: { time: string; weeklyOn: string };
   qa: { share: number; minPerSpecialist: number };
@@ -196,6 +208,7 @@ export function buildAppConfig(file: ConfigFile): AppConfig {
           warnBeforeMs: override?.warnBefore ?? base.warnBeforeMs,
           pageChain: override?.pageChain ?? base.pageChain,
           pageEscalateAfterMs: override?.pageEscalateAfter ?? base.pageEscalateAfterMs,
+          ackTimeoutMs: override?.ackTimeout ?? base.ackTimeoutMs,
         },
       ];
     }),
@@ -207,6 +220,8 @@ export function buildAppConfig(file: ConfigFile): AppConfig {
     riskMatrix,
     sla,
     summaryMaxLength: file.intake.summaryMaxLength,
+    caseUrlOrigins: [...new Set(file.intake.caseUrlOrigins)],
+    intakeTokens: file.intake.tokens,
     digests: file.digests,
     qa: file.qa,
     wellbeing: {

@@ -4,7 +4,10 @@ import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import { renderDigest } from '../blocks/digest.js';
 import { renderQaSample } from '../blocks/qa.js';
+import { leadsAudience } from '../access/policy.js';
+import type { MessagePayload } from '../blocks/types.js';
 import type { AppConfig } from '../config/schema.js';
+import type { Team } from '../roster/types.js';
 import { periodFor, type Period, type ReportsService } from '../triage/reports.js';
 import type { BullSlackOutbox } from './outbox.js';
 import { jobId, type QueueContext } from './queues.js';
@@ -87,6 +90,20 @@ export class DigestJobs {
     return due;
   }
 
+  /**
+   * Digests and QA samples name people's load and sensitive exposure, so they go where the access
+   * policy says: the leads channel, else each lead's DMs; never a triage or team channel.
+   */
+  private async toLeads(team: Team, id: string, payload: MessagePayload): Promise<void> {
+    const audience = leadsAudience(team);
+    if ('channel' in audience) {
+      await this.deps.outbox.message(id, audience.channel, payload);
+      return;
+    }
+    if (audience.users.length === 0) this.deps.logger.warn({ teamId: team.id }, 'digest not sent: the team has no leads channel and no lead on its roster');
+    await Promise.all(audience.users.map((userId) => this.deps.outbox.message(`${id}.${userId}`, userId, payload)));
+  }
+
   async sendDue(kind: DigestKind, teamId: string): Promise<number> {
     const { redis, prefix } = this.deps;
     const now = this.deps.clock();
@@ -102,10 +119,10 @@ export class DigestJobs {
       const team = this.deps.config.teams.get(teamId)!;
       const { current, previous } = await this.deps.reports.kpis(teamId, period, now);
       const payload = renderDigest(kind, team, current, previous, period, this.deps.config.categories, { showPeople: true, now });
-      await this.deps.outbox.message(jobId('digest', teamId, kind, period.from.getTime()), team.leadsChannel ?? team.teamChannel ?? team.channel, payload);
+      await this.toLeads(team, jobId('digest', teamId, kind, period.from.getTime()), payload);
       if (kind === 'weekly') {
         const items = await this.deps.reports.qaSample(teamId, { start: period.from, end: period.to }, this.deps.config.qa);
-        await this.deps.outbox.message(jobId('qa', teamId, period.from.getTime()), team.leadsChannel ?? team.teamChannel ?? team.channel, renderQaSample(team, { start: period.from, end: period.to }, items, this.deps.config.categories, { zone: this.zoneOf(teamId) }));
+        await this.toLeads(team, jobId('qa', teamId, period.from.getTime()), renderQaSample(team, { start: period.from, end: period.to }, items, this.deps.config.categories, { zone: this.zoneOf(teamId) }));
       }
       await redis.set(lastKey, period.from.toISOString());
       sent += 1;

@@ -4,7 +4,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ErrorCode as SlackErrorCode, type WebClient } from '@slack/web-api';
 import { renderEscalationMessage, renderThreadEvent } from '../blocks/escalation.js';
-import { renderPage } from '../blocks/page.js';
+import { renderChannelCall, renderPage } from '../blocks/page.js';
 import type { MessagePayload } from '../blocks/types.js';
 import { renderSurge, SURGE_DETAILED } from '../blocks/surge.js';
 import { renderBreakPrompt, renderLeadExposureNotice } from '../blocks/wellbeing.js';
@@ -18,8 +18,9 @@ function renderNotice(notice: WellbeingNotice): MessagePayload {
 import type { Metrics } from '../metrics.js';
 import type { StoreKeys } from '../store/keys.js';
 import type { RedisEscalationRepository } from '../store/escalations.js';
-import type { PageRequest, SlackOutbox } from '../triage/ports.js';
-import type { Category } from '../triage/roster.js';
+import type { ChannelCall, PageRequest, SlackOutbox } from '../triage/ports.js';
+import { caseVisibility, whoCanTake } from '../access/policy.js';
+import type { Category, Team } from '../roster/types.js';
 import type { Escalation, Priority } from '../triage/types.js';
 import { jobId, QueueName, type QueueContext } from './queues.js';
 
@@ -30,6 +31,7 @@ export type OutboxJob =
   | { kind: 'update'; escalationId: string; version: number }
   | { kind: 'thread'; escalationId: string; seq: number }
   | ({ kind: 'page' } & PageRequest)
+  | ({ kind: 'channel_call' } & ChannelCall)
   /** A message not tied to a case (handoffs, holiday notices, swap DMs); `channel` may be a user id for a DM. */
   | { kind: 'message'; channel: string; text: string; blocks?: unknown[] }
   | { kind: 'notice'; channel: string; notice: WellbeingNotice }
@@ -43,6 +45,7 @@ export type OutboxJob =
 const PRIORITY_RANK: Record<Priority, number> = { P0: 2, P1: 3, P2: 4, P3: 5 };
 const JOB_PRIORITY = {
   page: 1,
+  channel_call: 1,
   surge: 1,
   notice: 6,
   thread: 7,
@@ -130,6 +133,10 @@ export class BullSlackOutbox implements SlackOutbox {
   async page(request: PageRequest): Promise<void> {
     await this.queue.add('page', { kind: 'page', ...request }, { jobId: jobId('page', request.escalationId, request.pageKey, request.userId), priority: JOB_PRIORITY.page });
   }
+
+  async callChannel(request: ChannelCall): Promise<void> {
+    await this.queue.add('channel_call', { kind: 'channel_call', ...request }, { jobId: jobId('channel-call', request.dedupeId), priority: JOB_PRIORITY.channel_call });
+  }
 }
 
 export interface OutboxWorkerDeps {
@@ -139,6 +146,8 @@ export interface OutboxWorkerDeps {
   redis: Redis;
   keys: StoreKeys;
   categories: Map<string, Category>;
+  /** The rosters, so a page DM shows case content only to someone who may read it. */
+  teams: Map<string, Team>;
   logger: Logger;
   metrics: Metrics;
   clock: () => Date;
@@ -300,7 +309,11 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
     },
     async page(job: PageRequest) {
       const escalation = await load(job.escalationId);
-      await post(job.userId, renderPage(escalation, category(escalation), job));
+      const team = deps.teams.get(escalation.team);
+      const kind = category(escalation);
+      // A team gone from the config cannot say who may read the case, so the page shows none of it.
+      const content = team ? caseVisibility(team, kind, job.userId).content : false;
+      await post(job.userId, renderPage(escalation, kind, job, { content, whoCanTake: team && !content ? whoCanTake(team, kind, job.userId) : undefined }));
     },
   };
 
@@ -314,6 +327,10 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
         else if (data.kind === 'update') await handlers.update(data);
         else if (data.kind === 'thread') await handlers.thread(data);
         else if (data.kind === 'page') await handlers.page(data);
+        else if (data.kind === 'channel_call') {
+          const escalation = await load(data.escalationId);
+          await post(data.channel, renderChannelCall(escalation, category(escalation), data.clock, data.paged));
+        }
         else if (data.kind === 'notice') await post(data.channel, renderNotice(data.notice));
         else if (data.kind === 'message') await post(data.channel, { text: data.text, blocks: data.blocks as MessagePayload['blocks'] | undefined } as MessagePayload);
         else if (data.kind === 'usergroup') await call('usergroups.users.update', () => deps.client.usergroups.users.update({ usergroup: data.usergroup, users: data.users.join(',') }));

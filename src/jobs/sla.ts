@@ -10,7 +10,7 @@ import { jobId, QueueName, type QueueContext } from './queues.js';
 /** Upper bound on warnings and paging steps a plan can have. */
 const MAX_STEPS = 8;
 
-const timerJobId = (ref: SlaTimerRef) => jobId(ref.escalationId, ref.epoch, ref.clock, ref.kind, ref.step);
+const timerJobId = (ref: SlaTimerRef) => (ref.wake ? jobId(ref.escalationId, ref.epoch, ref.clock, ref.kind, ref.step, ref.wake) : jobId(ref.escalationId, ref.epoch, ref.clock, ref.kind, ref.step));
 
 export class BullSlaScheduler implements SlaScheduler {
   readonly queue: Queue<SlaTimerRef>;
@@ -36,7 +36,7 @@ export class BullSlaScheduler implements SlaScheduler {
     const now = this.clock().getTime();
     await this.queue.addBulk(
       timers.map((timer) => {
-        const ref: SlaTimerRef = { escalationId, epoch, clock: timer.clock, kind: timer.kind, step: timer.step };
+        const ref: SlaTimerRef = { escalationId, epoch, clock: timer.clock, kind: timer.kind, step: timer.step, ...(timer.wake ? { wake: timer.wake } : {}) };
         return { name: `${timer.clock}.${timer.kind}`, data: ref, opts: { jobId: timerJobId(ref), delay: Math.max(0, timer.fireAt.getTime() - now) } };
       }),
     );

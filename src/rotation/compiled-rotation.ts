@@ -1,5 +1,6 @@
 import type { RotationConfig } from './config-schema.js';
-import { ROLES, type LayerKind, type Role } from './roles.js';
+import { type LayerKind } from './roles.js';
+import { ROLES, type Role } from '../roster/types.js';
 import { RotationLayer } from './rotation-layer.js';
 
 const KIND_PRECEDENCE: readonly LayerKind[] = ['holiday', 'weekend', 'base'];

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { clockTimeField, isoDateField, marketField, timeZoneField, weekdayField } from './config-fields.js';
 import { defaultMarketZone, isKnownMarket } from './markets.js';
-import { LAYER_KINDS, ROLES } from './roles.js';
+import { LAYER_KINDS } from './roles.js';
+import { ROLES } from '../roster/types.js';
 import { shiftLengthField, type ShiftLength } from './shift-length.js';
 import type { Weekday } from './wall-time.js';
 

@@ -1,7 +1,7 @@
 import type { HolidayCalendar } from './holiday-calendar.js';
 import type { HolidayHistory } from './holiday-history.js';
 import { intersectSorted, spanLength, type Span } from './intervals.js';
-import { ROLES, type Role } from './roles.js';
+import { ROLES, type Role } from '../roster/types.js';
 import type { Segment } from './segment.js';
 import { DAY_MS, HOUR_MS, WEEK_MS } from './time-units.js';
 import { wallPiecesWithin } from './weekly-windows.js';

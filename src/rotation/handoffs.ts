@@ -1,6 +1,6 @@
 import type { RotationConfig } from './config-schema.js';
 import type { EngineContext } from './engine-context.js';
-import { ROLES, type Role } from './roles.js';
+import { ROLES, type Role } from '../roster/types.js';
 import { scheduleBetween } from './schedule.js';
 import type { Segment } from './segment.js';
 import { DAY_MS } from './time-units.js';

@@ -1,4 +1,4 @@
-import type { Role } from './roles.js';
+import type { Role } from '../roster/types.js';
 
 /**
  * Holiday hours people already carried before `now` (typically a fairness

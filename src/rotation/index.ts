@@ -1,7 +1,8 @@
 export { rotationConfigSchema, parseRotationConfig, HOLIDAY_TYPES } from './config-schema.js';
 export type { RotationConfig, RotationConfigInput, LayerConfig, LayerRestrictions, HolidayType } from './config-schema.js';
 export { parseShiftLength, type ShiftLength, type ShiftUnit } from './shift-length.js';
-export { ROLES, LAYER_KINDS, type Role, type LayerKind } from './roles.js';
+export { LAYER_KINDS, type LayerKind } from './roles.js';
+export { ROLES, type Role } from '../roster/types.js';
 export { WEEKDAYS, type Weekday } from './wall-time.js';
 export { defaultMarketZone, isKnownMarket, marketName } from './markets.js';
 export { createHolidayCalendar, type HolidayCalendar, type HolidayDay, type HolidayCalendarConfig } from './holiday-calendar.js';

@@ -1,4 +1,4 @@
-import type { Role } from './roles.js';
+import type { Role } from '../roster/types.js';
 
 /**
  * Someone covering a role for a fixed range, on top of every layer. A swap is

@@ -1,5 +1,5 @@
 import type { Override } from './override.js';
-import type { Role } from './roles.js';
+import type { Role } from '../roster/types.js';
 
 export type SwapStatus = 'pending' | 'approved' | 'declined' | 'cancelled';
 

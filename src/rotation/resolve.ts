@@ -2,7 +2,8 @@ import { compileRotation, type CompiledRotation } from './compiled-rotation.js';
 import type { RotationConfig } from './config-schema.js';
 import type { EngineContext } from './engine-context.js';
 import { roleSchedule } from './role-schedule.js';
-import { ROLES, type LayerKind, type Role } from './roles.js';
+import { type LayerKind } from './roles.js';
+import { ROLES, type Role } from '../roster/types.js';
 import type { CoverageSource, Segment } from './segment.js';
 import { DAY_MS } from './time-units.js';
 

@@ -2,7 +2,7 @@ import type { CompiledRotation } from './compiled-rotation.js';
 import type { EngineContext } from './engine-context.js';
 import type { Span } from './intervals.js';
 import type { Override } from './override.js';
-import type { Role } from './roles.js';
+import type { Role } from '../roster/types.js';
 import { sameHolder, type Segment } from './segment.js';
 
 interface Claim extends Span {

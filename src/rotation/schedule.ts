@@ -2,7 +2,7 @@ import { compileRotation } from './compiled-rotation.js';
 import type { RotationConfig } from './config-schema.js';
 import type { EngineContext } from './engine-context.js';
 import { roleSchedule } from './role-schedule.js';
-import { ROLES } from './roles.js';
+import { ROLES } from '../roster/types.js';
 import type { Segment } from './segment.js';
 
 /**

@@ -1,4 +1,5 @@
-import type { LayerKind, Role } from './roles.js';
+import type { LayerKind } from './roles.js';
+import type { Role } from '../roster/types.js';
 
 export type CoverageSource = 'rotation' | 'override' | 'swap';
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode } from '../errors.js';
 import type { OnCallResolver } from '../triage/ports.js';
-import type { Team } from '../triage/roster.js';
+import type { Team } from '../roster/types.js';
 import type { RotationConfig } from './config-schema.js';
 import type { EngineContext } from './engine-context.js';
 import { fairnessLedger, holidayHistoryFrom, type FairnessLedger } from './fairness-ledger.js';
@@ -12,24 +12,17 @@ import type { Override } from './override.js';
 import { parseInstant } from './parse-instant.js';
 import type { RotationStore, SwapRequestRecord } from './ports.js';
 import { resolveOnCall, type Assignment } from './resolve.js';
-import { ROLES, type Role } from './roles.js';
+import { ROLES, type Role } from '../roster/types.js';
 import { scheduleBetween } from './schedule.js';
 import type { Segment } from './segment.js';
 import { buildSwap } from './swap.js';
 import { validateOverride } from './validate-override.js';
 import { defaultMarketZone } from './markets.js';
 
-export interface RotationTeam extends Team {
-  rotation?: RotationConfig;
-  /** Where handoffs and holiday notices go. @defaultValue the triage channel */
-  teamChannel?: string;
-  userGroup?: string;
-}
-
 export type OnCallNow = Record<Role, Assignment | undefined>;
 
 export interface RotationServiceDeps {
-  teams: Map<string, RotationTeam>;
+  teams: Map<string, Team>;
   store: RotationStore;
   clock: () => Date;
   newId?: () => string;
@@ -55,31 +48,31 @@ export class RotationService implements OnCallResolver {
     }
   }
 
-  get teams(): RotationTeam[] {
+  get teams(): Team[] {
     return [...this.deps.teams.values()];
   }
 
-  team(teamId: string): RotationTeam {
+  team(teamId: string): Team {
     const team = this.deps.teams.get(teamId);
     if (!team) throw new DomainError(ErrorCode.NotFound, `There is no team "${teamId}". Teams: ${[...this.deps.teams.keys()].join(', ')}.`);
     return team;
   }
 
-  teamsOf(userId: string): RotationTeam[] {
+  teamsOf(userId: string): Team[] {
     return this.teams.filter((team) => team.members.some((member) => member.userId === userId));
   }
 
-  zoneOf(team: RotationTeam, userId?: string): string {
+  zoneOf(team: Team, userId?: string): string {
     return team.members.find((member) => member.userId === userId)?.timeZone ?? team.rotation?.timeZone ?? 'UTC';
   }
 
-  marketZones(team: RotationTeam): Record<string, string> {
+  marketZones(team: Team): Record<string, string> {
     const markets = team.rotation?.markets ?? [];
     return Object.fromEntries(markets.map((market) => [market, team.rotation?.holidays.zones[market] ?? defaultMarketZone(market) ?? 'UTC']));
   }
 
   /** The snapshot the engine needs: calendar, current overrides, and holiday history for fairness layers. */
-  async context(team: RotationTeam): Promise<EngineContext & { version: number }> {
+  async context(team: Team): Promise<EngineContext & { version: number }> {
     const calendar = this.calendars.get(team.id)!;
     const { overrides, version } = await this.deps.store.overrides(team.id);
     const context: EngineContext & { version: number } = { calendar, overrides, version };
@@ -156,7 +149,7 @@ export class RotationService implements OnCallResolver {
   }
 
   /** Parses a date/time the way `/oncall at` does, in the asker's zone unless they name one. */
-  parseWhen(team: RotationTeam, userId: string, text: string): { instant: Date; zone: string; description: string } {
+  parseWhen(team: Team, userId: string, text: string): { instant: Date; zone: string; description: string } {
     const parsed = parseInstant(text, { defaultZone: this.zoneOf(team, userId), now: this.deps.clock(), marketZones: this.marketZones(team) });
     if (!parsed.ok) throw new DomainError(ErrorCode.InvalidInput, parsed.error);
     return parsed;

@@ -5,7 +5,7 @@ import type { EngineContext } from './engine-context.js';
 import type { Override } from './override.js';
 import { resolveOnCall, type Assignment } from './resolve.js';
 import { roleSchedule } from './role-schedule.js';
-import type { Role } from './roles.js';
+import type { Role } from '../roster/types.js';
 import { DAY_MS } from './time-units.js';
 import { validateOverride } from './validate-override.js';
 import { wallFromDate } from './wall-time.js';

@@ -5,6 +5,7 @@ import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { pino, type Logger } from 'pino';
 import { parse as parseYaml } from 'yaml';
+import { DEFAULT_RATE_LIMIT, type IntakeToken } from '../access/tokens.js';
 import { loadConfigFile } from '../config/load.js';
 import type { AppConfig } from '../config/schema.js';
 import { startApp, type RunningApp } from '../server.js';
@@ -157,7 +158,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const redisPrefix = options.redisPrefix ?? `sandbox:${randomBytes(6).toString('hex')}`;
   const botToken = `xoxb-sandbox-${randomBytes(12).toString('hex')}`;
   const signingSecret = randomBytes(24).toString('hex');
-  const intakeToken = randomBytes(24).toString('hex');
+  // A named, scoped token per sample source, as a real deployment gives each source system its own.
+  const intakeTokens: IntakeToken[] = [...new Set(SAMPLE_ESCALATIONS.map((sample) => sample.source))].map((name) => ({ name, secret: randomBytes(24).toString('hex'), scopes: new Set(['create', 'read'] as const), rateLimit: DEFAULT_RATE_LIMIT, legacy: false }));
+  const tokenOfSource = (source: string) => intakeTokens.find((token) => token.name === source)!.secret;
 
   const double = await startSlackDouble({ token: botToken, port: options.port ?? 0 });
   const members = [...new Map([...config.teams.values()].flatMap((team) => team.members.map((member) => [member.userId, member] as const))).values()];
@@ -192,7 +195,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       redisUrl,
       redisPrefix,
       port: botPort,
-      intakeTokens: [intakeToken],
+      intakeTokens,
       logger,
       publicUrl: `http://127.0.0.1:${botPort}`,
     });
@@ -428,7 +431,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (!sample) return { ok: false, error: `no sample ${index}` };
     const response = await fetch(`${app.url}/api/v1/escalations`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${intakeToken}`, 'content-type': 'application/json' },
+      headers: { authorization: `Bearer ${tokenOfSource(sample.source)}`, 'content-type': 'application/json' },
       body: JSON.stringify(sampleBody(sample, new Date())),
     });
     const json = (await response.json().catch(() => undefined)) as Record<string, unknown> | undefined;

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { EscalationRepository, TransitionRequest, TransitionResult } from '../triage/ports.js';
 import type { Escalation, EscalationState, TimelineEvent } from '../triage/types.js';
+import { contentDigest } from '../triage/intake.js';
 import { TIMELINE_SUFFIX, type StoreKeys } from './keys.js';
 
 const script = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
@@ -70,12 +71,12 @@ export class RedisEscalationRepository implements EscalationRepository {
   }
 
   async create(escalation: Escalation): Promise<{ created: boolean; id: string }> {
-    const { id, externalId, team } = escalation;
+    const { id, externalId, source, team } = escalation;
     const [created] = escalation.timeline;
     if (!created) throw new Error('an escalation is created with its first timeline event');
     const { seq: _seq, ...event } = created;
     const [code, storedId] = await this.scripts.createEscalation(
-      this.keys.externalId(externalId),
+      this.keys.externalId(source, externalId),
       this.keys.escalation(id),
       this.keys.timeline(id),
       this.keys.open,
@@ -84,16 +85,17 @@ export class RedisEscalationRepository implements EscalationRepository {
       Date.parse(escalation.createdAt),
       JSON.stringify(event),
       this.keys.created,
+      contentDigest(escalation),
       ...toHashFields(escalation),
     );
     return { created: code === 1, id: storedId };
   }
 
-  async receive(draft: Omit<Escalation, 'id'>): Promise<{ created: boolean; id: string }> {
+  async receive(draft: Omit<Escalation, 'id'>, digest: string): Promise<{ created: boolean; id: string; conflict?: boolean }> {
     const [created] = draft.timeline;
     if (!created || created.seq !== 1) throw new Error('an escalation is created with its first timeline event, seq 1');
     const [code, id] = await this.scripts.receiveEscalation(
-      this.keys.externalId(draft.externalId),
+      this.keys.externalId(draft.source, draft.externalId),
       this.keys.sequence,
       this.keys.open,
       this.keys.teamOpen(draft.team),
@@ -105,8 +107,9 @@ export class RedisEscalationRepository implements EscalationRepository {
       Date.parse(draft.createdAt),
       JSON.stringify(created),
       JSON.stringify(toHashFields(draft)),
+      digest,
     );
-    return { created: code === 1, id };
+    return code === -1 ? { created: false, id, conflict: true } : { created: code === 1, id };
   }
 
   async get(id: string): Promise<Escalation | undefined> {

@@ -5,7 +5,11 @@ export const TIMELINE_SUFFIX = ':timeline';
 export function storeKeys(prefix: string) {
   return {
     sequence: `${prefix}:esc:seq`,
-    externalId: (externalId: string) => `${prefix}:esc:ext:${externalId}`,
+    /**
+     * The idempotency key: (source, externalId) → { id, digest }. The source is URI-encoded so no
+     * source name can run into the externalId after it.
+     */
+    externalId: (source: string, externalId: string) => `${prefix}:esc:src-ext:${encodeURIComponent(source)}:${externalId}`,
     escalation: (id: string) => `${prefix}:esc:${id}`,
     timeline: (id: string) => `${prefix}:esc:${id}${TIMELINE_SUFFIX}`,
     /** New cases waiting for their timers and Slack post; see jobs/arming.ts. */
@@ -17,6 +21,16 @@ export function storeKeys(prefix: string) {
     channelPace: (channel: string) => `${prefix}:slack:pace:${channel}`,
     pendingPosts: (channel: string) => `${prefix}:slack:pending-posts:${channel}`,
     surgeMessage: (channel: string) => `${prefix}:slack:surge:${channel}`,
+    /** A token bucket per intake token name; see store/rate-limit.ts. */
+    intakeRate: (tokenName: string) => `${prefix}:api:rate:${encodeURIComponent(tokenName)}`,
+    /** Signature hashes of Slack requests already taken, so a replay within Slack's window has no effect. */
+    slackSeenSignature: (hash: string) => `${prefix}:slack:seen:sig:${hash}`,
+    /** Events API deliveries taken, by event_id, so Slack's retries are acknowledged without repeating work. */
+    slackSeenEvent: (eventId: string) => `${prefix}:slack:seen:event:${eventId}`,
+    /** Generated when CALENDAR_SECRET is unset; see store/calendar-feeds.ts. */
+    calendarSecret: `${prefix}:calendar:secret`,
+    /** How many times a team's feed, or one person's feed on a team, was reset. */
+    calendarVersion: (teamId: string, userId?: string) => (userId === undefined ? `${prefix}:calendar:v:team:${teamId}` : `${prefix}:calendar:v:person:${teamId}:${userId}`),
   };
 }
 

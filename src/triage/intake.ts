@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { IMMINENCES, SEVERITIES } from './types.js';
+import { IMMINENCES, SEVERITIES, type EscalationInput } from './types.js';
 
 /**
  * The body a source system posts. Summaries are plain text and length-limited because they are
  * shown in Slack to people who must not be exposed to more than they need; media never travels.
  */
-export function intakeSchema(options: { categories: string[]; summaryMaxLength: number }) {
+export function intakeSchema(options: { categories: string[]; summaryMaxLength: number; caseUrlOrigins: readonly string[] }) {
+  const origins = new Set(options.caseUrlOrigins);
   return z.object({
     externalId: z.string().trim().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
     category: z.enum(options.categories as [string, ...string[]], { error: `must be one of: ${options.categories.join(', ')}` }),
@@ -26,9 +28,12 @@ export function intakeSchema(options: { categories: string[]; summaryMaxLength: 
       .string()
       .max(3000, 'must be at most 3000 characters')
       .refine(isSafeHttpUrl, 'must be an http(s) link to the case tool, with spaces, quotes, <, > and | percent-encoded')
-      .refine((text) => !/\p{Cs}/u.test(text), 'must be valid Unicode text (no unpaired surrogates)'),
+      .refine((text) => !/\p{Cs}/u.test(text), 'must be valid Unicode text (no unpaired surrogates)')
+      // A link is followed by people exposed to the worst content; it must lead to the case tool, not anywhere a sender likes.
+      .refine((text) => !isSafeHttpUrl(text) || origins.has(new URL(text).origin), `must be a link on the case tool: it must start with ${[...origins].join(' or ')}`),
     reportedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp with a zone, such as 2026-11-22T03:00:00Z' }),
-    source: z.string().trim().min(1).max(60).refine((text) => !/\p{Cs}/u.test(text), 'must be valid Unicode text (no unpaired surrogates)').default('api'),
+    /** Optional: the intake token's name is the source (see access/tokens.ts sourceFor). */
+    source: z.string().trim().min(1).max(60).refine((text) => !/\p{Cs}/u.test(text), 'must be valid Unicode text (no unpaired surrogates)').optional(),
   });
 }
 
@@ -44,3 +49,15 @@ function isSafeHttpUrl(text: string): boolean {
 }
 
 export type IntakeBody = z.output<ReturnType<typeof intakeSchema>>;
+
+/** The fields that make a case what it is; externalId and source are its key, not its content. */
+const CONTENT_FIELDS = ['category', 'severity', 'imminence', 'market', 'language', 'summary', 'caseUrl', 'reportedAt'] as const;
+
+/**
+ * SHA-256 of the case-defining fields as canonical JSON (fixed order, reportedAt as its instant), so
+ * a retry of the same case matches and a different case sent under a used externalId does not.
+ */
+export function contentDigest(input: Pick<EscalationInput, (typeof CONTENT_FIELDS)[number]>): string {
+  const values = CONTENT_FIELDS.map((field) => (field === 'reportedAt' ? new Date(input.reportedAt).toISOString() : input[field]));
+  return createHash('sha256').update(JSON.stringify(values)).digest('hex');
+}

@@ -1,15 +1,16 @@
+import type { Role } from '../roster/types.js';
 import type { SlaTimer } from './sla.js';
 import type { ExposureClaim, WellbeingNotice } from './wellbeing.js';
-import type { Escalation, EscalationState, OnCallRole, SlaClock, TimelineEvent } from './types.js';
+import type { Escalation, EscalationState, SlaClock, TimelineEvent } from './types.js';
 
 /** What the domain needs from storage; src/store implements it on Redis. */
 export interface EscalationRepository {
   /**
    * Numbers and stores a new case and, in the same atomic step, records it as waiting to be armed
-   * (its SLA timers and Slack post); the arming relay does that. A known externalId stores nothing
-   * and answers the existing id.
+   * (its SLA timers and Slack post); the arming relay does that. A known (source, externalId)
+   * stores nothing and answers the existing id, with `conflict` when its content digest differs.
    */
-  receive(draft: Omit<Escalation, 'id'>): Promise<{ created: boolean; id: string }>;
+  receive(draft: Omit<Escalation, 'id'>, contentDigest: string): Promise<{ created: boolean; id: string; conflict?: boolean }>;
   nextId(): Promise<string>;
   /** Stores a case under an id of the caller's, without arming it (for imports and seeding). */
   create(escalation: Escalation): Promise<{ created: boolean; id: string }>;
@@ -58,6 +59,7 @@ export interface SlaTimerRef {
   clock: SlaClock;
   kind: SlaTimer['kind'];
   step: number;
+  wake?: number;
 }
 
 export interface SlaScheduler {
@@ -72,10 +74,19 @@ export interface SlaScheduler {
 export interface PageRequest {
   escalationId: string;
   userId: string;
-  role: OnCallRole;
+  role: Role;
   /** Identifies the page so its Acknowledge button can stop the chain it belongs to. */
   pageKey: string;
   reason: 'claim_breach' | 'resolve_breach' | 'manual_backup' | 'lead_escalation';
+}
+
+export interface ChannelCall {
+  escalationId: string;
+  channel: string;
+  clock: SlaClock;
+  /** Everyone the chain paged before, named in the message. */
+  paged: string[];
+  dedupeId: string;
 }
 
 /** Slack writes the domain asks for; src/jobs implements them as a rate-aware outbox. */
@@ -84,6 +95,8 @@ export interface SlackOutbox {
   refreshEscalation(escalationId: string, version: number): Promise<void>;
   postThreadEvent(escalationId: string, seq: number): Promise<void>;
   page(request: PageRequest): Promise<void>;
+  /** The chain's last step: the team channel is asked with @here; `dedupeId` makes it go out once. */
+  callChannel(request: ChannelCall): Promise<void>;
   /** A message not tied to a case's post; `dedupeId` makes it go out once. `channel` may be a user id (a DM). */
   message(dedupeId: string, channel: string, payload: { text: string; blocks?: unknown[] }): Promise<void>;
   notify(dedupeId: string, userId: string, notice: WellbeingNotice): Promise<void>;
@@ -101,7 +114,7 @@ export interface WellbeingStore {
 
 /** Who holds each on-call role of a team at an instant. */
 export interface OnCallResolver {
-  resolve(teamId: string, at: Date): Promise<Partial<Record<OnCallRole, string>>>;
+  resolve(teamId: string, at: Date): Promise<Partial<Record<Role, string>>>;
 }
 
 export type Clock = () => Date;

@@ -2,7 +2,7 @@ import { DateTime } from 'luxon';
 import { escalationToCsvRow, CSV_HEADER_LINE } from './csv.js';
 import { computeKpis, type Kpis } from './kpis.js';
 import type { EscalationRepository } from './ports.js';
-import type { Category } from './roster.js';
+import type { Category } from '../roster/types.js';
 import type { Escalation } from './types.js';
 import { qaSeed, sampleForQa } from './qa.js';
 
@@ -93,8 +93,11 @@ export class ReportsService {
     });
   }
 
-  /** The CSV export, header first, then a chunk per batch read; memory stays bounded by the batch. */
-  async *csv(period: Period, now: Date): AsyncIterable<string> {
+  /**
+   * The CSV export, header first, then a chunk per batch read; memory stays bounded by the batch.
+   * `teams`, when given, limits the rows to those teams' cases (what the reader may export).
+   */
+  async *csv(period: Period, now: Date, teams?: ReadonlySet<string>): AsyncIterable<string> {
     yield CSV_HEADER_LINE;
     const categories = this.deps.categories;
     const options = {
@@ -102,7 +105,12 @@ export class ReportsService {
       categoryLabel: (id: string) => categories.get(id)?.label,
       outcomeLabel: (outcome: string, category: string) => categories.get(category)?.outcomes.find((candidate) => candidate.id === outcome)?.label,
     };
-    for await (const batch of this.deps.repository.scanCreated(period.from, period.to)) yield batch.map((escalation) => escalationToCsvRow(escalation, options)).join('');
+    for await (const batch of this.deps.repository.scanCreated(period.from, period.to)) {
+      yield batch
+        .filter((escalation) => !teams || teams.has(escalation.team))
+        .map((escalation) => escalationToCsvRow(escalation, options))
+        .join('');
+    }
   }
 }
 

@@ -1,12 +1,20 @@
+import type { Role } from '../roster/types.js';
 import { DomainError, ErrorCode } from '../errors.js';
 import type { Clock, EscalationRepository, OnCallResolver, SlaScheduler, SlackOutbox, TransitionRequest, TransitionResult, WellbeingStore } from './ports.js';
 import { breakReason, capsPassed, exposureOf, type Exposure, type WellbeingPolicy } from './wellbeing.js';
 import { priorityFor, type RiskMatrix } from './risk.js';
-import { assertLead, assertMayHandle, assertMayWork, findMember, isLead, validateResolution, type Category, type Team } from './roster.js';
+import { assertLead, assertMayAcknowledge, assertMayHandle, assertMaySeeContent, assertMayWork, assertMember, assertOnAnyRoster, caseVisibility, listableTeams, type CaseVisibility } from '../access/policy.js';
+import type { Category, Team } from '../roster/types.js';
+import { validateResolution } from './resolution.js';
+import { manualPageRefusal } from './manual-pages.js';
+import { cleanFreeText, NOTE_MAX_GRAPHEMES, RESOLUTION_NOTE_MAX_GRAPHEMES, tooLongMessage } from './text-hygiene.js';
+import { contentDigest } from './intake.js';
 import { routeFor, type RouteRule } from './routing.js';
 import { clockApplies, deadlinesFor, nextPageStep, plannedTimers, type SlaPolicies } from './sla.js';
+import { channelStep, decidePage, lastAcknowledgement, pagedFor, pagedUnder, parsePageKey, planStart } from './paging.js';
+import { leadsOf } from '../roster/rules.js';
 import { ACTIONS, type Action } from './state.js';
-import type { Escalation, EscalationInput, OnCallRole, SlaClock, TimelineEvent } from './types.js';
+import type { Escalation, EscalationInput, SlaClock, TimelineEvent } from './types.js';
 import type { SlaTimerRef } from './ports.js';
 
 export interface TriageConfig {
@@ -50,7 +58,8 @@ export class TriageService {
   /**
    * Takes a case in with one atomic write: stored, numbered and queued for arming. Its timers and
    * Slack post are created from that record by the arming relay, normally within milliseconds; a
-   * duplicate externalId answers the case already stored.
+   * (source, externalId) seen before answers the case already stored when the content matches, and
+   * throws IdempotencyConflict when it does not.
    */
   async intake(input: EscalationInput, createdBy: string): Promise<IntakeResult> {
     const { config, repository, clock } = this.deps;
@@ -72,11 +81,21 @@ export class TriageService {
       version: 1,
       timeline: [{ seq: 1, type: 'created', at: now.toISOString(), actor: createdBy, text: `Escalated from ${input.source}` }],
     };
-    const { created, id } = await repository.receive(draft);
+    const { created, id, conflict } = await repository.receive(draft, contentDigest(input));
+    // Answering 200 here would silently drop a different case sent under a reused key.
+    if (conflict) {
+      throw new DomainError(ErrorCode.IdempotencyConflict, `externalId "${input.externalId}" from ${input.source} was already used for ${id} with different content; send a new externalId for a new case, or resend the original content unchanged`, { escalationId: id });
+    }
     if (created) return { created: true, escalation: { ...draft, id } };
     const existing = await repository.get(id);
     if (!existing) throw new Error(`escalation ${id} is indexed but missing`);
     return { created: false, escalation: existing };
+  }
+
+  /** A case opened by hand in Slack: only people on an escalation team roster may. */
+  async intakeFromSlack(input: EscalationInput, userId: string): Promise<IntakeResult> {
+    assertOnAnyRoster(this.deps.config.teams.values(), userId);
+    return this.intake(input, userId);
   }
 
   /** Arms a case the arming relay hands over; a case already resolved or gone needs nothing. */
@@ -96,6 +115,30 @@ export class TriageService {
     const escalation = await this.deps.repository.get(id);
     if (!escalation) throw new DomainError(ErrorCode.NotFound, `There is no escalation ${id}. Ids look like ESC-1042; \`/triage list\` shows the open ones.`);
     return escalation;
+  }
+
+  /** A case with what this person may see of it: its content, or why not and whom to ask. */
+  async viewFor(id: string, userId: string): Promise<{ escalation: Escalation; category: Category; visibility: CaseVisibility }> {
+    const escalation = await this.get(id);
+    const category = this.category(escalation.category);
+    return { escalation, category, visibility: caseVisibility(this.team(escalation.team), category, userId) };
+  }
+
+  /** The case and its category for the note modal, for someone who may read and add to it. */
+  async noteContext(id: string, userId: string): Promise<{ escalation: Escalation; category: Category }> {
+    const escalation = await this.get(id);
+    const category = this.category(escalation.category);
+    assertMaySeeContent(this.team(escalation.team), category, userId, `add notes to ${id}`);
+    return { escalation, category };
+  }
+
+  /** The case and its category for the resolve or reassign modal, for someone who may do that now. */
+  async workContext(id: string, userId: string, action: 'resolve' | 'reassign'): Promise<{ escalation: Escalation; category: Category }> {
+    const escalation = await this.get(id);
+    const category = this.category(escalation.category);
+    if (escalation.state === 'resolved') throw new DomainError(ErrorCode.AlreadyResolved, `${escalation.id} is already resolved.`);
+    assertMayWork(this.team(escalation.team), category, escalation, userId, `${action} it`);
+    return { escalation, category };
   }
 
   async claim(id: string, userId: string, options: { pastLimits?: boolean } = {}): Promise<{ escalation: Escalation; alreadyYours: boolean }> {
@@ -179,7 +222,7 @@ export class TriageService {
   }
 
   /** Who holds each role now, leaving out anyone on a break so pages go to someone who can answer. */
-  async available(teamId: string, at: Date): Promise<Partial<Record<OnCallRole, string>>> {
+  async available(teamId: string, at: Date): Promise<Partial<Record<Role, string>>> {
     const onCall = await this.deps.onCall.resolve(teamId, at);
     const onBreak = await this.deps.wellbeing.onBreak(Object.values(onCall).filter((userId): userId is string => Boolean(userId)), at);
     return Object.fromEntries(Object.entries(onCall).filter(([, userId]) => userId && !onBreak.has(userId)));
@@ -219,16 +262,19 @@ export class TriageService {
   }
 
   async addNote(id: string, userId: string, text: string): Promise<Escalation> {
-    const trimmed = text.trim();
-    if (!trimmed) throw new DomainError(ErrorCode.InvalidInput, 'A note needs some text.');
+    const note = cleanFreeText(text, NOTE_MAX_GRAPHEMES);
+    if (!note.text) throw new DomainError(ErrorCode.InvalidInput, 'A note needs some text.');
+    if (!note.ok) throw new DomainError(ErrorCode.TextTooLong, tooLongMessage('Notes', note.length, note.max, 'Shorten it or split it into two notes.'));
     return this.change(id, 'note', userId, (escalation) => {
-      const team = this.team(escalation.team);
-      if (!findMember(team, userId)) throw new DomainError(ErrorCode.NotInRoster, `Only ${team.name} members can add notes to its cases.`);
-      return { text: trimmed.slice(0, 2000) };
+      assertMaySeeContent(this.team(escalation.team), this.category(escalation.category), userId, `add notes to ${id}`);
+      return { text: note.text };
     });
   }
 
-  async resolve(id: string, userId: string, outcome: string | undefined, note: string | undefined): Promise<Escalation> {
+  async resolve(id: string, userId: string, outcome: string | undefined, rawNote: string | undefined): Promise<Escalation> {
+    const cleaned = rawNote === undefined ? undefined : cleanFreeText(rawNote, RESOLUTION_NOTE_MAX_GRAPHEMES);
+    if (cleaned && !cleaned.ok) throw new DomainError(ErrorCode.TextTooLong, tooLongMessage('Resolution notes', cleaned.length, cleaned.max, 'Shorten it, or add the rest as a note first.'));
+    const note = cleaned?.text || undefined;
     const escalation = await this.change(id, 'resolve', userId, (current) => {
       const category = this.category(current.category);
       assertMayWork(this.team(current.team), category, current, userId, 'resolve it');
@@ -236,9 +282,9 @@ export class TriageService {
       if (problems.length) throw new DomainError(problems[0]!.startsWith('Choose') ? ErrorCode.InvalidOutcome : ErrorCode.NoteRequired, problems.join(' '));
       const now = this.deps.clock().toISOString();
       return {
-        set: { outcome, resolutionNote: note?.trim() || undefined, resolvedAt: now, assignee: current.assignee ?? userId, claimedAt: current.claimedAt ?? now },
+        set: { outcome, resolutionNote: note, resolvedAt: now, assignee: current.assignee ?? userId, claimedAt: current.claimedAt ?? now },
         outcome,
-        text: note?.trim() || undefined,
+        text: note,
       };
     });
     await this.deps.timers.cancel(id, escalation.slaEpoch, ['claim', 'resolve'], this.timerShape(escalation.priority));
@@ -281,11 +327,13 @@ export class TriageService {
     return this.manualPage(id, userId, 'lead', 'escalateToLead');
   }
 
-  private async manualPage(id: string, userId: string, role: OnCallRole, action: 'pageBackup' | 'escalateToLead'): Promise<{ escalation: Escalation; paged: string }> {
+  private async manualPage(id: string, userId: string, role: Role, action: 'pageBackup' | 'escalateToLead'): Promise<{ escalation: Escalation; paged: string }> {
     let paged = '';
     const escalation = await this.change(id, action, userId, async (current) => {
       const team = this.team(current.team);
-      if (!findMember(team, userId)) throw new DomainError(ErrorCode.NotInRoster, `Only ${team.name} members can page for its cases.`);
+      assertMember(team, userId, 'page for its cases');
+      const refusal = manualPageRefusal(current, role === 'lead' ? 'lead' : 'backup', this.deps.clock());
+      if (refusal) throw refusal;
       const onCall = await this.available(current.team, this.deps.clock());
       const target = onCall[role] ?? (role === 'backup' ? onCall.lead : undefined);
       if (!target) throw new DomainError(ErrorCode.InvalidInput, `Nobody is on call and free as ${role} for ${team.name} right now. Page someone directly, or ask a lead to set an override with \`/oncall override\`.`);
@@ -297,15 +345,21 @@ export class TriageService {
     return { escalation, paged };
   }
 
+  /**
+   * An acknowledgement from the person paged (or a lead of the team) holds the chain for the
+   * policy's ack timeout; a claim in that time ends it, otherwise the chain pages on.
+   */
   async acknowledgePage(id: string, userId: string, pageKey: string): Promise<{ escalation: Escalation; first: boolean }> {
     const escalation = await this.get(id);
-    const team = this.team(escalation.team);
-    if (!findMember(team, userId)) throw new DomainError(ErrorCode.NotInRoster, `Only ${team.name} members can acknowledge its pages.`);
+    const page = parsePageKey(pageKey);
+    const paged = page ? pagedUnder(escalation.timeline, page) : [];
+    assertMayAcknowledge(this.team(escalation.team), userId, paged, id);
     const now = this.deps.clock().toISOString();
     const result = await this.deps.repository.transition(id, {
       from: ACTIONS.acknowledgePage.from,
-      event: { type: 'page_acknowledged', at: now, actor: userId },
-      onceKey: `ack.${pageKey}`,
+      event: { type: 'page_acknowledged', at: now, actor: userId, clock: page?.kind === 'sla' ? page.clock : undefined, text: pageKey },
+      onceKey: `ack.${pageKey}.${userId}`,
+      team: escalation.team,
     });
     const done = this.expectDone(id, result);
     if (result.status === 'done') await this.afterChange(id, done);
@@ -313,9 +367,10 @@ export class TriageService {
   }
 
   /**
-   * Runs one SLA timer. It reloads the case and acts only if the timer's plan is current and its
-   * clock still applies; the once-key makes a retried job (worker crash, second instance) re-queue
-   * the same Slack work under the same ids instead of announcing twice.
+   * Runs one SLA timer: gathers the case, the rotation and breaks once, lets the pure decidePage say
+   * who is next, and applies that. It acts only if the timer's plan is current and its clock still
+   * applies; the once-key makes a retried job (worker crash, second instance) re-queue the same
+   * Slack work under the same ids instead of announcing twice.
    */
   async fireTimer(ref: SlaTimerRef): Promise<{ outcome: 'announced' | 'stale' | 'acknowledged'; priority?: string }> {
     const escalation = await this.deps.repository.get(ref.escalationId);
@@ -324,7 +379,7 @@ export class TriageService {
     const now = this.deps.clock();
     const policy = this.deps.config.sla[escalation.priority];
     const from = ref.clock === 'claim' ? (['open'] as const) : (['open', 'claimed'] as const);
-    const timerKey = `t.${ref.epoch}.${ref.clock}.${ref.kind === 'warning' ? `w${ref.step}` : `p${ref.step}`}`;
+    const timerKey = `t.${ref.epoch}.${ref.clock}.${ref.kind === 'warning' ? `w${ref.step}` : `p${ref.step}`}${ref.wake ? `.${ref.wake}` : ''}`;
 
     if (ref.kind === 'warning') {
       const deadline = ref.clock === 'claim' ? escalation.claimDeadline : escalation.resolveDeadline;
@@ -342,54 +397,66 @@ export class TriageService {
       return { outcome: 'announced', priority };
     }
 
-    // Breach (step 0) or a further step up the paging chain: page whoever holds the next role,
-    // skipping roles nobody holds, held by someone on a break, or by someone this chain already paged.
-    const onCall = await this.available(escalation.team, now);
-    const alreadyPaged = new Set(escalation.timeline.filter((event) => (event.type === 'sla_breach' || event.type === 'paged') && event.clock === ref.clock).map((event) => event.target));
-    let step = ref.step;
-    while (step < policy.pageChain.length && (!onCall[policy.pageChain[step]!] || alreadyPaged.has(onCall[policy.pageChain[step]!]))) step += 1;
-    const role = policy.pageChain[step];
-    const target = role ? onCall[role] : undefined;
+    const team = this.team(escalation.team);
+    const since = planStart(escalation.timeline);
+    const onCall = await this.deps.onCall.resolve(team.id, now);
+    const leads = leadsOf(team);
+    const onBreak = await this.deps.wellbeing.onBreak([...new Set([...Object.values(onCall).filter((userId): userId is string => Boolean(userId)), ...leads])], now);
+    const decision = decidePage(
+      { clock: ref.clock, step: ref.step, paged: pagedFor(escalation.timeline, ref.clock, since), acknowledgedAt: lastAcknowledgement(escalation.timeline, ref.clock, since), leads, onBreak: new Set(onBreak.keys()), channel: team.teamChannel ?? team.channel },
+      onCall,
+      policy,
+      now,
+    );
+    if (decision.kind === 'wait') {
+      // Someone is getting the case claimed; look again when their acknowledgement runs out.
+      await this.deps.timers.schedule(escalation.id, ref.epoch, [{ clock: ref.clock, kind: 'page', step: ref.step, fireAt: decision.until, wake: decision.until.getTime() }]);
+      return { outcome: 'acknowledged', priority };
+    }
+    const target = decision.kind === 'person' ? decision.userId : decision.kind === 'leads' ? decision.userIds.join(',') : undefined;
+    const text = decision.kind === 'person' ? decision.role : decision.kind;
     const result = await this.deps.repository.transition(escalation.id, {
       from,
       expectedEpoch: ref.epoch,
       onceKey: timerKey,
-      unlessKey: `ack.${ref.epoch}.${ref.clock}`,
-      event: { type: ref.step === 0 ? 'sla_breach' : 'paged', at: now.toISOString(), actor: 'system', clock: ref.clock, step, target, text: role },
+      event: { type: ref.kind === 'breach' ? 'sla_breach' : 'paged', at: now.toISOString(), actor: 'system', clock: ref.clock, step: decision.step, target, text },
       team: escalation.team,
     });
-    if (result.status === 'suppressed') return { outcome: 'acknowledged', priority };
     if (result.status !== 'done' && result.status !== 'already_done') return { outcome: 'stale', priority };
     // A retried job finds its first run's event and repeats that page, whatever the rotation says now.
-    const recorded = result.status === 'done' ? { step, target, role } : await this.recordedPage(escalation.id, result.seq);
-    const next = recorded.target ? nextPageStep(policy, ref.clock, recorded.step, now) : undefined;
+    const recorded = result.status === 'done' ? { step: decision.step, target, text } : await this.recordedPage(escalation.id, result.seq);
+    const reason = ref.clock === 'claim' ? 'claim_breach' : 'resolve_breach';
+    const pageKey = `${ref.epoch}.${ref.clock}`;
+    const people = recorded.target ? recorded.target.split(',') : [];
+    const role: Role = recorded.text === 'leads' ? 'lead' : ((recorded.text as Role | undefined) ?? 'lead');
+    const channelCall = recorded.text === 'channel';
+    const next = channelCall ? undefined : nextPageStep(policy, ref.clock, recorded.step, now);
     // Independent writes, so they share one round trip's wait; the page is what minutes hang on.
     await Promise.all([
-      recorded.target && recorded.role
-        ? this.deps.outbox.page({ escalationId: escalation.id, userId: recorded.target, role: recorded.role, pageKey: `${ref.epoch}.${ref.clock}`, reason: ref.clock === 'claim' ? 'claim_breach' : 'resolve_breach' })
-        : undefined,
+      ...people.map((userId) => this.deps.outbox.page({ escalationId: escalation.id, userId, role, pageKey, reason })),
+      channelCall ? this.deps.outbox.callChannel({ escalationId: escalation.id, channel: team.teamChannel ?? team.channel, clock: ref.clock, paged: pagedFor(escalation.timeline, ref.clock, since), dedupeId: `${escalation.id}.${pageKey}` }) : undefined,
       this.afterChange(escalation.id, result),
       next ? this.deps.timers.schedule(escalation.id, ref.epoch, [next]) : undefined,
     ]);
     return { outcome: 'announced', priority };
   }
 
-  private async recordedPage(id: string, seq: number): Promise<{ step: number; target?: string; role?: OnCallRole }> {
+  private async recordedPage(id: string, seq: number): Promise<{ step: number; target?: string; text?: string }> {
     const event = (await this.get(id)).timeline.find((candidate) => candidate.seq === seq);
-    return { step: event?.step ?? 0, target: event?.target, role: event?.text as OnCallRole | undefined };
+    return { step: event?.step ?? 0, target: event?.target, text: event?.text };
   }
 
-  /** Open escalations of every team the user belongs to (all teams for someone on none), oldest first. */
-  async listOpenFor(userId: string): Promise<Escalation[]> {
-    const teams = [...this.deps.config.teams.values()].filter((team) => findMember(team, userId));
-    const lists = await Promise.all((teams.length ? teams : [...this.deps.config.teams.values()]).map((team) => this.deps.repository.listOpen(team.id)));
-    return lists.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt));
+  /** Open escalations of every team the user belongs to, oldest first; none for someone on no roster. */
+  async listOpenFor(userId: string): Promise<{ onRoster: boolean; open: Escalation[] }> {
+    const teams = listableTeams(this.deps.config.teams.values(), userId);
+    const lists = await Promise.all(teams.map((team) => this.deps.repository.listOpen(team.id)));
+    return { onRoster: teams.length > 0, open: lists.flat().sort((a, b) => a.createdAt.localeCompare(b.createdAt)) };
   }
 
   /** How many warnings and paging steps a priority's SLA plan has, so cancelling tries only real timer ids. */
   private timerShape(priority: Escalation['priority']): { warnings: number; pageSteps: number } {
     const policy = this.deps.config.sla[priority];
-    return { warnings: policy.warnBeforeMs.length, pageSteps: policy.pageChain.length };
+    return { warnings: policy.warnBeforeMs.length, pageSteps: channelStep(policy) + 1 };
   }
 
   team(teamId: string): Team {
@@ -402,10 +469,6 @@ export class TriageService {
     const category = this.deps.config.categories.get(categoryId);
     if (!category) throw new Error(`escalation refers to category "${categoryId}", which the config no longer has`);
     return category;
-  }
-
-  isLeadOf(teamId: string, userId: string): boolean {
-    return isLead(findMember(this.team(teamId), userId));
   }
 
   /**

@@ -1,4 +1,5 @@
-import type { Escalation, OnCallRole, Priority, SlaClock } from './types.js';
+import type { Role } from '../roster/types.js';
+import type { Escalation, Priority, SlaClock } from './types.js';
 
 export interface SlaPolicy {
   /** Time from intake to claim, in ms. */
@@ -8,9 +9,11 @@ export interface SlaPolicy {
   /** Warnings go out this long before each deadline (ms); one announcement per entry. */
   warnBeforeMs: number[];
   /** Who is paged on a breach, in order, until someone acts. */
-  pageChain: OnCallRole[];
+  pageChain: Role[];
   /** How long a page may go unanswered before the next person in the chain is paged (ms). */
   pageEscalateAfterMs: number;
+  /** How long an acknowledged page holds the chain without a claim before it pages on (ms). @defaultValue pageEscalateAfterMs */
+  ackTimeoutMs?: number;
 }
 
 export type SlaPolicies = Record<Priority, SlaPolicy>;
@@ -45,6 +48,8 @@ export interface SlaTimer {
   /** Warning index, or paging-chain step (0 is the breach itself). */
   step: number;
   fireAt: Date;
+  /** Set on a step looked at again after an acknowledgement ran out; its time, so the job id is new. */
+  wake?: number;
 }
 
 /** Whether a deadline of this clock still matters in the escalation's current state. */
@@ -71,9 +76,12 @@ export function plannedTimers(policy: SlaPolicy, escalation: Pick<Escalation, 's
   return timers;
 }
 
-/** The next paging step after `step`, or undefined at the end of the chain. */
+/**
+ * The next paging step after `step`: the chain's roles, then every lead, then the team channel
+ * (see paging.ts); undefined once the channel has been asked.
+ */
 export function nextPageStep(policy: SlaPolicy, clock: SlaClock, step: number, firedAt: Date): SlaTimer | undefined {
   const next = step + 1;
-  if (next >= policy.pageChain.length) return undefined;
+  if (next > policy.pageChain.length + 1) return undefined;
   return { clock, kind: 'page', step: next, fireAt: new Date(firedAt.getTime() + policy.pageEscalateAfterMs) };
 }

@@ -13,9 +13,6 @@ export type Imminence = (typeof IMMINENCES)[number];
 export const STATES = ['open', 'claimed', 'resolved'] as const;
 export type EscalationState = (typeof STATES)[number];
 
-export const ROLES = ['primary', 'backup', 'lead'] as const;
-export type OnCallRole = (typeof ROLES)[number];
-
 /** Which deadline an SLA timer watches. */
 export type SlaClock = 'claim' | 'resolve';
 
@@ -89,7 +86,3 @@ export interface Escalation extends EscalationInput {
   timeline: TimelineEvent[];
 }
 
-export interface ResolutionOutcome {
-  id: string;
-  label: string;
-}

@@ -23,12 +23,12 @@ describe('claim races against the service', () => {
   it(`gives each of ${ROUNDS} escalations to exactly one of ${RACERS.length} concurrent claims, and the others' errors name the winner`, async () => {
     const rng = new Rng(seedFromEnv());
     say('claim-races-slow', `seed ${rng.seed} (claim order per round)`);
-    const schema = intakeSchema({ categories: [...harness.app.triage.config.categories.keys()], summaryMaxLength: 500 });
+    const schema = intakeSchema({ categories: [...harness.app.triage.config.categories.keys()], summaryMaxLength: 500, caseUrlOrigins: ['https://cases.example.com'] });
     const startedAt = Date.now();
     const rounds: Round[] = [];
     const unexpected: string[] = [];
     for (let index = 0; index < ROUNDS; index += 1) {
-      const { escalation } = await harness.app.triage.intake(schema.parse(escalationBody()), 'api:faults');
+      const { escalation } = await harness.app.triage.intake({ ...schema.parse(escalationBody()), source: 'faults' }, 'api:faults');
       const order = rng.shuffle(RACERS);
       const results = await Promise.allSettled(order.map((userId) => harness.app.triage.claim(escalation.id, userId)));
       const round: Round = { id: escalation.id, refusals: [] };

@@ -41,7 +41,7 @@ describe('when Slack fails a fifth of calls', () => {
     const answer = await harness.slack(viewSubmission({ userId: SPECIALISTS[0], callbackId: ViewId.create, privateMetadata: '', values, viewId }));
     const took = Date.now() - startedAt;
     harness.double.setFaults(null);
-    const created = (await harness.app.triage.listOpenFor(SPECIALISTS[0])).filter((escalation) => escalation.externalId === `slack:${viewId}`);
+    const created = (await harness.app.triage.listOpenFor(SPECIALISTS[0])).open.filter((escalation) => escalation.externalId === `slack:${viewId}`);
     say('slack-faults-slow', `known finding: /triage new submitted while chat.postMessage stalls 4 s → answered ${answer.status} after ${took} ms; cases created: ${created.map((escalation) => escalation.id).join(', ') || 'none'} (posted to ${TRIAGE_CHANNEL} by the outbox later)`);
     expect(answer.status).toBe(200);
     expect(took).toBeLessThan(3_000);

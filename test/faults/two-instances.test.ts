@@ -42,10 +42,11 @@ describe('two app instances on one Redis prefix', () => {
 
     const post = (id: string) => double.messages(TRIAGE_CHANNEL).find(isCasePost(id));
     const stored = async (id: string) => harness.app.triage.get(id);
-    // The chain ends at the lead; then the thread holds a warning, the breach and two further pages.
-    await eventually(async () => (await Promise.all(ids.map(stored))).every((escalation) => escalation.timeline.filter((event) => event.type === 'paged').length === 2), 20_000, 100);
-    await eventually(async () => ids.every((id) => (post(id)?.replies.length ?? 0) >= 4), 20_000, 100);
-    await double.waitFor(() => double.messages(TEAM_CHANNEL).find((message) => message.text.includes(`<@${incoming}>`)), 10_000);
+    // The chain runs primary, backup, lead, then asks the team channel with @here (every lead is
+    // paged by then); the thread holds a warning, the breach and three further steps.
+    await eventually(async () => (await Promise.all(ids.map(stored))).every((escalation) => escalation.timeline.filter((event) => event.type === 'paged').length === 3), 20_000, 100);
+    await eventually(async () => ids.every((id) => (post(id)?.replies.length ?? 0) >= 5), 20_000, 100);
+    await double.waitFor(() => double.messages(TEAM_CHANNEL).find((message) => message.text.includes(`<@${incoming}>`) && !message.text.startsWith('<!here>')), 10_000);
     // Time for a second announcement, had either instance made one.
     await sleep(1_500);
 
@@ -57,16 +58,17 @@ describe('two app instances on one Redis prefix', () => {
       const replies = posts[0]?.replies ?? [];
       const warnings = replies.filter((reply) => reply.text.includes('is close')).length;
       const breaches = replies.filter((reply) => reply.text.includes('SLA breached')).length;
-      const paged = escalation.timeline.filter((event) => event.type === 'sla_breach' || event.type === 'paged').map((event) => event.target!);
+      const paged = escalation.timeline.filter((event) => (event.type === 'sla_breach' || event.type === 'paged') && event.target).map((event) => event.target!);
+      const channelCalls = double.messages(TEAM_CHANNEL).filter((message) => message.text.startsWith('<!here>') && message.text.includes(id)).length;
       const dms = paged.map((userId) => `${userId}×${double.dms(userId).filter((message) => message.text.includes(id)).length}`);
       const events = (type: string) => escalation.timeline.filter((event) => event.type === type).length;
-      lines.push(`${id}: post ×${posts.length}, thread warning ×${warnings}, breach ×${breaches}, ${replies.length} replies; timeline sla_warning ×${events('sla_warning')}, sla_breach ×${events('sla_breach')}, paged ×${events('paged')}; page DMs ${dms.join(' ')}`);
-      if (posts.length !== 1 || warnings !== 1 || breaches !== 1 || events('sla_warning') !== 1 || events('sla_breach') !== 1 || events('paged') !== 2) problems.push(`${id} announced other than once`);
+      lines.push(`${id}: post ×${posts.length}, thread warning ×${warnings}, breach ×${breaches}, ${replies.length} replies; timeline sla_warning ×${events('sla_warning')}, sla_breach ×${events('sla_breach')}, paged ×${events('paged')}, team channel asked ×${channelCalls}; page DMs ${dms.join(' ')}`);
+      if (posts.length !== 1 || warnings !== 1 || breaches !== 1 || events('sla_warning') !== 1 || events('sla_breach') !== 1 || events('paged') !== 3 || channelCalls !== 1) problems.push(`${id} announced other than once`);
       if (new Set(paged).size !== paged.length) problems.push(`${id} paged someone twice: ${paged.join(', ')}`);
       if (dms.some((entry) => !entry.endsWith('×1'))) problems.push(`${id} page DMs ${dms.join(' ')}`);
       if (new Set(replies.map((reply) => reply.text)).size !== replies.length) problems.push(`${id} has repeated thread replies`);
     }
-    const announcements = double.messages(TEAM_CHANNEL).filter((message) => message.text.includes(`<@${incoming}>`));
+    const announcements = double.messages(TEAM_CHANNEL).filter((message) => message.text.includes(`<@${incoming}>`) && !message.text.startsWith('<!here>'));
     const usergroupCalls = double.calls('usergroups.users.update').filter((call) => call.args.usergroup === USER_GROUP && call.response.ok);
     const topicCalls = double.calls('conversations.setTopic').filter((call) => call.args.channel === TEAM_CHANNEL && call.response.ok);
     lines.push(`handoff at ${handoffAt.toISOString()} (${incoming} takes backup from ${before.backup?.userId}), scheduled by both instances twice: announcement ×${announcements.length}, user group update ×${usergroupCalls.length}, topic ×${topicCalls.length}`);

@@ -74,7 +74,7 @@ describe('unauthorised actions are refused with a reason and change nothing', ()
   it('someone outside the roster claims, adds a note and pages backup', async () => {
     const id = await newEscalation();
     await refused(`${OUTSIDER} (not on the roster)`, `claims ${id}`, click(OUTSIDER, ActionId.claim, id), 'not on the Emergency Escalations roster');
-    await refused(`${OUTSIDER} (not on the roster)`, `adds a note to ${id} by a forged view_submission`, submit(OUTSIDER, ViewId.note, id, { [InputId.note.block]: { [InputId.note.action]: { type: 'plain_text_input', value: 'I was here' } } }), 'Only Emergency Escalations members can add notes');
+    await refused(`${OUTSIDER} (not on the roster)`, `adds a note to ${id} by a forged view_submission`, submit(OUTSIDER, ViewId.note, id, { [InputId.note.block]: { [InputId.note.action]: { type: 'plain_text_input', value: 'I was here' } } }), 'You cannot add notes to');
     await refused(`${OUTSIDER} (not on the roster)`, `pages backup for ${id}`, click(OUTSIDER, ActionId.pageBackup, id), 'Only Emergency Escalations members can page');
   });
 

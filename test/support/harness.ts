@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
+import { legacyTokens } from '../../src/access/tokens.js';
 import { parseConfig } from '../../src/config/load.js';
 import { startApp, type AppOptions, type RunningApp } from '../../src/server.js';
 import { connectRedis, deleteByPrefix } from '../../src/store/redis.js';
@@ -47,6 +48,7 @@ export function testConfig(overrides: Record<string, unknown> = {}): Record<stri
     },
     // Most tests claim many sensitive cases as one person; the wellbeing tests set tight limits of their own.
     wellbeing: { consecutiveSensitiveCap: 1000, sensitivePerDayCap: 1000, breakAfterSensitiveRun: 1000, breakAfterPriorities: [] },
+    intake: { caseUrlOrigins: ['https://cases.example.com'] },
     ...overrides,
   };
 }
@@ -121,7 +123,10 @@ export function testAppOptions(slackApiUrl: string, prefix: string, overrides: P
     redisUrl: REDIS_URL,
     redisPrefix: prefix,
     port: 0,
-    intakeTokens: [INTAKE_TOKEN],
+    // One all-scope token that takes the body's source, as INTAKE_API_TOKENS does, with no practical
+    // rate limit: most tests and benches send from several sources and faster than any real one.
+    // test/intake-tokens.redis.test.ts covers named, scoped and limited tokens.
+    intakeTokens: legacyTokens([INTAKE_TOKEN], { perSecond: 1_000_000, burst: 1_000_000 }),
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
     ...rest,
   };

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { ActionId } from '../../src/blocks/ids.js';
 import { renderQaSample, type QaItem } from '../../src/blocks/qa.js';
 import type { Block } from '../../src/blocks/types.js';
-import type { Category } from '../../src/triage/roster.js';
+import type { Category } from '../../src/roster/types.js';
 import { validateBlocks } from '../support/slack-double.js';
 import { actionIds, allStrings, blockAt, dateTokens, epochOf, HOSTILE, shownTexts } from './blocks-support.js';
 import { category, isoAfter, KENJI, LEAD, MAYA, MINUTE, resolvedEscalation } from './fixtures.js';

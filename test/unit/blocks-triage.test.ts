@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderEscalationDetail, renderOpenList } from '../../src/blocks/triage.js';
-import type { Category } from '../../src/triage/roster.js';
+import type { Category } from '../../src/roster/types.js';
 import type { Escalation, TimelineEvent } from '../../src/triage/types.js';
 import { validateBlocks } from '../support/slack-double.js';
 import { allStrings, epochOf, hostileText, shownTexts } from './blocks-support.js';

@@ -13,6 +13,7 @@ function minimal() {
     categories: [{ id: 'self_harm', label: 'Self-harm', outcomes: [{ id: 'resources_sent', label: 'Support resources sent' }] }],
     teams: [{ id: 'emergency', name: 'Emergency Escalations', channel: 'C0TRIAGE01', members: [{ userId: 'U0SPEC0001' }], onCall: { primary: 'U0SPEC0001' } }],
     routes: [{ team: 'emergency' }],
+    intake: { caseUrlOrigins: ['https://cases.example.com'] },
   } as Record<string, unknown> & { teams: Array<Record<string, unknown>>; routes: Array<Record<string, unknown>>; categories: Array<Record<string, unknown>> };
 }
 
@@ -173,11 +174,61 @@ describe('parseConfig', () => {
 
   describe('when the summary limit is set', () => {
     it('uses it', () => {
-      expect(parseConfig({ ...minimal(), intake: { summaryMaxLength: 2000 } }).summaryMaxLength).toBe(2000);
+      expect(parseConfig({ ...minimal(), intake: { summaryMaxLength: 2000, caseUrlOrigins: ['https://cases.example.com'] } }).summaryMaxLength).toBe(2000);
     });
 
     it('refuses more than Slack can show', () => {
-      expect(configProblems({ ...minimal(), intake: { summaryMaxLength: 2001 } })).toEqual([expect.stringMatching(/^intake\.summaryMaxLength: /)]);
+      expect(configProblems({ ...minimal(), intake: { summaryMaxLength: 2001, caseUrlOrigins: ['https://cases.example.com'] } })).toEqual([expect.stringMatching(/^intake\.summaryMaxLength: /)]);
+    });
+  });
+
+  describe('when the case tool origins are missing or wrong', () => {
+    it('asks for them, with an example, when the intake section or the list is missing', () => {
+      const { intake: _intake, ...withoutIntake } = minimal();
+      expect(configProblems(withoutIntake)).toEqual([expect.stringMatching(/^intake: is required, with caseUrlOrigins: .*https:\/\/cases\.example\.com/)]);
+      expect(configProblems({ ...minimal(), intake: {} })).toEqual([expect.stringMatching(/^intake\.caseUrlOrigins: is required: .*every caseUrl must start with one/)]);
+      expect(configProblems({ ...minimal(), intake: { caseUrlOrigins: [] } })).toEqual([expect.stringMatching(/^intake\.caseUrlOrigins: list at least one origin/)]);
+    });
+
+    it('refuses a URL with a path, or not http(s), and normalises the rest', () => {
+      expect(configProblems({ ...minimal(), intake: { caseUrlOrigins: ['https://cases.example.com/c/', 'ftp://cases.example.com', 'cases.example.com'] } })).toEqual([
+        expect.stringMatching(/^intake\.caseUrlOrigins\.0: must be an origin/),
+        expect.stringMatching(/^intake\.caseUrlOrigins\.1: must be an origin/),
+        expect.stringMatching(/^intake\.caseUrlOrigins\.2: must be an origin/),
+      ]);
+      expect(parseConfig({ ...minimal(), intake: { caseUrlOrigins: ['https://Cases.Example.com/', 'https://cases.example.com:443'] } }).caseUrlOrigins).toEqual(['https://cases.example.com']);
+    });
+  });
+
+  describe('when intake tokens are listed', () => {
+    const intake = (tokens: unknown[]) => ({ ...minimal(), intake: { caseUrlOrigins: ['https://cases.example.com'], tokens } });
+
+    it('keeps each with its name, secret variable, scopes and limits', () => {
+      const config = parseConfig(intake([{ name: 'moderation-queue', secretEnv: 'INTAKE_TOKEN_MQ', scopes: ['create', 'read'] }, { name: 'bi', secretEnv: 'INTAKE_TOKEN_BI', scopes: ['export'], exportTeams: ['emergency'], rateLimit: { perSecond: 5, burst: 10 } }]));
+      expect(config.intakeTokens).toEqual([
+        { name: 'moderation-queue', secretEnv: 'INTAKE_TOKEN_MQ', scopes: ['create', 'read'] },
+        { name: 'bi', secretEnv: 'INTAKE_TOKEN_BI', scopes: ['export'], exportTeams: ['emergency'], rateLimit: { perSecond: 5, burst: 10 } },
+      ]);
+    });
+
+    it('names an unknown scope, an unknown export team, export teams without export, a secret written in place of its variable, and the reserved slack source', () => {
+      expect(
+        configProblems(
+          intake([
+            { name: 'mq', secretEnv: 'INTAKE_TOKEN_MQ', scopes: ['write'] },
+            { name: 'bi', secretEnv: 'INTAKE_TOKEN_BI', scopes: ['export'], exportTeams: ['emergency'] },
+            { name: 'le', secretEnv: 'INTAKE_TOKEN_LE', scopes: ['read'], exportTeams: ['emergency'] },
+            { name: 'x', secretEnv: 'c2VjcmV0LXRva2VuLXZhbHVl', scopes: ['create'] },
+            { name: 'slack', secretEnv: 'INTAKE_TOKEN_SLACK', scopes: ['create'] },
+          ]),
+        ),
+      ).toEqual([
+        'intake.tokens.0.scopes.0: must be one of: create, read, read:all, export',
+        'intake.tokens.2.exportTeams: limits the "export" scope, which this token does not have',
+        expect.stringMatching(/^intake\.tokens\.3\.secretEnv: must name the environment variable/),
+        'intake.tokens.4.name: is the source of cases opened in Slack; choose another name',
+      ]);
+      expect(configProblems(intake([{ name: 'bi', secretEnv: 'INTAKE_TOKEN_BI', scopes: ['export'], exportTeams: ['nobody'] }]))).toEqual(['intake.tokens.0.exportTeams.0: unknown team "nobody"']);
     });
   });
 
@@ -286,7 +337,8 @@ describe('parseEnv', () => {
 
   describe('when everything is missing', () => {
     it('lists every required variable', () => {
-      expect(envProblems({}).map((problem) => problem.split(':')[0])).toEqual(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'INTAKE_API_TOKENS', 'CONFIG_PATH']);
+      // INTAKE_API_TOKENS is optional: named tokens in the config file may replace it (see access/tokens.ts).
+      expect(envProblems({}).map((problem) => problem.split(':')[0])).toEqual(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'CONFIG_PATH']);
     });
 
     it('puts each problem on its own line of the message', () => {

@@ -2,7 +2,7 @@
  * Fixtures for the pure unit tests. Every timestamp is pinned to CREATED_AT (2026-12-25T09:00:00Z, a named instant),
  * never derived from the real clock, so the tests read the same on any day and in any zone.
  */
-import type { Category, Member, Team } from '../../src/triage/roster.js';
+import type { Category, Member, Team } from '../../src/roster/types.js';
 import type { SlaPolicy } from '../../src/triage/sla.js';
 import type { Escalation, TimelineEvent } from '../../src/triage/types.js';
 

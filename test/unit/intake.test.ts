@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { intakeSchema } from '../../src/triage/intake.js';
+import { contentDigest, intakeSchema } from '../../src/triage/intake.js';
 
-const schema = intakeSchema({ categories: ['self_harm', 'child_safety'], summaryMaxLength: 500 });
+const ORIGINS = ['https://cases.example.com', 'http://cases.example.com'];
+const schema = intakeSchema({ categories: ['self_harm', 'child_safety'], summaryMaxLength: 500, caseUrlOrigins: ORIGINS });
 
 const GOOD = {
   externalId: 'CASE-778899',
@@ -32,9 +33,9 @@ describe('intakeSchema', () => {
       expect(schema.parse(GOOD)).toEqual(GOOD);
     });
 
-    it('defaults the source to api', () => {
+    it('leaves the source out when the body does (the intake token names it)', () => {
       const { source: _source, ...withoutSource } = GOOD;
-      expect(schema.parse(withoutSource).source).toBe('api');
+      expect(schema.parse(withoutSource).source).toBeUndefined();
     });
 
     it('trims the summary', () => {
@@ -101,7 +102,7 @@ describe('intakeSchema', () => {
     });
 
     it('follows the configured limit', () => {
-      const wide = intakeSchema({ categories: ['self_harm'], summaryMaxLength: 2000 });
+      const wide = intakeSchema({ categories: ['self_harm'], summaryMaxLength: 2000, caseUrlOrigins: ORIGINS });
       expect(wide.safeParse({ ...GOOD, summary: 'x'.repeat(2000) }).success).toBe(true);
       expect(wide.safeParse({ ...GOOD, summary: 'x'.repeat(2001) }).success).toBe(false);
     });
@@ -120,6 +121,16 @@ describe('intakeSchema', () => {
     it('rejects an unpaired surrogate, which cannot be stored as UTF-8, and accepts real non-ASCII text', () => {
       expect(problems({ ...GOOD, caseUrl: 'https://cases.example.com/c/\ud800' })).toEqual(['caseUrl: must be valid Unicode text (no unpaired surrogates)']);
       expect(problems({ ...GOOD, caseUrl: 'https://cases.example.com/c/çà-日本-😀' })).toEqual([]);
+    });
+  });
+
+  describe('when the case URL is not on a configured origin', () => {
+    it.each(['https://evil.example.net/c/1', 'https://cases.example.com.evil.net/c/1', 'https://cases.example.com:8443/c/1', 'https://user@evil.example.net/c/1'])('rejects %j, naming the allowed origins', (caseUrl) => {
+      expect(problems({ ...GOOD, caseUrl })).toEqual(['caseUrl: must be a link on the case tool: it must start with https://cases.example.com or http://cases.example.com']);
+    });
+
+    it('compares the parsed origin, so case and a default port do not matter', () => {
+      expect(problems({ ...GOOD, caseUrl: 'https://CASES.example.com:443/c/1' })).toEqual([]);
     });
   });
 
@@ -149,5 +160,22 @@ describe('intakeSchema', () => {
     it.each(['EN', 'english', 'e', 'pt_BR', ''])('rejects %j', (language) => {
       expect(paths({ ...GOOD, language })).toEqual(['language']);
     });
+  });
+});
+
+describe('contentDigest', () => {
+  const input = { category: 'self_harm', severity: 'critical', imminence: 'immediate', market: 'IE', language: 'en', summary: 'A case', caseUrl: 'https://cases.example.com/c/1', reportedAt: '2026-12-25T08:55:00Z' } as const;
+
+  it('is the same for the same case, whatever else the body held and however reportedAt was written', () => {
+    expect(contentDigest({ ...input, reportedAt: '2026-12-25T09:55:00.000+01:00' })).toBe(contentDigest(input));
+    expect(contentDigest({ ...input, externalId: 'other', source: 'other' } as typeof input)).toBe(contentDigest(input));
+  });
+
+  it.each(['category', 'severity', 'imminence', 'market', 'language', 'summary', 'caseUrl'] as const)('changes when %s changes', (field) => {
+    expect(contentDigest({ ...input, [field]: `${input[field]}x` })).not.toBe(contentDigest(input));
+  });
+
+  it('changes when reportedAt is another instant', () => {
+    expect(contentDigest({ ...input, reportedAt: '2026-12-25T08:56:00Z' })).not.toBe(contentDigest(input));
   });
 });

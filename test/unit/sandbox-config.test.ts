@@ -38,7 +38,7 @@ describe('--speed', () => {
 
 describe('the sample escalations', () => {
   it('pass the intake API validation and cover every category and priority', () => {
-    const schema = intakeSchema({ categories: [...config.categories.keys()], summaryMaxLength: config.summaryMaxLength });
+    const schema = intakeSchema({ categories: [...config.categories.keys()], summaryMaxLength: config.summaryMaxLength, caseUrlOrigins: config.caseUrlOrigins });
     for (const sample of SAMPLE_ESCALATIONS) expect(schema.safeParse(sampleBody(sample, new Date())).success).toBe(true);
     expect(new Set(SAMPLE_ESCALATIONS.map((sample) => sample.category))).toEqual(new Set(config.categories.keys()));
     expect(new Set(SAMPLE_ESCALATIONS.map((sample) => samplePriority(sample, config.riskMatrix)))).toEqual(new Set(PRIORITIES));

@@ -156,19 +156,22 @@ describe('nextPageStep', () => {
         step = next.step;
         firedAt = next.fireAt;
       }
-      expect(steps).toEqual([1, 2]);
+      // The chain's three roles, then every lead (3), then the team channel (4).
+      expect(steps).toEqual([1, 2, 3, 4]);
     });
   });
 
-  describe('when the last person in the chain has been paged', () => {
+  describe('when the team channel has been asked', () => {
     it('returns undefined', () => {
-      expect(nextPageStep(P0_POLICY, 'claim', 2, breachAt)).toBeUndefined();
+      expect(nextPageStep(P0_POLICY, 'claim', 4, breachAt)).toBeUndefined();
     });
   });
 
   describe('when the chain has a single person', () => {
-    it('has no step after the breach', () => {
-      expect(nextPageStep({ ...P0_POLICY, pageChain: ['lead'] }, 'claim', 0, breachAt)).toBeUndefined();
+    it('goes on to every lead and then the channel', () => {
+      expect(nextPageStep({ ...P0_POLICY, pageChain: ['lead'] }, 'claim', 0, breachAt)?.step).toBe(1);
+      expect(nextPageStep({ ...P0_POLICY, pageChain: ['lead'] }, 'claim', 1, breachAt)?.step).toBe(2);
+      expect(nextPageStep({ ...P0_POLICY, pageChain: ['lead'] }, 'claim', 2, breachAt)).toBeUndefined();
     });
   });
 

@@ -1,8 +1,7 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ActionId } from '../../blocks/ids.js';
 import { renderNoteModal, renderReassignModal, renderResolveModal } from '../../blocks/modals.js';
-import { parseAcknowledgeValue } from '../../blocks/page.js';
-import { assertMayWork, findMember } from '../../triage/roster.js';
+import { parseAcknowledgeValue, renderPageAcknowledged } from '../../blocks/page.js';
 import { DomainError, ErrorCode, isDomainError } from '../../errors.js';
 import { renderBreakStarted, renderExposurePrompt } from '../../blocks/wellbeing.js';
 import type { HandlerDeps } from '../deps.js';
@@ -82,32 +81,31 @@ export function registerActions(app: App, deps: HandlerDeps): void {
     return `Escalated ${escalation.id} to <@${paged}> (lead on call).`;
   });
 
-  onButton(ActionId.acknowledgePage, async ({ body, action }) => {
+  onButton(ActionId.acknowledgePage, async ({ body, action, client }) => {
     const parsed = parseAcknowledgeValue(action.value ?? '');
     if (!parsed) throw new DomainError(ErrorCode.InvalidInput, 'This page button is malformed; open the case from the triage channel instead.');
     const { escalation, first } = await triage.acknowledgePage(parsed.escalationId, body.user.id, parsed.pageKey);
-    return first ? `Acknowledged. Nobody further up the chain will be paged for ${escalation.id}; claim it or hand it on.` : `That page for ${escalation.id} was already acknowledged.`;
+    if (!first) return `You already acknowledged that page for ${escalation.id}.`;
+    // The page DM now says what happened, so nobody presses a live button on a decided page.
+    const channel = where(body);
+    if (channel && body.message?.ts) {
+      await client.chat.update({ channel, ts: body.message.ts, ...renderPageAcknowledged(escalation, triage.category(escalation.category), body.user.id, deps.clock()) } as never).catch((error: unknown) => logger.warn({ err: error, escalationId: escalation.id }, 'could not retire the page buttons'));
+    }
+    return `Acknowledged. The chain waits while you get ${escalation.id} claimed; if nobody claims it in time, it pages on.`;
   });
 
   onButton(ActionId.note, async ({ body, action, client }) => {
-    const escalation = await triage.get(action.value ?? '');
-    const team = triage.team(escalation.team);
-    if (!findMember(team, body.user.id)) throw new DomainError(ErrorCode.NotInRoster, `Only ${team.name} members can add notes to its cases.`);
-    await client.views.open({ trigger_id: body.trigger_id, view: renderNoteModal(escalation, triage.category(escalation.category)) });
+    const { escalation, category } = await triage.noteContext(action.value ?? '', body.user.id);
+    await client.views.open({ trigger_id: body.trigger_id, view: renderNoteModal(escalation, category) });
   }, { opensModal: true });
 
   onButton(ActionId.resolve, async ({ body, action, client }) => {
-    const escalation = await triage.get(action.value ?? '');
-    const category = triage.category(escalation.category);
-    if (escalation.state === 'resolved') throw new DomainError(ErrorCode.AlreadyResolved, `${escalation.id} is already resolved.`);
-    assertMayWork(triage.team(escalation.team), category, escalation, body.user.id, 'resolve it');
+    const { escalation, category } = await triage.workContext(action.value ?? '', body.user.id, 'resolve');
     await client.views.open({ trigger_id: body.trigger_id, view: renderResolveModal(escalation, category) });
   }, { opensModal: true });
 
   onButton(ActionId.reassign, async ({ body, action, client }) => {
-    const escalation = await triage.get(action.value ?? '');
-    const category = triage.category(escalation.category);
-    assertMayWork(triage.team(escalation.team), category, escalation, body.user.id, 'reassign it');
+    const { escalation, category } = await triage.workContext(action.value ?? '', body.user.id, 'reassign');
     await client.views.open({ trigger_id: body.trigger_id, view: renderReassignModal(escalation, category) });
   }, { opensModal: true });
 

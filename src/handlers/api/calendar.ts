@@ -1,14 +1,17 @@
 import express, { type Response, type Router } from 'express';
 import ical from 'ical-generator';
 import type { Logger } from '../../logger.js';
-import { verifyCalendarToken } from '../../rotation/calendar-token.js';
-import type { Role } from '../../rotation/roles.js';
+import { parseFeedVersion, verifyCalendarToken, type CalendarFeedVersions } from '../../rotation/calendar-token.js';
+import type { Role } from '../../roster/types.js';
 import type { Segment } from '../../rotation/segment.js';
-import type { RotationService, RotationTeam } from '../../rotation/service.js';
+import type { RotationService } from '../../rotation/service.js';
+import type { Team } from '../../roster/types.js';
 
 export interface CalendarDeps {
   rotation: RotationService;
+  /** CALENDAR_SECRET, or the one generated and kept in Redis; never the Slack signing secret. */
   secret: string;
+  versions: CalendarFeedVersions;
   clock: () => Date;
   logger: Logger;
 }
@@ -26,7 +29,7 @@ export function calendarEventUid(teamId: string, segment: Pick<Segment, 'role' |
   return `${teamId}-${segment.role}-${segment.userId}-${segment.start.toISOString()}@escalation-bot`;
 }
 
-function describeCoverage(team: RotationTeam, segment: Segment): string {
+function describeCoverage(team: Team, segment: Segment): string {
   const lines = [`Role: ${segment.role}`, `Team: ${team.name}`];
   if (segment.source === 'override') lines.push(`Covering by override${segment.overrideId ? ` ${segment.overrideId}` : ''}`);
   else if (segment.source === 'swap') lines.push(`Covering through a swap${segment.overrideId ? ` (${segment.overrideId})` : ''}`);
@@ -68,10 +71,17 @@ export function calendarRouter(deps: CalendarDeps): Router {
     });
   }
 
-  async function feed(response: Response, token: unknown, teamId: string, userId?: string): Promise<void> {
-    if (!verifyCalendarToken(deps.secret, token, teamId, userId)) {
+  async function feed(response: Response, query: { token?: unknown; v?: unknown }, teamId: string, userId?: string): Promise<void> {
+    const version = parseFeedVersion(query.v);
+    if (version === undefined || !verifyCalendarToken(deps.secret, query.token, { teamId, userId, version })) {
       deps.logger.warn({ teamId, userId }, 'calendar feed refused: bad token');
       response.status(401).json({ error: 'unauthorized', problems: [{ path: 'token', message: 'the token in this calendar link is missing or wrong; get a fresh link with /oncall calendar' }] });
+      return;
+    }
+    // A genuine link of an older version was revoked by `/oncall calendar reset`.
+    if (version !== (await deps.versions.current(teamId, userId))) {
+      deps.logger.info({ teamId, userId, version }, 'calendar feed refused: link was reset');
+      response.status(401).json({ error: 'unauthorized', problems: [{ path: 'v', message: 'this calendar link was reset and no longer works; get a fresh link with /oncall calendar' }] });
       return;
     }
     const team = deps.rotation.teams.find((candidate) => candidate.id === teamId);
@@ -108,11 +118,11 @@ export function calendarRouter(deps: CalendarDeps): Router {
   }
 
   router.get('/api/v1/rotations/:team.ics', async (request, response) => {
-    await feed(response, request.query.token, String(request.params.team));
+    await feed(response, request.query, String(request.params.team));
   });
 
   router.get('/api/v1/rotations/:team/:user.ics', async (request, response) => {
-    await feed(response, request.query.token, String(request.params.team), String(request.params.user));
+    await feed(response, request.query, String(request.params.team), String(request.params.user));
   });
 
   return router;

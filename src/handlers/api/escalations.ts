@@ -5,7 +5,8 @@ import { isDomainError, ErrorCode } from '../../errors.js';
 import { intakeSchema } from '../../triage/intake.js';
 import type { Escalation } from '../../triage/types.js';
 import type { HandlerDeps } from '../deps.js';
-import { bearerAuth, bearerCheck, UNAUTHORIZED_BODY } from './auth.js';
+import { mayRead, missingReadScope, missingScope, sourceFor, type IntakeToken } from '../../access/tokens.js';
+import { apiGate, bearerAuth, tokenOf, type ApiAccess } from './auth.js';
 
 export const INTAKE_BODY_LIMIT = '64kb';
 const INTAKE_BODY_LIMIT_BYTES = 64 * 1024;
@@ -13,16 +14,34 @@ const INTAKE_PATH = '/api/v1/escalations';
 
 type IntakeDeps = Pick<HandlerDeps, 'triage' | 'config' | 'logger' | 'metrics'>;
 
-/** Validates a parsed body and takes the escalation in: the answer both intake paths send. */
-function intakeReceiver(deps: IntakeDeps): (body: unknown) => Promise<{ status: number; json: unknown }> {
-  const schema = intakeSchema({ categories: [...deps.config.categories.keys()], summaryMaxLength: deps.config.summaryMaxLength });
-  return async (body) => {
+/** The body's `source` as the source sent it, when the schema could not parse the whole body. */
+function claimedSource(body: unknown): string | undefined {
+  const source = typeof body === 'object' && body !== null ? (body as { source?: unknown }).source : undefined;
+  return typeof source === 'string' ? source.trim() : undefined;
+}
+
+/** Validates a parsed body and takes the escalation in as the token's source: the answer both intake paths send. */
+function intakeReceiver(deps: IntakeDeps): (body: unknown, token: IntakeToken) => Promise<{ status: number; json: unknown }> {
+  const schema = intakeSchema({ categories: [...deps.config.categories.keys()], summaryMaxLength: deps.config.summaryMaxLength, caseUrlOrigins: deps.config.caseUrlOrigins });
+  return async (body, token) => {
     const parsed = schema.safeParse(body);
-    if (!parsed.success) {
+    const problems = parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
+    const source = sourceFor(token, parsed.success ? parsed.data.source : claimedSource(body));
+    if (!source.ok && !problems.some((problem) => problem.path === 'source')) problems.push({ path: 'source', message: source.message });
+    if (!parsed.success || !source.ok) {
       deps.metrics.intake.inc({ result: 'invalid', priority: '' });
-      return { status: 400, json: { error: 'invalid_escalation', problems: parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message })) } };
+      return { status: 400, json: { error: 'invalid_escalation', problems } };
     }
-    const { created, escalation } = await deps.triage.intake(parsed.data, `api:${parsed.data.source}`);
+    let received;
+    try {
+      received = await deps.triage.intake({ ...parsed.data, source: source.source }, `api:${source.source}`);
+    } catch (error) {
+      if (!isDomainError(error) || error.code !== ErrorCode.IdempotencyConflict) throw error;
+      deps.metrics.intake.inc({ result: 'conflict', priority: '' });
+      deps.logger.warn({ escalationId: error.detail.escalationId, source: source.source, externalId: parsed.data.externalId }, 'externalId reused with different content');
+      return { status: 409, json: { error: 'idempotency_conflict', id: error.detail.escalationId, problems: [{ path: 'externalId', message: error.message }] } };
+    }
+    const { created, escalation } = received;
     deps.metrics.intake.inc({ result: created ? 'created' : 'duplicate', priority: escalation.priority });
     deps.logger.info({ escalationId: escalation.id, created, priority: escalation.priority, category: escalation.category }, 'escalation received');
     return { status: created ? 201 : 200, json: { id: escalation.id, priority: escalation.priority, claimDeadline: escalation.claimDeadline, resolveDeadline: escalation.resolveDeadline } };
@@ -43,18 +62,26 @@ function sendJson(response: ServerResponse, status: number, json: unknown, heade
  * Returns false, having touched nothing, for any other request, which then goes to express (other
  * encodings and charsets, and every other route, keep express's handling).
  */
-export function fastIntake(deps: IntakeDeps & { intakeTokens: string[] }): (request: IncomingMessage, response: ServerResponse) => boolean {
+export function fastIntake(deps: IntakeDeps & { access: ApiAccess }): (request: IncomingMessage, response: ServerResponse) => boolean {
   const receive = intakeReceiver(deps);
-  const authorized = bearerCheck(deps.intakeTokens);
+  const gate = apiGate(deps.access);
+  const needCreate = (token: IntakeToken) => missingScope(token, 'create');
   return (request, response) => {
     if (request.method !== 'POST' || request.url !== INTAKE_PATH) return false;
     const encoding = request.headers['content-encoding'];
     if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return false;
     if (!/^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i.test(request.headers['content-type'] ?? '')) return false;
-    if (!authorized(request.headers.authorization)) {
-      sendJson(response, 401, UNAUTHORIZED_BODY, { 'www-authenticate': 'Bearer' });
-      return true;
-    }
+    const failed = (error: unknown) => {
+      deps.logger.error({ err: error, path: INTAKE_PATH }, 'request failed');
+      if (!response.headersSent) sendJson(response, 500, INTERNAL_ERROR_BODY);
+    };
+    // The token check (one Redis round trip, for the rate limit) runs while the body arrives; its
+    // answer still comes first, as through express, where the gate runs before the body is parsed.
+    const gated = gate(request.headers.authorization, needCreate);
+    gated.then((result) => {
+      // Answered at once; the body goes on being read (and dropped) below, so the client's writes never hit a closed socket.
+      if ('refusal' in result) sendJson(response, result.refusal.status, result.refusal.json, result.refusal.headers);
+    }, failed);
     // As express.json does, an oversized body is read to its end before the 413, so a client still
     // sending gets the answer instead of a broken pipe.
     let over = Number(request.headers['content-length'] ?? 0) > INTAKE_BODY_LIMIT_BYTES;
@@ -67,7 +94,8 @@ export function fastIntake(deps: IntakeDeps & { intakeTokens: string[] }): (requ
       else chunks.push(chunk);
     });
     request.on('error', () => response.destroy());
-    request.on('end', () => {
+    request.on('end', () => void gated.then((result) => {
+      if ('refusal' in result) return;
       if (over) {
         sendJson(response, 413, { error: 'payload_too_large', problems: [{ path: '(body)', message: `the body must be at most ${INTAKE_BODY_LIMIT}` }] });
         return;
@@ -81,14 +109,8 @@ export function fastIntake(deps: IntakeDeps & { intakeTokens: string[] }): (requ
         sendJson(response, 400, { error: 'invalid_json', problems: [{ path: '(body)', message: `the body is not valid JSON: ${(error as Error).message}` }] });
         return;
       }
-      receive(body).then(
-        ({ status, json }) => sendJson(response, status, json),
-        (error: unknown) => {
-          deps.logger.error({ err: error, path: INTAKE_PATH }, 'request failed');
-          if (!response.headersSent) sendJson(response, 500, INTERNAL_ERROR_BODY);
-        },
-      );
-    });
+      receive(body, result.token).then(({ status, json }) => sendJson(response, status, json), failed);
+    }, () => undefined));
     return true;
   };
 }
@@ -98,14 +120,13 @@ export function toPublicEscalation(escalation: Escalation) {
   return { ...rest, slack: messageChannel && messageTs ? { channel: messageChannel, ts: messageTs } : undefined };
 }
 
-export function escalationsRouter(deps: HandlerDeps & { intakeTokens: string[] }): Router {
+export function escalationsRouter(deps: HandlerDeps & { access: ApiAccess }): Router {
   const router = express.Router();
   const receive = intakeReceiver(deps);
-  const auth = bearerAuth(deps.intakeTokens);
 
   router.post(
     INTAKE_PATH,
-    auth,
+    bearerAuth(deps.access, (token) => missingScope(token, 'create')),
     (request, response, next) => {
       if (!request.is('application/json')) {
         response.status(415).json({ error: 'unsupported_media_type', problems: [{ path: 'Content-Type', message: 'send the escalation as JSON with "Content-Type: application/json"' }] });
@@ -115,17 +136,22 @@ export function escalationsRouter(deps: HandlerDeps & { intakeTokens: string[] }
     },
     express.json({ limit: INTAKE_BODY_LIMIT, strict: true, type: () => true }),
     async (request, response) => {
-      const { status, json } = await receive(request.body);
+      const { status, json } = await receive(request.body, tokenOf(response));
       response.status(status).json(json);
     },
   );
 
-  router.get('/api/v1/escalations/:id', auth, async (request, response) => {
+  router.get('/api/v1/escalations/:id', bearerAuth(deps.access, missingReadScope), async (request, response) => {
+    const id = String(request.params.id);
+    // Unknown and not this token's to read answer alike, so a token learns nothing of other sources' cases.
+    const notFound = () => response.status(404).json({ error: 'not_found', problems: [{ path: 'id', message: `there is no escalation ${id} that this token may read` }] });
     try {
-      response.json(toPublicEscalation(await deps.triage.get(String(request.params.id))));
+      const escalation = await deps.triage.get(id);
+      if (!mayRead(tokenOf(response), escalation)) notFound();
+      else response.json(toPublicEscalation(escalation));
     } catch (error) {
       if (isDomainError(error) && error.code === ErrorCode.NotFound) {
-        response.status(404).json({ error: 'not_found', problems: [{ path: 'id', message: error.message }] });
+        notFound();
         return;
       }
       throw error;

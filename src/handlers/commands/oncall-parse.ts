@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '../../rotation/roles.js';
+import { ROLES, type Role } from '../../roster/types.js';
 
 /** Slack sends mentions in escaped commands as `<@U123|name>` (or `<@U123>`). */
 export function parseMention(token: string | undefined): string | undefined {

@@ -14,19 +14,23 @@ import type { MessagePayload } from '../../blocks/types.js';
 import { DomainError, ErrorCode } from '../../errors.js';
 import type { BullSlackOutbox } from '../../jobs/outbox.js';
 import type { RotationJobs } from '../../jobs/rotation.js';
-import { calendarToken } from '../../rotation/calendar-token.js';
-import type { RotationService, RotationTeam } from '../../rotation/service.js';
+import type { CalendarFeedVersions } from '../../rotation/calendar-token.js';
+import type { RotationService } from '../../rotation/service.js';
+import type { Team } from '../../roster/types.js';
 import type { ReportsService } from '../../triage/reports.js';
-import { assertLead } from '../../triage/roster.js';
+import { assertLead } from '../../access/policy.js';
 import type { HandlerDeps } from '../deps.js';
 import { userMessageFor } from '../reply.js';
 import { parseMention, splitOverrideWords } from './oncall-parse.js';
+import { answerCalendar } from './oncall-calendar.js';
 
 export interface OnCallDeps extends HandlerDeps {
   rotation: RotationService;
   rotationJobs: RotationJobs;
   outbox: BullSlackOutbox;
+  /** Signs calendar feed links: CALENDAR_SECRET, or the one generated and kept in Redis. */
   calendarSecret: string;
+  calendarVersions: CalendarFeedVersions;
   publicUrl: string;
   reports: ReportsService;
 }
@@ -39,13 +43,13 @@ export function registerOnCallCommand(app: App, deps: OnCallDeps): void {
   const { rotation, logger } = deps;
 
   /** The teams a question is about: a named team, else the asker's teams, else every team. */
-  function teamsFor(userId: string, teamId?: string): RotationTeam[] {
+  function teamsFor(userId: string, teamId?: string): Team[] {
     if (teamId) return [rotation.team(teamId)];
     const mine = rotation.teamsOf(userId);
     return mine.length ? mine : rotation.teams;
   }
 
-  function rotatingTeamOf(userId: string, teamId?: string): RotationTeam {
+  function rotatingTeamOf(userId: string, teamId?: string): Team {
     const team = teamsFor(userId, teamId).find((candidate) => candidate.rotation);
     if (!team) throw new DomainError(ErrorCode.InvalidInput, 'None of your teams has a rotation in the config yet; /oncall shows their fixed on-call instead.');
     return team;
@@ -53,7 +57,7 @@ export function registerOnCallCommand(app: App, deps: OnCallDeps): void {
 
   const isTeam = (word: string | undefined) => Boolean(word && rotation.teams.some((team) => team.id === word.toLowerCase()));
 
-  async function onCallAt(teams: RotationTeam[], at: Date, description?: string): Promise<MessagePayload> {
+  async function onCallAt(teams: Team[], at: Date, description?: string): Promise<MessagePayload> {
     const rows = await Promise.all(teams.map(async (team) => ({ team: { id: team.id, name: team.name }, onCall: await rotation.onCallAt(team.id, at) })));
     return renderOnCallNow(rows, at, description ? { description } : undefined);
   }
@@ -132,16 +136,8 @@ export function registerOnCallCommand(app: App, deps: OnCallDeps): void {
         const text = `Done: <@${target}> covers *${words.role}* for ${team.name} from ${from.description} to ${to.description}.`;
         return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
       }
-      case 'calendar': {
-        const lines = teamsFor(userId)
-          .filter((team) => team.rotation)
-          .flatMap((team) => [
-            `• ${team.name} (everyone): ${deps.publicUrl}/api/v1/rotations/${team.id}.ics?token=${calendarToken(deps.calendarSecret, team.id)}`,
-            `• ${team.name} (your shifts): ${deps.publicUrl}/api/v1/rotations/${team.id}/${userId}.ics?token=${calendarToken(deps.calendarSecret, team.id, userId)}`,
-          ]);
-        const text = lines.length ? `Subscribe to these in your calendar app (90 days ahead, refreshed by the app):\n${lines.join('\n')}` : 'None of your teams has a rotation yet.';
-        return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }] };
-      }
+      case 'calendar':
+        return answerCalendar({ ...deps, teams: rotation.teams }, userId, rest);
       case 'help':
         return { text: ONCALL_USAGE, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: ONCALL_USAGE } }] };
       default:

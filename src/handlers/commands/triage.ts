@@ -1,11 +1,10 @@
 import type { App } from '@slack/bolt';
 import { renderCreateModal } from '../../blocks/modals.js';
-import { renderEscalationDetail, renderOpenList, TRIAGE_USAGE } from '../../blocks/triage.js';
-import { findMember } from '../../triage/roster.js';
+import { renderEscalationDetail, renderOpenList, renderRestrictedCase, TRIAGE_USAGE } from '../../blocks/triage.js';
+import { assertOnAnyRoster, exportableTeams, figuresScope } from '../../access/policy.js';
 import type { HandlerDeps } from '../deps.js';
 import { userMessageFor } from '../reply.js';
 import { renderDigest } from '../../blocks/digest.js';
-import { isLead } from '../../triage/roster.js';
 import { parseReportRange, periodFor, type ReportsService } from '../../triage/reports.js';
 import { weekBounds } from '../../triage/qa.js';
 import { renderQaSample } from '../../blocks/qa.js';
@@ -28,8 +27,8 @@ export function registerTriageCommand(app: App, deps: TriageCommandDeps): void {
     try {
       switch (subcommand.toLowerCase()) {
         case 'list': {
-          const open = await triage.listOpenFor(command.user_id);
-          await ack({ response_type: 'ephemeral', ...renderOpenList(open, deps.config.categories) });
+          const { onRoster, open } = await triage.listOpenFor(command.user_id);
+          await ack({ response_type: 'ephemeral', ...renderOpenList(open, deps.config.categories, { onRoster }) });
           return;
         }
         case 'show': {
@@ -38,16 +37,12 @@ export function registerTriageCommand(app: App, deps: TriageCommandDeps): void {
             await ack({ response_type: 'ephemeral', text: 'Say which escalation: `/triage show ESC-1042`.' });
             return;
           }
-          const escalation = await triage.get(id);
-          await ack({ response_type: 'ephemeral', ...renderEscalationDetail(escalation, triage.category(escalation.category)) });
+          const { escalation, category, visibility } = await triage.viewFor(id, command.user_id);
+          await ack({ response_type: 'ephemeral', ...(visibility.content ? renderEscalationDetail(escalation, category) : renderRestrictedCase(escalation, category, visibility)) });
           return;
         }
         case 'new': {
-          const onAnyRoster = [...deps.config.teams.values()].some((team) => findMember(team, command.user_id));
-          if (!onAnyRoster) {
-            await ack({ response_type: 'ephemeral', text: 'Only people on an escalation team roster can open escalations here. Ask a lead to add you, or report it through the case tool.' });
-            return;
-          }
+          assertOnAnyRoster(deps.config.teams.values(), command.user_id);
           // The trigger id expires 3 s after the command, so the modal opens before the ack.
           await client.views.open({ trigger_id: command.trigger_id, view: renderCreateModal([...deps.config.categories.values()], deps.config.summaryMaxLength) });
           await ack();
@@ -59,16 +54,11 @@ export function registerTriageCommand(app: App, deps: TriageCommandDeps): void {
             await ack({ response_type: 'ephemeral', text: 'Say which period: `/triage stats today`, `/triage stats week` or `/triage stats month`.' });
             return;
           }
-          const team = [...deps.config.teams.values()].find((candidate) => findMember(candidate, command.user_id));
-          if (!team) {
-            await ack({ response_type: 'ephemeral', text: 'Figures are for escalation team members; you are not on a roster.' });
-            return;
-          }
+          const { team, people } = figuresScope(deps.config.teams.values(), command.user_id);
           const now = deps.clock();
           const period = periodFor(kind, now, deps.zoneOf(team.id));
           const { current, previous } = await deps.reports.kpis(team.id, period, now);
-          // Leads see everyone's load and exposure; a specialist sees the team's figures and their own.
-          const lead = isLead(findMember(team, command.user_id));
+          const lead = people === 'everyone';
           const digest = renderDigest(kind, team, current, previous, period, deps.config.categories, { showPeople: lead, now });
           const mine = current.specialists.find((row) => row.userId === command.user_id);
           const own = !lead ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `Your figures: claimed ${mine?.claimed ?? 0}, resolved ${mine?.resolved ?? 0}, sensitive cases ${mine?.sensitiveExposure ?? 0}.` }] }] : [];
@@ -76,30 +66,24 @@ export function registerTriageCommand(app: App, deps: TriageCommandDeps): void {
           return;
         }
         case 'export': {
-          const team = [...deps.config.teams.values()].find((candidate) => isLead(findMember(candidate, command.user_id)));
-          if (!team) {
-            await ack({ response_type: 'ephemeral', text: 'Only leads can export escalations.' });
-            return;
-          }
-          const range = parseReportRange(rest[0], rest[1], deps.zoneOf(team.id));
+          const teams = exportableTeams(deps.config.teams.values(), command.user_id);
+          const range = parseReportRange(rest[0], rest[1], deps.zoneOf(teams[0]!.id));
           if (!range.ok) {
             await ack({ response_type: 'ephemeral', text: `${range.problems.map((problem) => `${problem.path} ${problem.message}`).join('; ')}.\nUsage: \`/triage export 2026-11-01 2026-11-30\` (both days included).` });
             return;
           }
-          await ack({ response_type: 'ephemeral', text: `Preparing the export for ${rest[0]} to ${rest[1]}; it will arrive as a file in your DMs.` });
+          const names = teams.map((team) => team.name).join(', ');
+          await ack({ response_type: 'ephemeral', text: `Preparing the export of ${names} for ${rest[0]} to ${rest[1]}; it will arrive as a file in your DMs.` });
           let csv = '';
-          for await (const chunk of deps.reports.csv(range.period, deps.clock())) csv += chunk;
+          for await (const chunk of deps.reports.csv(range.period, deps.clock(), new Set(teams.map((team) => team.id)))) csv += chunk;
           const dm = await client.conversations.open({ users: command.user_id });
-          await client.filesUploadV2({ channel_id: dm.channel?.id, filename: `escalations-${rest[0]}-to-${rest[1]}.csv`, title: `Escalations ${rest[0]} to ${rest[1]}`, content: csv, initial_comment: 'Your export: one row per escalation with every timestamp, outcome and duration. No case content is included.' });
-          logger.info({ user: command.user_id, from: rest[0], to: rest[1], bytes: csv.length }, 'export sent');
+          await client.filesUploadV2({ channel_id: dm.channel?.id, filename: `escalations-${rest[0]}-to-${rest[1]}.csv`, title: `Escalations ${rest[0]} to ${rest[1]}`, content: csv, initial_comment: `Your export of ${names}: one row per escalation with every timestamp, outcome and duration. No case content is included.` });
+          logger.info({ user: command.user_id, teams: teams.map((team) => team.id), from: rest[0], to: rest[1], bytes: csv.length }, 'export sent');
           return;
         }
         case 'qa': {
-          const team = [...deps.config.teams.values()].find((candidate) => isLead(findMember(candidate, command.user_id)));
-          if (!team) {
-            await ack({ response_type: 'ephemeral', text: 'The QA sample is for leads.' });
-            return;
-          }
+          const [team] = exportableTeams(deps.config.teams.values(), command.user_id, 'see the QA sample');
+          if (!team) return;
           const week = weekBounds(deps.clock(), deps.zoneOf(team.id));
           const items = await deps.reports.qaSample(team.id, week, deps.config.qa);
           await ack({ response_type: 'ephemeral', ...renderQaSample(team, week, items, deps.config.categories, { zone: deps.zoneOf(team.id) }) });

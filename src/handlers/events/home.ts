@@ -3,23 +3,24 @@ import { renderHome } from '../../blocks/home.js';
 import type { OnCallDeps } from '../commands/oncall.js';
 import { renderLeadDashboard, renderOwnFigures } from '../../blocks/lead-home.js';
 import type { Block } from '../../blocks/types.js';
-import { isLead, findMember } from '../../triage/roster.js';
+import { homeScopes } from '../../access/policy.js';
+import { teamZone } from '../../roster/rules.js';
 import { periodFor, type ReportsService } from '../../triage/reports.js';
 import { weekBounds } from '../../triage/qa.js';
 
 type Client = App['client'];
 export type HomeDeps = Pick<OnCallDeps, 'rotation' | 'clock' | 'triage' | 'config'> & { reports: ReportsService };
 
-/** Leads get their teams' dashboards; everyone else only their own figures. Checked here, on every draw. */
+/** Leads get their teams' dashboards; everyone else only their own figures. Asked of the access policy on every draw. */
 async function roleSections(deps: HomeDeps, userId: string, now: Date): Promise<Block[]> {
   const sections: Block[] = [];
-  for (const team of deps.rotation.teamsOf(userId)) {
-    const zone = team.rotation?.timeZone ?? 'UTC';
+  for (const { team, people } of homeScopes(deps.rotation.teams, userId)) {
+    const zone = teamZone(team);
     const { current } = await deps.reports.kpis(team.id, periodFor('today', now, zone), now);
-    if (isLead(findMember(team, userId))) {
+    if (people === 'everyone') {
       const members = team.members.map((member) => member.userId);
       const [open, onBreak, exposure, qa] = await Promise.all([
-        deps.triage.listOpenFor(userId).then((list) => list.filter((escalation) => escalation.team === team.id)),
+        deps.triage.listOpenFor(userId).then(({ open }) => open.filter((escalation) => escalation.team === team.id)),
         deps.triage.onBreak(members, now),
         Promise.all(members.map(async (member) => ({ userId: member, exposure: await deps.triage.exposure(member, now) }))),
         deps.reports.qaSample(team.id, weekBounds(now, zone), deps.config.qa),

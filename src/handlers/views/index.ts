@@ -53,7 +53,7 @@ export function registerViews(app: App, deps: HandlerDeps): void {
 
   onSubmit(
     ViewId.resolve,
-    (error) => (isDomainError(error) && error.code === ErrorCode.NoteRequired ? InputId.resolutionNote.block : InputId.outcome.block),
+    (error) => (isDomainError(error) && (error.code === ErrorCode.NoteRequired || error.code === ErrorCode.TextTooLong) ? InputId.resolutionNote.block : InputId.outcome.block),
     async ({ body, view }) => {
       const escalation = await triage.resolve(view.private_metadata, body.user.id, selectedValue(view.state.values, InputId.outcome), textValue(view.state.values, InputId.resolutionNote));
       logger.info({ escalationId: escalation.id, user: body.user.id, outcome: escalation.outcome }, 'escalation resolved');
@@ -67,7 +67,7 @@ export function registerViews(app: App, deps: HandlerDeps): void {
     await triage.reassign(view.private_metadata, body.user.id, target);
   });
 
-  const schema = intakeSchema({ categories: [...deps.config.categories.keys()], summaryMaxLength: deps.config.summaryMaxLength });
+  const schema = intakeSchema({ categories: [...deps.config.categories.keys()], summaryMaxLength: deps.config.summaryMaxLength, caseUrlOrigins: deps.config.caseUrlOrigins });
   onSubmit(ViewId.create, () => InputId.summary.block, async ({ body, view, client }) => {
     const values = view.state.values;
     const now = deps.clock().toISOString();
@@ -91,7 +91,7 @@ export function registerViews(app: App, deps: HandlerDeps): void {
       }
       return errors;
     }
-    const { escalation } = await triage.intake(parsed.data, body.user.id);
+    const { escalation } = await triage.intakeFromSlack({ ...parsed.data, source: 'slack' }, body.user.id);
     logger.info({ escalationId: escalation.id, user: body.user.id }, 'escalation created in slack');
     // Not awaited: the modal must close within Slack's 3 seconds even when Slack is slow to take the DM.
     void client.chat.postMessage({ channel: body.user.id, text: `Escalated as ${escalation.id} (${escalation.priority}); it is being posted in <#${escalation.channel}>.`, unfurl_links: false, unfurl_media: false }).catch((error: unknown) => logger.warn({ err: error }, 'could not confirm manual escalation'));

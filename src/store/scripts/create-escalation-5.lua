@@ -1,7 +1,7 @@
 --[[
-  Creates an escalation unless its externalId was seen before.
+  Creates an escalation unless its source sent its externalId before.
 
-  KEYS[1] external-id index key      (string → escalation id)
+  KEYS[1] (source, external id) index key (hash: id, digest of the case-defining fields)
   KEYS[2] escalation hash
   KEYS[3] escalation timeline list
   KEYS[4] open escalations zset      (score: createdAt ms)
@@ -11,17 +11,18 @@
   ARGV[2] createdAt (ms)
   ARGV[3] the 'created' timeline event, JSON without seq
   ARGV[4] all-escalations zset key (for reports)
-  ARGV[5..] field, value pairs of the hash
+  ARGV[5] content digest (hex SHA-256 of the case-defining fields)
+  ARGV[6..] field, value pairs of the hash
 
-  Returns { 1, id } when created, { 0, existing id } when the externalId was already known.
+  Returns { 1, id } when created, { 0, existing id } when the key was already known.
 ]]
-local existing = redis.call('GET', KEYS[1])
+local existing = redis.call('HGET', KEYS[1], 'id')
 if existing then
   return { 0, existing }
 end
-redis.call('SET', KEYS[1], ARGV[1])
+redis.call('HSET', KEYS[1], 'id', ARGV[1], 'digest', ARGV[5])
 local fields = {}
-for i = 5, #ARGV do
+for i = 6, #ARGV do
   fields[#fields + 1] = ARGV[i]
 end
 redis.call('HSET', KEYS[2], unpack(fields))

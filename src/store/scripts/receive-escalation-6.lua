@@ -1,10 +1,10 @@
 --[[
   Takes a new escalation in, in one atomic step: numbers it, stores it, indexes it, and records it
-  as waiting to be armed (its SLA timers and Slack post), unless its externalId was seen before.
-  The arming relay reads that record; because it is written with the case, a case that got its 201
-  is always armed, whatever crashes afterwards.
+  as waiting to be armed (its SLA timers and Slack post), unless its source sent its externalId
+  before. The arming relay reads that record; because it is written with the case, a case that got
+  its 201 is always armed, whatever crashes afterwards.
 
-  KEYS[1] external-id index key      (string → escalation id)
+  KEYS[1] (source, external id) index key (hash: id, digest of the case-defining fields)
   KEYS[2] escalation number sequence
   KEYS[3] open escalations zset      (score: createdAt ms)
   KEYS[4] team's open escalations zset
@@ -18,16 +18,22 @@
   ARGV[5] the 'created' timeline event, JSON, seq 1
   ARGV[6] the hash's field, value pairs without the id, as one flat JSON array of strings (one
           argument rather than dozens: building a command's arguments is most of a client's cost)
+  ARGV[7] content digest (hex SHA-256 of the case-defining fields)
 
-  Returns { 1, id } when created, { 0, existing id } when the externalId was already known.
+  Returns { 1, id } when created; { 0, existing id } when the key was known with the same digest
+  (a retry); { -1, existing id } when it was known with a different digest (a different case sent
+  under a used key: nothing is stored, and the caller must not answer as if it were).
 ]]
-local existing = redis.call('GET', KEYS[1])
-if existing then
-  return { 0, existing }
+local existing = redis.call('HMGET', KEYS[1], 'id', 'digest')
+if existing[1] then
+  if existing[2] == ARGV[7] then
+    return { 0, existing[1] }
+  end
+  return { -1, existing[1] }
 end
 local id = 'ESC-' .. (tonumber(ARGV[3]) + redis.call('INCR', KEYS[2]))
 local hash = ARGV[1] .. id
-redis.call('SET', KEYS[1], id)
+redis.call('HSET', KEYS[1], 'id', id, 'digest', ARGV[7])
 redis.call('HSET', hash, 'id', id, unpack(cjson.decode(ARGV[6])))
 redis.call('RPUSH', hash .. ARGV[2], ARGV[5])
 redis.call('ZADD', KEYS[3], ARGV[4], id)

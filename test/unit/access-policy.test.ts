@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DomainError, ErrorCode } from '../../src/errors.js';
-import { assertLead, assertMayHandle, assertMayWork, findMember, isLead, validateResolution } from '../../src/triage/roster.js';
+import { askLine, assertLead, assertMayHandle, assertMaySeeContent, assertMayWork, assertOnAnyRoster, caseVisibility, exportableTeams, figuresScope, homeScopes, leadsAudience, listableTeams, whoCanTake } from '../../src/access/policy.js';
+import { findMember, isLead } from '../../src/roster/rules.js';
+import { validateResolution } from '../../src/triage/resolution.js';
 import { category, claimedEscalation, escalation, KENJI, LEAD, LINH, MAYA, member, STRANGER, team } from './fixtures.js';
 
 /** Runs `act` and returns the DomainError it throws, failing the test if it throws nothing or something else. */
@@ -206,5 +208,96 @@ describe('validateResolution', () => {
     it('reports both problems at once', () => {
       expect(validateResolution(strict, undefined, undefined)).toHaveLength(2);
     });
+  });
+});
+
+describe('caseVisibility', () => {
+  const childSafety = category({ id: 'child_safety', label: 'Child safety' });
+  const other = team({ id: 'other', name: 'Other Team', members: [member('U0OTHLEAD1', { roles: ['lead'] }), member('U0OTHSPEC1')] });
+
+  it.each([
+    ['a member trained for the category', LINH, true],
+    ['a member trained for every category', MAYA, true],
+    ['the team lead', LEAD, true],
+    ['a member without the skill', KENJI, false],
+    ['a lead of another team', 'U0OTHLEAD1', false],
+    ['a member of another team', 'U0OTHSPEC1', false],
+    ['someone on no roster', STRANGER, false],
+  ])('shows a child-safety case\'s content to %s: %s', (_who, userId, content) => {
+    expect(caseVisibility(team(), childSafety, userId).content).toBe(content);
+    void other;
+  });
+
+  it('tells a member without the skill why, and to ask the team\'s leads', () => {
+    const visibility = caseVisibility(team(), childSafety, KENJI);
+    expect(visibility).toEqual({ content: false, reason: expect.stringContaining('Child safety case content is shown only to specialists trained for it'), askWhom: [LEAD] });
+  });
+
+  it('tells an outsider which team the case belongs to', () => {
+    const visibility = caseVisibility(team(), childSafety, STRANGER);
+    expect(visibility.content).toBe(false);
+    if (!visibility.content) expect(visibility.reason).toContain('This case belongs to Emergency Escalations');
+  });
+
+  it('names whom to ask as mentions, and says so when a team lists no lead', () => {
+    expect(askLine([LEAD, MAYA])).toBe(`Ask <@${LEAD}> or <@${MAYA}> if you need it.`);
+    expect(askLine([])).toContain('lead');
+  });
+
+  it('refuses notes from someone who may not read the case, naming the reason', () => {
+    const error = domainErrorOf(() => assertMaySeeContent(team(), childSafety, KENJI, 'add notes to ESC-1'));
+    expect(error.code).toBe(ErrorCode.MissingSkill);
+    expect(error.message).toContain('You cannot add notes to ESC-1');
+    expect(domainErrorOf(() => assertMaySeeContent(team(), childSafety, STRANGER, 'add notes')).code).toBe(ErrorCode.NotInRoster);
+    expect(() => assertMaySeeContent(team(), childSafety, LINH, 'add notes')).not.toThrow();
+  });
+});
+
+describe('team scopes', () => {
+  const a = team({ id: 'a', name: 'Team A' });
+  const b = team({ id: 'b', name: 'Team B', members: [member('U0BLEAD001', { roles: ['lead'] }), member(MAYA)] });
+
+  it('lists only the teams a person is on, and none for someone on no roster', () => {
+    expect(listableTeams([a, b], MAYA).map((t) => t.id)).toEqual(['a', 'b']);
+    expect(listableTeams([a, b], KENJI).map((t) => t.id)).toEqual(['a']);
+    expect(listableTeams([a, b], STRANGER)).toEqual([]);
+  });
+
+  it('lets a lead export only the teams they lead, and refuses everyone else', () => {
+    expect(exportableTeams([a, b], LEAD).map((t) => t.id)).toEqual(['a']);
+    expect(exportableTeams([a, b], 'U0BLEAD001').map((t) => t.id)).toEqual(['b']);
+    expect(domainErrorOf(() => exportableTeams([a, b], MAYA)).message).toContain('Only leads can export escalations');
+    expect(domainErrorOf(() => exportableTeams([a, b], STRANGER)).code).toBe(ErrorCode.NotAllowed);
+  });
+
+  it('shows a lead everyone\'s figures and a specialist only their own', () => {
+    expect(figuresScope([a, b], LEAD)).toMatchObject({ team: { id: 'a' }, people: 'everyone' });
+    expect(figuresScope([a, b], KENJI)).toMatchObject({ team: { id: 'a' }, people: 'own' });
+    expect(domainErrorOf(() => figuresScope([a, b], STRANGER)).code).toBe(ErrorCode.NotInRoster);
+    expect(homeScopes([a, b], MAYA).map((scope) => [scope.team.id, scope.people])).toEqual([['a', 'own'], ['b', 'own']]);
+  });
+
+  it('lets only people on a roster open an escalation by hand', () => {
+    expect(() => assertOnAnyRoster([a, b], KENJI)).not.toThrow();
+    expect(domainErrorOf(() => assertOnAnyRoster([a, b], STRANGER)).code).toBe(ErrorCode.NotInRoster);
+  });
+});
+
+describe('leadsAudience', () => {
+  it('is the leads channel when there is one', () => {
+    expect(leadsAudience(team({ leadsChannel: 'C0LEADS001', teamChannel: 'C0TEAM0001' }))).toEqual({ channel: 'C0LEADS001' });
+  });
+
+  it('is each lead\'s DMs otherwise, never the team or triage channel', () => {
+    const audience = leadsAudience(team({ teamChannel: 'C0TEAM0001' }));
+    expect(audience).toEqual({ users: [LEAD] });
+  });
+});
+
+describe('whoCanTake', () => {
+  it('names the trained members first, then the leads, leaving out the person paged', () => {
+    const childSafety = category({ id: 'child_safety', label: 'Child safety' });
+    expect(whoCanTake(team(), childSafety, KENJI)).toEqual([LEAD, MAYA, LINH]);
+    expect(whoCanTake(team({ members: [member(LEAD, { roles: ['lead'], skills: [] }), member(KENJI, { skills: [] }), member(LINH, { skills: ['child_safety'] })] }), childSafety, KENJI)).toEqual([LINH, LEAD]);
   });
 });

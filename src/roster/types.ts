@@ -1,0 +1,52 @@
+import type { RotationConfig } from '../rotation/config-schema.js';
+
+/** The roles a rotation resolves at any instant and a paging chain walks, in that order. */
+export const ROLES = ['primary', 'backup', 'lead'] as const;
+export type Role = (typeof ROLES)[number];
+
+export type MemberRole = 'specialist' | 'lead';
+
+export interface ResolutionOutcome {
+  id: string;
+  label: string;
+}
+
+export interface Member {
+  userId: string;
+  name?: string;
+  roles: MemberRole[];
+  /** Category ids this person may handle; `*` for all. */
+  skills: string[];
+  /** Language tags this person works in (`en`, `ja`, `pt-BR`). */
+  languages: string[];
+  timeZone?: string;
+}
+
+export interface Category {
+  id: string;
+  label: string;
+  /** Counts towards exposure limits for the people who handle it. */
+  sensitive: boolean;
+  outcomes: ResolutionOutcome[];
+  requireResolutionNote: boolean;
+  /** Only people who work in the escalation's language may claim it. */
+  requireLanguage: boolean;
+}
+
+/** One escalation team as the config declares it: its people, its channels and its rotation. */
+export interface Team {
+  id: string;
+  name: string;
+  /** Default triage channel; routes may send some categories/markets elsewhere. */
+  channel: string;
+  members: Member[];
+  /** Fixed on-call assignment, used when the team has no rotation. */
+  onCall: Partial<Record<Role, string>>;
+  /** Where handoffs and holiday notices go. @defaultValue the triage channel */
+  teamChannel?: string;
+  /** Where the leads' digests and anything naming people's exposure go. @defaultValue the leads' DMs */
+  leadsChannel?: string;
+  /** A Slack user group (S…) kept pointing at whoever is on call, e.g. @triage-oncall. */
+  userGroup?: string;
+  rotation?: RotationConfig;
+}
