@@ -249,8 +249,8 @@ describe('loadConfigFile', () => {
       expect(config.routes.at(-1)).toEqual({ team: 'emergency' });
     });
 
-    it('applies its P0 paging override on top of the defaults', () => {
-      expect(config.sla.P0).toEqual({ ...DEFAULT_SLA_POLICIES.P0, pageEscalateAfterMs: 3 * 60_000 });
+    it('applies its P0 paging and acknowledgement overrides on top of the defaults', () => {
+    expect(config.sla.P0).toEqual({ ...DEFAULT_SLA_POLICIES.P0, pageEscalateAfterMs: 3 * 60_000, ackTimeoutMs: 3 * 60_000 });
     });
   });
 
