@@ -6,7 +6,7 @@ import { IMMINENCES, PRIORITIES, SEVERITIES, type Priority } from '../triage/typ
 import { ROLES } from '../roster/types.js';
 import type { Category, Team } from '../roster/types.js';
 import { DEFAULT_WELLBEING, type WellbeingPolicy } from '../triage/wellbeing.js';
-import { rotationConfigSchema, type RotationConfig } from '../rotation/index.js';
+import { rotationConfigSchema } from '../rotation/index.js';
 import type { TokenSpec } from '../access/tokens.js';
 import { intakeConfigSchema } from './intake-schema.js';
 

@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode } from '../errors.js';
 import type { OnCallResolver } from '../triage/ports.js';
 import type { Team } from '../roster/types.js';
-import type { RotationConfig } from './config-schema.js';
 import type { EngineContext } from './engine-context.js';
 import { fairnessLedger, holidayHistoryFrom, type FairnessLedger } from './fairness-ledger.js';
 import { nextHandoffs, type Handoff } from './handoffs.js';
