@@ -4,8 +4,18 @@ import { ConfigError, loadConfigFile } from './config/load.js';
 import { createLogger } from './logger.js';
 import { startApp } from './server.js';
 import { checkEvictionPolicy, connectRedis } from './store/redis.js';
+import { checkRedis, checkSlack } from './startup/preflight.js';
+import { StartupError } from './startup/startup-error.js';
 
-/** Composition root: read env and config, check Redis, start, and shut down cleanly on signals. */
+/** EX_CONFIG: a setting must be put right; a supervisor should not simply restart the process. */
+const EXIT_CONFIG = 78;
+
+function cannotStart(problems: string[]): never {
+  process.stderr.write(problems.map((problem) => `Escalation Bot cannot start: ${problem}\n`).join(''));
+  process.exit(EXIT_CONFIG);
+}
+
+/** Composition root: read env and config, check Redis and Slack, start, and shut down cleanly on signals. */
 async function main(): Promise<void> {
   let env;
   let config;
@@ -19,12 +29,19 @@ async function main(): Promise<void> {
   } catch (error) {
     if (error instanceof EnvError || error instanceof ConfigError) {
       process.stderr.write(`Escalation Bot cannot start.\n${error.message}\n`);
-      process.exit(78);
+      process.exit(EXIT_CONFIG);
     }
     throw error;
   }
   const logger = createLogger(env.LOG_LEVEL);
   for (const warning of tokens.warnings) logger.warn(warning);
+
+  // Before anything listens or is sent: a wrong token or an unreachable Redis is said once, plainly.
+  const [redisProblem, slack] = await Promise.all([checkRedis(env.REDIS_URL), checkSlack({ botToken: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })]);
+  const problems = [redisProblem, slack.kind === 'refused' ? slack.problem : undefined].filter((problem): problem is string => problem !== undefined);
+  if (problems.length) cannotStart(problems);
+  const slackUnreachableAtStart = slack.kind === 'unreachable' ? slack.reason : undefined;
+  if (slackUnreachableAtStart) logger.warn({ reason: slackUnreachableAtStart }, `Slack could not be reached (${slackUnreachableAtStart}); starting anyway: cases are taken in, and their posts and pages go out once Slack answers`);
 
   const probe = connectRedis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
   const warning = await checkEvictionPolicy(probe);
@@ -45,6 +62,7 @@ async function main(): Promise<void> {
     calendarSecret: env.CALENDAR_SECRET,
     runWorkers: env.RUN_WORKERS,
     logger,
+    slackUnreachableAtStart,
   });
 
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
@@ -62,6 +80,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof StartupError) cannotStart([error.message]);
   process.stderr.write(`Escalation Bot stopped: ${(error as Error).stack ?? String(error)}\n`);
   process.exit(1);
 });

@@ -15,6 +15,13 @@ export function createMetrics() {
     slackRateLimited: new Counter({ name: 'escbot_slack_rate_limited_total', help: 'Slack Web API calls answered 429', labelNames: ['method'], registers: [registry] }),
     afterAckWaiting: new Gauge({ name: 'escbot_after_ack_waiting', help: 'Slack button works acknowledged and waiting their turn', registers: [registry] }),
     armingBacklog: new Gauge({ name: 'escbot_arming_backlog', help: 'Cases received and not yet armed (timers and Slack post); it should stay near zero', registers: [registry] }),
+    slackAccepting: new Gauge({ name: 'escbot_slack_accepting', help: '1 while Slack accepts the bot; 0 while it refuses the token or cannot be reached (posts and pages wait, kept)', registers: [registry] }),
+    slackRefusals: new Counter({ name: 'escbot_slack_refusals_total', help: 'Times Slack started refusing the bot, by error', labelNames: ['error'], registers: [registry] }),
+    postFailures: new Counter({ name: 'escbot_post_failures_total', help: 'Case posts Slack refused for good in a channel, by error; each goes to the team\'s fallback channel', labelNames: ['error'], registers: [registry] }),
+    outboxGaveUp: new Counter({ name: 'escbot_outbox_gave_up_total', help: 'Slack jobs that waited too long for their case\'s post and were left to the watchdog', labelNames: ['kind'], registers: [registry] }),
+    watchdogFindings: new Counter({ name: 'escbot_watchdog_findings_total', help: 'Broken invariants the watchdog found, by finding and whether it healed them', labelNames: ['finding', 'healed'], registers: [registry] }),
+    watchdogUnhealed: new Gauge({ name: 'escbot_watchdog_unhealed_cases', help: 'Open cases the watchdog found broken and could not heal on its last run', registers: [registry] }),
+    watchdogLastRun: new Gauge({ name: 'escbot_watchdog_last_run_timestamp_seconds', help: 'When this instance last completed a watchdog run', registers: [registry] }),
     queueDepth: new Gauge({ name: 'escbot_queue_jobs', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers: [registry] }),
   };
 }

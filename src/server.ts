@@ -21,7 +21,11 @@ import { BullSlaScheduler, giveTimersPrecedence, startSlaWorker } from './jobs/s
 import { createMetrics } from './metrics.js';
 import { RedisEscalationRepository } from './store/escalations.js';
 import { storeKeys } from './store/keys.js';
-import { connectRedis } from './store/redis.js';
+import { connectRedis, RedisOutageLog } from './store/redis.js';
+import { connectIntakeRedis, RECEIVE_WINDOW_MS } from './store/intake-redis.js';
+import { RedisTime } from './store/redis-time.js';
+import { botAuthorization } from './handlers/slack-authorize.js';
+import { findOrphansOrStop, rerouteOrphans } from './startup/orphans.js';
 import type { OnCallResolver } from './triage/ports.js';
 import { TriageService } from './triage/service.js';
 import { RotationService } from './rotation/service.js';
@@ -40,6 +44,11 @@ import { DigestJobs, startDigestWorker } from './jobs/digests.js';
 import { ReportsService } from './triage/reports.js';
 import type { IntakeToken } from './access/tokens.js';
 import { RedisRateLimiter } from './store/rate-limit.js';
+import { SlackGate, type SlackRefusal } from './jobs/slack-gate.js';
+import { RedisLock } from './store/locks.js';
+import { RedisSlackDelivery } from './store/slack-delivery.js';
+import { CaseDelivery } from './triage/delivery.js';
+import { startWatchdogWorker, Watchdog } from './jobs/watchdog.js';
 
 
 export interface AppOptions {
@@ -60,10 +69,14 @@ export interface AppOptions {
   runWorkers?: boolean;
   /** @defaultValue 1000 */
   channelIntervalMs?: number;
+  /** How often the watchdog checks every open case, and how old a case must be before a missing post counts. @defaultValue 30 s and 60 s */
+  watchdog?: { everyMs?: number; postGraceMs?: number };
   /** Base URL people reach this app at, for calendar links. @defaultValue http://localhost:PORT */
   publicUrl?: string;
   /** Signs calendar feed links. @defaultValue a random secret generated once and kept in Redis */
   calendarSecret?: string;
+  /** Why Slack could not be reached when the process started (see startup/preflight.ts); the app starts anyway. */
+  slackUnreachableAtStart?: string;
 }
 
 export interface RunningApp {
@@ -73,6 +86,10 @@ export interface RunningApp {
   rotation: RotationService;
   rotationJobs: RotationJobs;
   redis: Redis;
+  /** As given in AppOptions: Slack could not be reached at start, and why. */
+  slackUnreachableAtStart?: string;
+  /** Present where workers run; `run()` does one pass at once. */
+  watchdog?: Watchdog;
   stop(): Promise<void>;
 }
 
@@ -98,26 +115,35 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const clock = options.clock ?? (() => new Date());
   const logger = options.logger;
   const metrics = createMetrics();
-  const redis = connectRedis(options.redisUrl);
+  const outages = new RedisOutageLog(logger, options.redisUrl);
+  const redis = connectRedis(options.redisUrl, {}, outages);
   const keys = storeKeys(options.redisPrefix);
   const workerConnections: Redis[] = [];
-  const queueConnection = connectRedis(options.redisUrl);
+  const queueConnection = connectRedis(options.redisUrl, {}, outages);
   const queueContext: QueueContext = {
     connection: queueConnection,
     prefix: `${options.redisPrefix}:q`,
     workerConnection: () => {
-      const connection = queueConnection.duplicate();
+      const connection = outages.watch(queueConnection.duplicate());
       workerConnections.push(connection);
       return connection;
     },
   };
 
   const repository = new RedisEscalationRepository(redis, keys);
+  // A case whose team or category left the config would be seen by nobody: it is re-routed below,
+  // or the start stops here, naming it (see startup/orphans.ts).
+  const rerouteTo = options.config.orphans?.rerouteTo;
+  const orphans = await findOrphansOrStop({ repository, config: options.config, target: rerouteTo }).catch(async (error: unknown) => {
+    await Promise.all([redis.quit(), queueConnection.quit()]);
+    throw error;
+  });
   const timers = new BullSlaScheduler(queueContext, clock);
-  const outbox = new BullSlackOutbox(queueContext, { redis, keys, clock });
+  const slackDelivery = new RedisSlackDelivery(redis, keys);
+  const outbox = new BullSlackOutbox(queueContext, { delivery: slackDelivery, clock });
   const rotation = new RotationService({ teams: options.config.teams, store: new RedisRotationStore(redis, options.redisPrefix), clock });
   const rotationJobs = new RotationJobs(queueContext, { rotation, clock });
-  const triage = new TriageService({
+  const triageDeps = {
     config: options.config,
     repository,
     timers,
@@ -126,7 +152,15 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     onCall: options.onCall ?? rotation,
     wellbeing: new RedisWellbeingStore(redis, options.redisPrefix),
     clock,
-  });
+  };
+  const triage = new TriageService(triageDeps);
+  await rerouteOrphans(orphans, { repository, config: options.config, target: rerouteTo, arm: (id) => triage.arm(id), clock, logger });
+  // The intake API answers within two seconds whatever Redis does, and a receive Redis runs after
+  // its client was told 503 stores nothing; see store/intake-redis.ts.
+  const intakeRedis = connectIntakeRedis(options.redisUrl, outages);
+  const intakeTime = new RedisTime(intakeRedis);
+  await intakeTime.start();
+  const intakeTriage = new TriageService({ ...triageDeps, repository: new RedisEscalationRepository(intakeRedis, keys, { receiveWindow: { redisNow: () => intakeTime.now(), windowMs: RECEIVE_WINDOW_MS } }) });
 
   /** A team's days and weeks run in its rotation's zone, UTC for a team without one. */
   const zoneOf = (teamId: string) => options.config.teams.get(teamId)?.rotation?.timeZone ?? 'UTC';
@@ -135,12 +169,44 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   const workers: Worker[] = [];
   const stopWatching: Array<() => void> = [];
   const relays: ArmingRelay[] = [];
+  let slackGate: SlackGate | undefined;
+  let watchdog: Watchdog | undefined;
   if (options.runWorkers ?? true) {
     // Rate limits are handled by the outbox (it re-queues the job for Retry-After) rather than by
     // holding a worker slot while the client sleeps.
     const outboxClient = new WebClient(options.slackBotToken, { ...slackClientOptions(options), rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR });
     const slaWorker = startSlaWorker(queueContext, { triage, logger, metrics });
-    const outboxWorker = startOutboxWorker(queueContext, { client: outboxClient, outbox, repository, redis, keys, categories: options.config.categories, teams: options.config.teams, logger, metrics, clock, channelIntervalMs: options.channelIntervalMs });
+    const gate = new SlackGate({
+      store: slackDelivery,
+      probe: async () => {
+        await outboxClient.auth.test();
+      },
+      onAccepted: () => outbox.releaseWaiting(),
+      logger,
+      metrics,
+      clock,
+    });
+    slackGate = gate;
+    stopWatching.push(() => gate.stop());
+    // Slack down at start: the bot runs degraded and says so in /readyz until a probe gets through.
+    // A clean start clears a refusal an earlier run left for the other instances.
+    if (options.slackUnreachableAtStart) gate.refuse('unreachable', options.slackUnreachableAtStart, { alreadySaid: true });
+    else await slackDelivery.clearRefusal();
+    const delivery = new CaseDelivery({ teams: options.config.teams, repository, outbox, onCall: options.onCall ?? rotation, clock });
+    const outboxWorker = startOutboxWorker(queueContext, {
+      client: outboxClient,
+      outbox,
+      repository,
+      delivery: slackDelivery,
+      categories: options.config.categories,
+      teams: options.config.teams,
+      logger,
+      metrics,
+      clock,
+      gate,
+      onPostFailed: (escalationId, channel, slackError) => delivery.postFailed(escalationId, channel, slackError),
+      channelIntervalMs: options.channelIntervalMs,
+    });
     stopWatching.push(giveTimersPrecedence(slaWorker, outboxWorker, TIMER_PRECEDENCE));
     workers.push(slaWorker, outboxWorker);
     relays.push(startArmingRelay({ redis, keys, triage, logger }));
@@ -149,6 +215,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     await rotationJobs.startRecurring();
     workers.push(startDigestWorker(queueContext, { jobs: digests, logger }));
     await digests.start();
+    watchdog = new Watchdog(queueContext, { repository, slaQueue: timers.queue, timers, outbox, teams: options.config.teams, categories: options.config.categories, sla: options.config.sla, gate, lock: new RedisLock(redis, keys.watchdogLock), logger, metrics, clock }, options.watchdog?.everyMs, options.watchdog?.postGraceMs);
+    workers.push(startWatchdogWorker(queueContext, { watchdog, logger }));
+    await watchdog.start();
   }
 
   const afterAck = new AfterAckLane({ ...AFTER_ACK, onDepth: (waiting) => metrics.afterAckWaiting.set(waiting) });
@@ -191,10 +260,13 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
       });
   // Mounted after the receiver's route, so a Slack request (the one with a 3-second budget) is
   // matched first instead of walking the API's routers.
-  api.use(healthRouter({ redis, workers, queues: [timers.queue, outbox.queue, rotationJobs.queue, digests.queue], metrics, armingStream: keys.arming }));
+  // An instance without workers makes no Slack calls of its own; it reports what the workers found.
+  const slackRefusal = async () => slackGate?.closed ?? (await slackDelivery.sharedRefusal<SlackRefusal>());
+  api.use(healthRouter({ redis, workers, queues: [timers.queue, outbox.queue, rotationJobs.queue, digests.queue, ...(watchdog ? [watchdog.queue] : [])], metrics, armingStream: keys.arming, slackRefusal }));
   // One rate limit per token across instances and routes.
   const access = { tokens: options.intakeTokens, limiter: new RedisRateLimiter(redis, keys) };
-  api.use(escalationsRouter({ ...deps, access }));
+  const intakeAccess = { tokens: options.intakeTokens, limiter: new RedisRateLimiter(intakeRedis, keys) };
+  api.use(escalationsRouter({ ...deps, triage: intakeTriage, access: intakeAccess }));
   api.use(reportsRouter({ reports, access, clock, zone: zoneOf([...options.config.teams.keys()][0] ?? '') }));
   // Feed links are credentials of their own: a leaked one must not help forge Slack requests, nor the other way round.
   if (!options.calendarSecret) logger.info('CALENDAR_SECRET is unset: calendar links are signed with a secret generated once and kept in Redis');
@@ -203,7 +275,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   api.use(calendarRouter({ rotation, secret: calendarSecret, versions: calendarVersions, clock, logger }));
 
   const slackApp = new App({
-    token: options.slackBotToken,
+    authorize: botAuthorization(new WebClient(undefined, { slackApiUrl: options.slackApiUrl, timeout: 2_000, retryConfig: { retries: 0 }, logLevel: LogLevel.ERROR }), options.slackBotToken),
     ...(socketMode ? { appToken: options.slackAppToken, socketMode: true, signingSecret: options.slackSigningSecret } : { receiver }),
     clientOptions: slackClientOptions(options),
     logger: boltLogger,
@@ -253,7 +325,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
   });
   api.use(apiErrorHandler({ logger }));
 
-  const intake = fastIntake({ ...deps, access });
+  const intake = fastIntake({ ...deps, triage: intakeTriage, access: intakeAccess });
   const server: Server = createServer((request, response) => {
     if (!intake(request, response)) void api(request, response);
   });
@@ -270,6 +342,8 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     rotation,
     rotationJobs,
     redis,
+    watchdog,
+    slackUnreachableAtStart: options.slackUnreachableAtStart,
     stop() {
       // Stop taking requests, let running jobs finish, then close connections.
       stopping ??= (async () => {
@@ -282,8 +356,9 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
         for (const stop of stopWatching) stop();
         await Promise.all(relays.map((relay) => relay.stop()));
         await Promise.all(workers.map((worker) => worker.close()));
-        await Promise.all([timers.queue.close(), outbox.queue.close(), rotationJobs.queue.close(), digests.queue.close()]);
-        await Promise.all([redis.quit(), queueConnection.quit(), ...workerConnections.map((connection) => connection.quit())]);
+        await Promise.all([timers.queue.close(), outbox.queue.close(), rotationJobs.queue.close(), digests.queue.close(), watchdog?.queue.close()]);
+        intakeTime.stop();
+        await Promise.all([redis.quit(), queueConnection.quit(), intakeRedis.quit(), ...workerConnections.map((connection) => connection.quit())]);
       })();
       return stopping;
     },

@@ -194,7 +194,12 @@ describe('when a specialist works a case from Slack', () => {
 
     const reassigned = await harness.submit(LEAD, ViewId.reassign, json.id, { [InputId.assignee.block]: { [InputId.assignee.action]: { type: 'users_select', selected_user: SPECIALISTS[4] } } });
     expect(reassigned.status).toBe(200);
-    expect((await harness.getEscalation(json.id)).json.assignee).toBe(SPECIALISTS[4]);
+    // Reassigning offers the case; it moves when the person offered accepts.
+    expect((await harness.getEscalation(json.id)).json.assignee).toBe(SPECIALISTS[0]);
+    const offer = await harness.double.waitFor(() => harness.double.dms(SPECIALISTS[4]).find((message) => message.text.includes(json.id) && JSON.stringify(message.blocks ?? []).includes(ActionId.acceptOffer)));
+    const value = JSON.stringify(offer.blocks).match(/"value":"(ESC-\d+\|\d+)"/)![1]!;
+    await harness.slack(blockAction({ userId: SPECIALISTS[4], actionId: ActionId.acceptOffer, value, channelId: offer.channel, messageTs: offer.ts }));
+    await eventually(async () => (await harness.getEscalation(json.id)).json.assignee === SPECIALISTS[4]);
 
     const toOutsider = await harness.submit(LEAD, ViewId.reassign, json.id, { [InputId.assignee.block]: { [InputId.assignee.action]: { type: 'users_select', selected_user: OUTSIDER } } });
     expect(toOutsider.json.errors[InputId.assignee.block]).toContain('not on the');

@@ -145,6 +145,39 @@ describe('/oncall swap', () => {
     await eventually(async () => (await harness.app.rotation.openSwapsFor(S2)).length === 0);
   });
 
+  it('retires the request\'s buttons once approved, naming who and when, and answers a late Approve with the decision', async () => {
+    // Backup shifts three weeks on, mid-week: clear of the earlier tests' primary swaps and of holidays.
+    const [mine] = (await harness.app.rotation.shiftsOf(S4, new Date(Date.parse(NOW) + 21 * 86_400_000), 60)).filter((segment) => segment.role === 'backup' && segment.source === 'rotation');
+    const midweek = new Date(mine!.start.getTime() + 2 * 86_400_000);
+    await harness.command(S4, '/oncall', `swap <@${S3}|sam> ${midweek.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+    const dm = await harness.double.waitFor(() => harness.double.dms(S3).find((message) => JSON.stringify(message.blocks ?? []).includes(ActionId.swapApprove)));
+    const swapId = JSON.stringify(dm.blocks).match(/"value":"(swp-[^"]+)"/)![1]!;
+    const approve = () => harness.slack(blockAction({ userId: S3, actionId: ActionId.swapApprove, value: swapId, channelId: dm.channel, messageTs: dm.ts }));
+
+    await approve();
+    const decided = await harness.double.waitFor(() => harness.double.dms(S3).find((message) => message.ts === dm.ts && message.updates > 0));
+    expect(decided.text).toContain('Swap approved');
+    const shown = JSON.stringify(decided.blocks);
+    expect(shown).not.toContain(ActionId.swapApprove);
+    expect(shown).not.toContain(ActionId.swapDecline);
+    expect(shown).toMatch(new RegExp(`approved <!date\\^\\d+\\^[^>]+> by <@${S3}>`));
+    await harness.double.waitFor(() => harness.double.dms(S4).find((message) => message.text.includes('Swap approved') && message.text.includes(`<@${S3}>`)));
+    expect((await harness.app.rotation.onCallAt('emergency', midweek)).backup?.userId).toBe(S3);
+
+    // The partner sees the decision where they pressed; the request is not also sent again as a new DM.
+    expect(harness.double.dms(S3).filter((message) => message.text.includes('Swap approved'))).toHaveLength(1);
+
+    const redis = connectRedis(REDIS_URL);
+    const store = new RedisRotationStore(redis, harness.prefix);
+    const before = await store.overrides('emergency');
+    await approve();
+    const late = await harness.double.waitFor(() => harness.double.ephemerals(S3).find((ephemeral) => ephemeral.text.startsWith('This swap request was already approved')));
+    expect(late.text).toMatch(new RegExp(`^This swap request was already approved by <@${S3}> <!date\\^\\d+\\^[^>]+>; nothing changed\\.$`));
+    expect(await store.overrides('emergency')).toEqual(before);
+    await redis.quit();
+    expect((await harness.app.rotation.onCallAt('emergency', midweek)).backup?.userId).toBe(S3);
+  });
+
   it('explains mistakes: nobody mentioned, no shift of mine then, a date in the past', async () => {
     expect((await harness.command(S0, '/oncall', 'swap kim 2027-01-10')).json.text).toContain('Mention who');
     expect((await harness.command(S0, '/oncall', `swap <@${S1}|kim> 2026-12-01 12:00 UTC`)).json.text).not.toContain('Something went wrong');

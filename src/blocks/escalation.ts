@@ -104,7 +104,11 @@ export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: Tim
     case 'released':
       return `↩️ ${who} released it back to the queue ${at}.`;
     case 'reassigned':
-      return `🔁 ${who} reassigned it to ${mention(event.target)} ${at}.`;
+      return event.target === event.actor ? `🤝 ${who} accepted the offer and has it now, ${at}.` : `🔁 ${who} reassigned it to ${mention(event.target)} ${at}.`;
+    case 'offered':
+      return `📨 ${who} offered it to ${mention(event.target)} ${at}; nothing changes hands until they accept.`;
+    case 'offer_declined':
+      return `✋ ${who} declined the offer ${at}.`;
     case 'note':
       return `📝 ${who} ${at}: ${truncate(escapeMrkdwn(event.text ?? ''), 2900)}`;
     case 'paged':
@@ -123,6 +127,10 @@ export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: Tim
     }
     case 'reopened':
       return `🔓 ${who} reopened it ${at}.`;
+    case 'post_failed':
+      return `⚠️ Slack refused this case's post in <#${event.target}> (${escapeMrkdwn(event.text ?? 'unknown error')}) ${at}${event.outcome ? `, so it is posted in <#${event.outcome}>` : ', and no fallback channel was left'}; the lead on call was told.`;
+    case 'watchdog_healed':
+      return `🩺 The watchdog found this case needed attention and ${escapeMrkdwn(event.text ?? 'healed it')} ${at}.`;
     case 'qa_review':
       return event.outcome === 'follow_up' ? `🚩 QA: ${who} marked it for follow-up ${at}.` : `🔎 QA: ${who} reviewed it ${at}.`;
   }

@@ -6,6 +6,8 @@ export const ActionId = {
   escalateToLead: 'esc.escalate_lead',
   resolve: 'esc.resolve',
   reassign: 'esc.reassign',
+  acceptOffer: 'offer.accept',
+  declineOffer: 'offer.decline',
   release: 'esc.release',
   openCase: 'esc.open_case',
   acknowledgePage: 'page.ack',

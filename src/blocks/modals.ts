@@ -76,10 +76,13 @@ export function renderResolveModal(escalation: Escalation, category: Category): 
   ]);
 }
 
+/** Reassigning is an offer: the modal says so, so nobody thinks the case has moved before it is accepted. */
 export function renderReassignModal(escalation: Escalation, category: Pick<Category, 'label'>): ModalView {
-  return modal(ViewId.reassign, escalation.id, 'Reassign case', 'Reassign', [
+  const meanwhile = escalation.state === 'claimed' ? `it stays with <@${escalation.assignee}>` : 'it stays open and its claim clock keeps running';
+  return modal(ViewId.reassign, escalation.id, 'Offer case', 'Send offer', [
     context(escalation, category),
-    { type: 'input', block_id: InputId.assignee.block, label: plain('New assignee'), element: { type: 'users_select', action_id: InputId.assignee.action, placeholder: plain('Choose a specialist') } },
+    { type: 'input', block_id: InputId.assignee.block, label: plain('Offer to…'), element: { type: 'users_select', action_id: InputId.assignee.action, placeholder: plain('Choose a specialist') } },
+    { type: 'context', elements: [mrkdwn(`They get a DM to accept or decline. Until they accept, ${meanwhile}.`)] },
   ]);
 }
 

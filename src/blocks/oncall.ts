@@ -345,6 +345,13 @@ export function renderSwapDecided(record: SwapRequestRecord, teamName: string): 
   return { text: `${text} (${teamName})`, blocks: [section(text), context(`${escapeMrkdwn(teamName)} · request ${record.id}${decided}`)] };
 }
 
+/** The answer to a press on a request decided before: the decision on record, by whom and when. */
+export function renderSwapAlreadyDecided(record: SwapRequestRecord): string {
+  const by = record.decidedBy ? ` by ${mention(record.decidedBy)}` : '';
+  const when = record.decidedAt ? ` ${slackDate(record.decidedAt)}` : '';
+  return `This swap request was already ${record.status}${by}${when}; nothing changed.`;
+}
+
 export const ONCALL_USAGE = [
   '*`/oncall` — who is on call, and changes to the rotation*',
   '`/oncall` — who is on call now for your teams',

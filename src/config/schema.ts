@@ -110,6 +110,14 @@ export const configFileSchema = z
       .strict()
       .default({ share: 0.1, minPerSpecialist: 1 }),
     intake: intakeConfigSchema,
+    /**
+     * Where open cases go at start-up when their team or category is no longer in this file: to
+     * `team`, and to `category` when theirs is gone. Without it such cases stop the start.
+     */
+    orphans: z
+      .object({ rerouteTo: z.object({ team: identifier, category: identifier.optional() }).strict() })
+      .strict()
+      .optional(),
   })
   // A misspelt key (`slas`, `P9`) would otherwise leave the defaults in place without a word.
   .strict()
@@ -119,6 +127,9 @@ export const configFileSchema = z
     const duplicates = (ids: string[]) => ids.filter((id, index) => ids.indexOf(id) !== index);
     for (const id of duplicates(config.categories.map((category) => category.id))) context.addIssue({ code: 'custom', path: ['categories'], message: `category "${id}" is defined twice` });
     for (const id of duplicates(config.teams.map((team) => team.id))) context.addIssue({ code: 'custom', path: ['teams'], message: `team "${id}" is defined twice` });
+    const rerouteTo = config.orphans?.rerouteTo;
+    if (rerouteTo && !teamIds.has(rerouteTo.team)) context.addIssue({ code: 'custom', path: ['orphans', 'rerouteTo', 'team'], message: `unknown team "${rerouteTo.team}"` });
+    if (rerouteTo?.category !== undefined && !categoryIds.has(rerouteTo.category)) context.addIssue({ code: 'custom', path: ['orphans', 'rerouteTo', 'category'], message: `unknown category "${rerouteTo.category}"` });
     config.intake.tokens.forEach((token, index) => {
       token.exportTeams?.forEach((teamId, position) => {
         if (!teamIds.has(teamId)) context.addIssue({ code: 'custom', path: ['intake', 'tokens', index, 'exportTeams', position], message: `unknown team "${teamId}"` });
@@ -186,6 +197,8 @@ export interface AppConfig {
   wellbeing: WellbeingPolicy;
   digests: { time: string; weeklyOn: string };
   qa: { share: number; minPerSpecialist: number };
+  /** Where open cases go whose team or category left the config; see triage/orphans.ts. */
+  orphans?: { rerouteTo: { team: string; category?: string } };
 }
 
 export function buildAppConfig(file: ConfigFile): AppConfig {
@@ -224,6 +237,7 @@ export function buildAppConfig(file: ConfigFile): AppConfig {
     intakeTokens: file.intake.tokens,
     digests: file.digests,
     qa: file.qa,
+    orphans: file.orphans,
     wellbeing: {
       consecutiveSensitiveCap: file.wellbeing?.consecutiveSensitiveCap ?? DEFAULT_WELLBEING.consecutiveSensitiveCap,
       sensitivePerDayCap: file.wellbeing?.sensitivePerDayCap ?? DEFAULT_WELLBEING.sensitivePerDayCap,

@@ -22,6 +22,9 @@ const BATCH = 100;
 const BLOCK_MS = 1_000;
 /** The consumer group every relay reads the stream through. */
 export const ARMING_GROUP = GROUP;
+/** After a failed read the relay waits this long, doubling up to RETRY_MAX_MS while failures last. */
+const RETRY_MIN_MS = 500;
+const RETRY_MAX_MS = 15_000;
 /** An entry taken but not acknowledged for this long belongs to a relay that died. */
 export const RECLAIM_IDLE_MS = 10_000;
 
@@ -38,6 +41,9 @@ export function startArmingRelay(deps: { redis: Redis; keys: StoreKeys; triage: 
   const consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   // A blocking read holds its connection; it gets one of its own.
   const blocking = redis.duplicate();
+  // A duplicate has none of the original's listeners; without one, ioredis prints every failed reconnect.
+  // The relay's own log line and the app's Redis outage line say what is wrong.
+  blocking.on('error', () => undefined);
   let stopped = false;
 
   async function ensureGroup(): Promise<void> {
@@ -75,6 +81,7 @@ export function startArmingRelay(deps: { redis: Redis; keys: StoreKeys; triage: 
 
   async function run(): Promise<void> {
     let lastReclaim = 0;
+    let failures = 0;
     while (!stopped) {
       try {
         if (Date.now() - lastReclaim >= reclaimIdleMs / 2) {
@@ -84,11 +91,15 @@ export function startArmingRelay(deps: { redis: Redis; keys: StoreKeys; triage: 
         }
         const reply = (await blocking.xreadgroup('GROUP', GROUP, consumer, 'COUNT', BATCH, 'BLOCK', BLOCK_MS, 'STREAMS', stream, '>')) as Array<[string, StreamEntry[]]> | null;
         await arm(reply?.[0]?.[1] ?? []);
+        if (failures) logger.info({ failures }, 'arming relay reads again');
+        failures = 0;
       } catch (error) {
         if (stopped) break;
-        logger.error({ err: error }, 'arming relay error; retrying');
+        // One line per outage, not one a second: the relay backs off and says when it is back.
+        if (failures === 0) logger.error({ err: error }, 'arming relay cannot read the arming stream; retrying with backoff');
+        failures += 1;
         lastReclaim = 0;
-        await new Promise((resolve) => setTimeout(resolve, 1_000));
+        await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_MIN_MS * 2 ** (failures - 1), RETRY_MAX_MS)));
       }
     }
   }

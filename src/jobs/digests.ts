@@ -10,7 +10,8 @@ import type { AppConfig } from '../config/schema.js';
 import type { Team } from '../roster/types.js';
 import { periodFor, type Period, type ReportsService } from '../triage/reports.js';
 import type { BullSlackOutbox } from './outbox.js';
-import { jobId, type QueueContext } from './queues.js';
+import { jobId, type QueueContext, logWorkerError } from './queues.js';
+import { storeKeys } from '../store/keys.js';
 
 export const DIGEST_QUEUE = 'digests';
 
@@ -107,14 +108,14 @@ export class DigestJobs {
   async sendDue(kind: DigestKind, teamId: string): Promise<number> {
     const { redis, prefix } = this.deps;
     const now = this.deps.clock();
-    const lastKey = `${prefix}:digest:last:${teamId}:${kind}`;
+    const lastKey = storeKeys(prefix).digestLast(teamId, kind);
     const last = await redis.get(lastKey);
     const due = this.duePeriods(kind, teamId, now).filter((period) => !last || period.from.getTime() > Date.parse(last));
     // On a first start, only the latest period: a new deployment should not send a week of empty history.
     const toSend = (last ? due : due.slice(0, 1)).reverse();
     let sent = 0;
     for (const period of toSend) {
-      const marker = `${prefix}:digest:sent:${teamId}:${kind}:${period.from.getTime()}`;
+      const marker = storeKeys(prefix).digestSent(teamId, kind, period.from.getTime());
       if ((await redis.set(marker, now.toISOString(), 'EX', MARKER_TTL_SECONDS, 'NX')) !== 'OK') continue;
       const team = this.deps.config.teams.get(teamId)!;
       const { current, previous } = await this.deps.reports.kpis(teamId, period, now);
@@ -139,6 +140,6 @@ export function startDigestWorker(context: QueueContext, deps: { jobs: DigestJob
     concurrency: 2,
   });
   worker.on('failed', (job, error) => deps.logger.error({ err: error, job: job?.id }, 'digest failed'));
-  worker.on('error', (error) => deps.logger.error({ err: error }, 'digest worker error'));
+  worker.on('error', logWorkerError(deps.logger, 'digest worker error'));
   return worker;
 }

@@ -1,6 +1,4 @@
-import { randomUUID } from 'node:crypto';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ErrorCode as SlackErrorCode, type WebClient } from '@slack/web-api';
 import { renderEscalationMessage, renderThreadEvent } from '../blocks/escalation.js';
@@ -16,20 +14,24 @@ function renderNotice(notice: WellbeingNotice): MessagePayload {
     : renderLeadExposureNotice({ id: notice.escalationId }, notice.userId, notice.action, notice.reasons);
 }
 import type { Metrics } from '../metrics.js';
-import type { StoreKeys } from '../store/keys.js';
+import type { RedisSlackDelivery } from '../store/slack-delivery.js';
 import type { RedisEscalationRepository } from '../store/escalations.js';
 import type { ChannelCall, PageRequest, SlackOutbox } from '../triage/ports.js';
 import { caseVisibility, whoCanTake } from '../access/policy.js';
 import type { Category, Team } from '../roster/types.js';
 import type { Escalation, Priority } from '../triage/types.js';
-import { jobId, QueueName, type QueueContext } from './queues.js';
+import { TOKEN_REFUSED_ERRORS, type SlackGate } from './slack-gate.js';
+
+/** A job that may wait on something, counting its waits and since when in its data. */
+type WaitingJob<T = object> = Pick<Job<T & { waits?: number; waitingSince?: number }>, 'data' | 'updateData'>;
+import { jobId, QueueName, type QueueContext, logWorkerError } from './queues.js';
 
 export type OutboxJob =
-  | { kind: 'post'; escalationId: string }
+  | { kind: 'post'; escalationId: string; waits?: number; waitingSince?: number }
   /** Redraws (or first posts) a channel's rolling surge message from the cases still waiting. */
   | { kind: 'surge'; channel: string }
-  | { kind: 'update'; escalationId: string; version: number }
-  | { kind: 'thread'; escalationId: string; seq: number }
+  | { kind: 'update'; escalationId: string; version: number; waits?: number; waitingSince?: number }
+  | { kind: 'thread'; escalationId: string; seq: number; waits?: number; waitingSince?: number }
   | ({ kind: 'page' } & PageRequest)
   | ({ kind: 'channel_call' } & ChannelCall)
   /** A message not tied to a case (handoffs, holiday notices, swap DMs); `channel` may be a user id for a DM. */
@@ -55,8 +57,6 @@ const JOB_PRIORITY = {
   topic: 9,
 } as const;
 
-/** How long a post counts as pending for others in its channel; bounds the cost of a post that never lands. */
-const PENDING_POST_WINDOW_MS = 120_000;
 /**
  * Waiting posts in one channel that make it a surge: at about one post a second, the last of them
  * would appear this many seconds late, so the channel gets a rolling summary instead of waiting.
@@ -71,7 +71,7 @@ export class BullSlackOutbox implements SlackOutbox {
 
   constructor(
     context: QueueContext,
-    private readonly pending: { redis: Redis; keys: StoreKeys; clock: () => Date },
+    private readonly pending: { delivery: RedisSlackDelivery; clock: () => Date },
   ) {
     this.queue = new Queue<OutboxJob>(QueueName.outbox, {
       connection: context.connection,
@@ -87,16 +87,37 @@ export class BullSlackOutbox implements SlackOutbox {
   }
 
   async postEscalation(escalation: Pick<Escalation, 'id' | 'priority' | 'channel'>): Promise<void> {
-    const { redis, keys, clock } = this.pending;
-    const now = clock().getTime();
-    const replies = await redis
-      .multi()
-      .zadd(keys.pendingPosts(escalation.channel), 'NX', now, escalation.id)
-      .zcount(keys.pendingPosts(escalation.channel), now - PENDING_POST_WINDOW_MS, '+inf')
-      .exec();
-    const waiting = Number(replies?.[1]?.[1] ?? 0);
-    await this.queue.add('post', { kind: 'post', escalationId: escalation.id }, { jobId: jobId('post', escalation.id), priority: PRIORITY_RANK[escalation.priority] });
+    const now = this.pending.clock().getTime();
+    const waiting = await this.pending.delivery.addPendingPost(escalation.channel, escalation.id, now);
+    // The channel is part of the id: a post that failed in one channel never blocks a post in another.
+    await this.queue.add('post', { kind: 'post', escalationId: escalation.id }, { jobId: postJobId(escalation), priority: PRIORITY_RANK[escalation.priority] });
     if (waiting >= SURGE_THRESHOLD) await this.refreshSurge(escalation.channel, now);
+  }
+
+  /**
+   * Posts a case again after its post job ended without a post (it gave up waiting, or failed); a
+   * post job still waiting or running is left to finish. Answers whether a new job was queued.
+   */
+  async repost(escalation: Pick<Escalation, 'id' | 'priority' | 'channel'>): Promise<boolean> {
+    const job = await this.queue.getJob(postJobId(escalation));
+    if (job) {
+      const state = await job.getState();
+      if (state !== 'completed' && state !== 'failed' && state !== 'unknown') return false;
+      await job.remove();
+    }
+    await this.postEscalation(escalation);
+    return true;
+  }
+
+  /** Whether the case's post job (for its current channel) is still waiting or running. */
+  async postJobAlive(escalation: Pick<Escalation, 'id' | 'channel'>): Promise<boolean> {
+    const state = await this.queue.getJobState(postJobId(escalation));
+    return state !== 'completed' && state !== 'failed' && state !== 'unknown';
+  }
+
+  /** Sends every job that waited for Slack now, rather than when its own wait ends. */
+  async releaseWaiting(): Promise<void> {
+    await this.queue.promoteJobs();
   }
 
   /** One redraw per channel per second however many cases arrive; the id makes it idempotent. */
@@ -139,18 +160,23 @@ export class BullSlackOutbox implements SlackOutbox {
   }
 }
 
+const postJobId = (escalation: Pick<Escalation, 'id' | 'channel'>) => jobId('post', escalation.id, escalation.channel);
+
 export interface OutboxWorkerDeps {
   client: WebClient;
   outbox: BullSlackOutbox;
   repository: RedisEscalationRepository;
-  redis: Redis;
-  keys: StoreKeys;
+  delivery: RedisSlackDelivery;
   categories: Map<string, Category>;
   /** The rosters, so a page DM shows case content only to someone who may read it. */
   teams: Map<string, Team>;
   logger: Logger;
   metrics: Metrics;
   clock: () => Date;
+  /** Holds every job while Slack refuses the bot, instead of failing them. */
+  gate: SlackGate;
+  /** Told when Slack refuses a case's post for good in its channel, so the case is posted elsewhere and a lead hears of it. */
+  onPostFailed: (escalationId: string, channel: string, error: string) => Promise<void>;
   /**
    * Minimum gap between chat.postMessage calls to one channel. Slack allows about one per second
    * per channel with short bursts; keeping to it means we almost never see a 429.
@@ -159,15 +185,6 @@ export interface OutboxWorkerDeps {
   channelIntervalMs?: number;
 }
 
-const PACE_SCRIPT = `
-local nextFree = tonumber(redis.call('GET', KEYS[1]) or '0')
-local now = tonumber(ARGV[1])
-if nextFree <= now then
-  redis.call('SET', KEYS[1], now + tonumber(ARGV[2]), 'PX', tonumber(ARGV[2]) * 10)
-  return 0
-end
-return nextFree - now`;
-
 /** Signals that a job should run again later without counting as a failed attempt. */
 class Later extends Error {
   constructor(readonly delayMs: number) {
@@ -175,13 +192,38 @@ class Later extends Error {
   }
 }
 
+/**
+ * A job waiting on something else (its case's post, a render lock, a new post ahead of it) looks
+ * again after this long, doubling to WAIT_MAX_MS: most waits end within a second or two.
+ */
+const WAIT_BASE_MS = 250;
+const WAIT_MAX_MS = 2_000;
+/**
+ * After waiting this long the job stops and the watchdog, which checks every open case, re-posts
+ * what never landed. A post drawn later shows the case as it is by then.
+ */
+export const GIVE_UP_AFTER_MS = 4 * 60_000;
+
+/** The job waited its last; it ends without sending, and the watchdog takes over. */
+class GaveUp extends Error {}
+
+/** Slack refused a post for good in this channel (the error is Slack's code). */
+class PostRefused extends Error {
+  constructor(readonly slackError: string) {
+    super(`chat.postMessage failed: ${slackError}`);
+  }
+}
+
+/** Channel problems a post elsewhere gets round; the case goes to the team's fallback channel. */
+const CHANNEL_ERRORS: ReadonlySet<string> = new Set(['channel_not_found', 'not_in_channel', 'is_archived', 'restricted_action', 'restricted_action_read_only_channel', 'restricted_action_thread_only_channel', 'restricted_action_non_threadable_channel', 'team_access_not_granted', 'ekm_access_denied']);
+
 export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps): Worker<OutboxJob> {
   const interval = deps.channelIntervalMs ?? 1_000;
   const now = () => deps.clock().getTime();
 
   /** Reserves the channel's next send slot, or says how long to wait for it. */
   async function pace(channel: string): Promise<void> {
-    const wait = Number(await deps.redis.eval(PACE_SCRIPT, 1, deps.keys.channelPace(channel), now(), interval));
+    const wait = await deps.delivery.takeSendSlot(channel, now(), interval);
     if (wait > 0) throw new Later(wait);
   }
 
@@ -197,18 +239,26 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
 
   async function call<T>(method: string, run: () => Promise<T>, channel?: string): Promise<T> {
     try {
-      return await run();
+      const result = await run();
+      if (deps.gate.closed) await deps.gate.accept();
+      return result;
     } catch (error) {
       const code = (error as { code?: string }).code;
       if (code === SlackErrorCode.RateLimitedError) {
         const retryAfterMs = Math.max(1, (error as { retryAfter: number }).retryAfter) * 1_000;
         deps.metrics.slackRateLimited.inc({ method });
         // Everyone waiting on this channel must wait too, not just this job.
-        if (channel) await deps.redis.set(deps.keys.channelPace(channel), now() + retryAfterMs, 'PX', retryAfterMs * 10);
+        if (channel) await deps.delivery.holdChannel(channel, now() + retryAfterMs, retryAfterMs);
         throw new Later(retryAfterMs);
       }
       const slackError = (error as { data?: { error?: string } }).data?.error;
       deps.metrics.slackErrors.inc({ method, error: slackError ?? code ?? 'unknown' });
+      if (code === SlackErrorCode.PlatformError && slackError && TOKEN_REFUSED_ERRORS.has(slackError)) {
+        // Nothing this bot sends can succeed; the job is kept and waits for the gate to open.
+        deps.gate.refuse(slackError);
+        throw new Later(deps.gate.waitMs);
+      }
+      if (code === SlackErrorCode.PlatformError && slackError && method === 'chat.postMessage' && CHANNEL_ERRORS.has(slackError)) throw new PostRefused(slackError);
       if (code === SlackErrorCode.PlatformError && slackError && PERMANENT_ERRORS.has(slackError)) {
         throw new UnrecoverableError(`${method} failed: ${slackError}`);
       }
@@ -226,71 +276,83 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
    * A new case's post outranks thread replies about older ones: while a post waits for its
    * channel's slot, replies in that channel step aside, so a busy channel cannot hide a new case.
    */
-  async function yieldToPendingPosts(channel: string): Promise<void> {
-    const waiting = await deps.redis.zcount(deps.keys.pendingPosts(channel), now() - PENDING_POST_WINDOW_MS, '+inf');
-    if (waiting > 0) throw new Later(250);
+  async function yieldToPendingPosts(job: WaitingJob, channel: string): Promise<void> {
+    const waiting = await deps.delivery.pendingPostCount(channel, now());
+    if (waiting > 0) await waitLonger(job);
   }
 
-  async function withRenderLock(escalationId: string, run: () => Promise<void>): Promise<void> {
-    const token = randomUUID();
-    const key = deps.keys.renderLock(escalationId);
-    if ((await deps.redis.set(key, token, 'PX', 15_000, 'NX')) !== 'OK') throw new Later(200);
+  /** Waits with a doubling interval, and gives up into the watchdog's hands after GIVE_UP_AFTER_MS. */
+  async function waitLonger(job: WaitingJob): Promise<never> {
+    const waits = job.data.waits ?? 0;
+    const waitingSince = job.data.waitingSince ?? Date.now();
+    if (Date.now() - waitingSince >= GIVE_UP_AFTER_MS) throw new GaveUp();
+    await job.updateData({ ...job.data, waits: waits + 1, waitingSince });
+    throw new Later(Math.min(WAIT_BASE_MS * 2 ** waits, WAIT_MAX_MS));
+  }
+
+  async function withRenderLock(job: WaitingJob, escalationId: string, run: () => Promise<void>): Promise<void> {
+    const token = await deps.delivery.lockRender(escalationId, 15_000);
+    if (!token) return waitLonger(job);
     try {
       await run();
     } finally {
-      await deps.redis.eval("if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0", 1, key, token);
+      await deps.delivery.unlockRender(escalationId, token);
     }
   }
 
   /** Redraws a channel's surge summary from the cases still waiting for their own post. */
   async function drawSurge(channel: string): Promise<void> {
-    const key = deps.keys.surgeMessage(channel);
-    const ids = await deps.redis.zrangebyscore(deps.keys.pendingPosts(channel), now() - PENDING_POST_WINDOW_MS, '+inf');
+    const ids = await deps.delivery.pendingPostIds(channel, now());
     // Only the cases drawn in full are loaded; the rest are ranked from three fields each.
-    const pipeline = deps.redis.pipeline();
-    for (const id of ids) pipeline.hmget(deps.keys.escalation(id), 'priority', 'createdAt', 'messageTs');
-    const fields = ((await pipeline.exec()) ?? []).map((reply) => reply[1] as Array<string | null>);
-    const ranked = ids
-      .map((id, index) => ({ id, priority: fields[index]?.[0], createdAt: fields[index]?.[1] ?? '', posted: Boolean(fields[index]?.[2]) }))
+    const ranked = (await deps.repository.postStatus(ids))
       .filter((entry) => entry.priority && !entry.posted)
       .sort((a, b) => a.priority!.localeCompare(b.priority!) || a.createdAt.localeCompare(b.createdAt));
     const detailed = (await Promise.all(ranked.slice(0, SURGE_DETAILED).map((entry) => deps.repository.get(entry.id)))).filter((escalation): escalation is Escalation => escalation !== undefined);
     const moreIds = ranked.slice(SURGE_DETAILED).map((entry) => entry.id);
-    const ts = await deps.redis.get(key);
+    const ts = await deps.delivery.surgeMessage(channel);
     const payload = renderSurge(detailed, deps.categories, deps.clock(), moreIds);
     if (!ts) {
       if (ranked.length < SURGE_THRESHOLD) return;
       // The summary takes the channel's next slot ahead of the individual posts it stands in for.
       const posted = await post(channel, payload);
-      await deps.redis.set(key, posted, 'EX', 24 * 3600);
+      await deps.delivery.setSurgeMessage(channel, posted);
       return;
     }
     await call('chat.update', () => deps.client.chat.update({ channel, ts, ...payload }));
     // Once everything has its own post, the next surge starts a fresh summary at the bottom of the channel.
-    if (ranked.length === 0) await deps.redis.del(key);
+    if (ranked.length === 0) await deps.delivery.clearSurgeMessage(channel);
   }
 
   const handlers = {
-    async post(job: { escalationId: string }) {
-      await withRenderLock(job.escalationId, async () => {
-        const escalation = await load(job.escalationId);
+    async post(job: WaitingJob<{ escalationId: string }>) {
+      await withRenderLock(job, job.data.escalationId, async () => {
+        const escalation = await load(job.data.escalationId);
         if (!escalation.messageTs) {
-          const ts = await post(escalation.channel, renderEscalationMessage(escalation, category(escalation), deps.clock()));
-          await deps.repository.setMessageRef(escalation.id, escalation.channel, ts);
-          await deps.repository.markRendered(escalation.id, escalation.version);
+          try {
+            const ts = await post(escalation.channel, renderEscalationMessage(escalation, category(escalation), deps.clock()));
+            await deps.repository.setMessageRef(escalation.id, escalation.channel, ts);
+            await deps.repository.markRendered(escalation.id, escalation.version);
+          } catch (error) {
+            if (!(error instanceof PostRefused)) throw error;
+            deps.metrics.postFailures.inc({ error: error.slackError });
+            deps.logger.error({ escalationId: escalation.id, channel: escalation.channel, slackError: error.slackError }, 'Slack refused the case post in its channel; posting it in the fallback');
+            await deps.delivery.removePendingPost(escalation.channel, escalation.id);
+            await deps.onPostFailed(escalation.id, escalation.channel, error.slackError);
+            return;
+          }
         }
-        await deps.redis.zrem(deps.keys.pendingPosts(escalation.channel), escalation.id);
-        if (await deps.redis.exists(deps.keys.surgeMessage(escalation.channel))) await deps.outbox.refreshSurge(escalation.channel, now());
+        await deps.delivery.removePendingPost(escalation.channel, escalation.id);
+        if (await deps.delivery.surgeMessage(escalation.channel)) await deps.outbox.refreshSurge(escalation.channel, now());
       });
     },
-    async surge(job: { channel: string }) {
+    async surge(job: WaitingJob<{ channel: string }>) {
       // Two redraws racing could otherwise both find no summary yet and post two.
-      await withRenderLock(`surge.${job.channel}`, () => drawSurge(job.channel));
+      await withRenderLock(job, `surge.${job.data.channel}`, () => drawSurge(job.data.channel));
     },
-    async update(job: { escalationId: string }) {
-      await withRenderLock(job.escalationId, async () => {
-        const escalation = await load(job.escalationId);
-        if (!escalation.messageTs || !escalation.messageChannel) throw new Later(500);
+    async update(job: WaitingJob<{ escalationId: string }>) {
+      await withRenderLock(job, job.data.escalationId, async () => {
+        const escalation = await load(job.data.escalationId);
+        if (!escalation.messageTs || !escalation.messageChannel) await waitLonger(job);
         // Renders the current state: a burst of changes becomes one chat.update, the rest are no-ops.
         if ((await deps.repository.renderedVersion(escalation.id)) >= escalation.version) return;
         const payload = renderEscalationMessage(escalation, category(escalation), deps.clock());
@@ -298,14 +360,14 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
         await deps.repository.markRendered(escalation.id, escalation.version);
       });
     },
-    async thread(job: { escalationId: string; seq: number }) {
-      const escalation = await load(job.escalationId);
-      if (!escalation.messageTs || !escalation.messageChannel) throw new Later(500);
-      const event = escalation.timeline.find((candidate) => candidate.seq === job.seq);
+    async thread(job: WaitingJob<{ escalationId: string; seq: number }>) {
+      const escalation = await load(job.data.escalationId);
+      if (!escalation.messageTs || !escalation.messageChannel) await waitLonger(job);
+      const event = escalation.timeline.find((candidate) => candidate.seq === job.data.seq);
       if (!event || event.type === 'created') return;
       const text = renderThreadEvent(escalation, event, category(escalation));
-      await yieldToPendingPosts(escalation.messageChannel);
-      await post(escalation.messageChannel, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }], thread_ts: escalation.messageTs });
+      await yieldToPendingPosts(job, escalation.messageChannel!);
+      await post(escalation.messageChannel!, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }], thread_ts: escalation.messageTs });
     },
     async page(job: PageRequest) {
       const escalation = await load(job.escalationId);
@@ -321,11 +383,13 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
     QueueName.outbox,
     async (job: Job<OutboxJob>, token?: string) => {
       try {
+        // While Slack refuses the bot, nothing is sent and nothing is lost: the job waits for the gate.
+        if (deps.gate.closed) throw new Later(deps.gate.waitMs);
         const data = job.data;
-        if (data.kind === 'post') await handlers.post(data);
-        else if (data.kind === 'surge') await handlers.surge(data);
-        else if (data.kind === 'update') await handlers.update(data);
-        else if (data.kind === 'thread') await handlers.thread(data);
+        if (data.kind === 'post') await handlers.post(job as WaitingJob<typeof data>);
+        else if (data.kind === 'surge') await handlers.surge(job as WaitingJob<typeof data>);
+        else if (data.kind === 'update') await handlers.update(job as WaitingJob<typeof data>);
+        else if (data.kind === 'thread') await handlers.thread(job as WaitingJob<typeof data>);
         else if (data.kind === 'page') await handlers.page(data);
         else if (data.kind === 'channel_call') {
           const escalation = await load(data.escalationId);
@@ -336,6 +400,13 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
         else if (data.kind === 'usergroup') await call('usergroups.users.update', () => deps.client.usergroups.users.update({ usergroup: data.usergroup, users: data.users.join(',') }));
         else await call('conversations.setTopic', () => deps.client.conversations.setTopic({ channel: data.channel, topic: data.topic }));
       } catch (error) {
+        if (error instanceof GaveUp) {
+          deps.metrics.outboxGaveUp.inc({ kind: job.data.kind });
+          deps.logger.warn({ job: job.id, kind: job.data.kind }, 'slack job waited too long for its case post; the watchdog takes it from here');
+          return;
+        }
+        // A DM or reply refused for a channel reason cannot succeed on a retry.
+        if (error instanceof PostRefused) throw new UnrecoverableError(error.message);
         if (error instanceof Later) {
           // BullMQ schedules on the process clock, whatever clock the app reasons with.
           await job.moveToDelayed(Date.now() + error.delayMs, token);
@@ -353,7 +424,7 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
     },
   );
   worker.on('failed', (job, error) => deps.logger.error({ err: error, job: job?.id, kind: job?.data.kind }, 'slack outbox job failed'));
-  worker.on('error', (error) => deps.logger.error({ err: error }, 'slack outbox worker error'));
+  worker.on('error', logWorkerError(deps.logger, 'slack outbox worker error'));
   return worker;
 }
 

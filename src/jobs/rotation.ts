@@ -6,7 +6,7 @@ import type { Role } from '../roster/types.js';
 import { ROLES } from '../roster/types.js';
 import { holidaysWithCoverage } from '../rotation/holiday-coverage.js';
 import type { BullSlackOutbox } from './outbox.js';
-import { jobId, type QueueContext } from './queues.js';
+import { jobId, type QueueContext, logWorkerError } from './queues.js';
 
 export const ROTATION_QUEUE = 'rotation';
 
@@ -132,6 +132,6 @@ export function startRotationWorker(context: QueueContext, deps: { rotation: Rot
     { connection: context.workerConnection(), prefix: context.prefix, concurrency: 5, lockDuration: 30_000, stalledInterval: 10_000 },
   );
   worker.on('failed', (job, error) => deps.logger.error({ err: error, job: job?.id }, 'rotation job failed'));
-  worker.on('error', (error) => deps.logger.error({ err: error }, 'rotation worker error'));
+  worker.on('error', logWorkerError(deps.logger, 'rotation worker error'));
   return worker;
 }

@@ -5,7 +5,7 @@ import type { SlaScheduler, SlaTimerRef } from '../triage/ports.js';
 import type { TriageService } from '../triage/service.js';
 import type { SlaTimer } from '../triage/sla.js';
 import type { SlaClock } from '../triage/types.js';
-import { jobId, QueueName, type QueueContext } from './queues.js';
+import { jobId, QueueName, type QueueContext, logWorkerError } from './queues.js';
 
 /** Upper bound on warnings and paging steps a plan can have. */
 const MAX_STEPS = 8;
@@ -75,7 +75,7 @@ export function startSlaWorker(context: QueueContext, deps: { triage: TriageServ
     },
   );
   worker.on('failed', (job, error) => deps.logger.error({ err: error, timer: job?.id, escalationId: job?.data.escalationId }, 'sla timer failed'));
-  worker.on('error', (error) => deps.logger.error({ err: error }, 'sla worker error'));
+  worker.on('error', logWorkerError(deps.logger, 'sla worker error'));
   return worker;
 }
 

@@ -20,6 +20,12 @@ import { defaultMarketZone } from './markets.js';
 
 export type OnCallNow = Record<Role, Assignment | undefined>;
 
+/** What pressing a swap button came to: `first` when this press decided it, else the decision recorded before. */
+export interface SwapDecision {
+  record: SwapRequestRecord;
+  first: boolean;
+}
+
 export interface RotationServiceDeps {
   teams: Map<string, Team>;
   store: RotationStore;
@@ -202,8 +208,9 @@ export class RotationService implements OnCallResolver {
    * Approval re-plans the trade against the schedule as it is now, then applies both halves and the
    * approval in one atomic step; if the shifts moved meanwhile, the partner is told instead.
    */
-  async approveSwap(swapId: string, userId: string): Promise<SwapRequestRecord> {
-    const record = await this.pendingSwap(swapId, userId, 'partner');
+  async approveSwap(swapId: string, userId: string): Promise<SwapDecision> {
+    const record = await this.swapOf(swapId, userId, 'partner');
+    if (record.status !== 'pending') return { record, first: false };
     const team = this.team(record.teamId);
     const now = this.deps.clock();
     for (let attempt = 0; attempt < STALE_RETRIES; attempt += 1) {
@@ -211,41 +218,45 @@ export class RotationService implements OnCallResolver {
       const built = buildSwap(team.rotation!, { swapId: record.id, role: record.role, requester: record.requester, partner: record.partner, shiftAt: new Date(record.shiftAt), now, createdBy: record.requester }, context);
       if (!built.ok) throw new DomainError(ErrorCode.InvalidInput, `This swap can no longer be made: ${built.errors.join(' ')}`);
       const outcome = await this.deps.store.addOverrides(team.id, built.overrides, context.version, { id: record.id, decidedBy: userId, decidedAt: now.toISOString() });
-      if (outcome === 'done') return (await this.deps.store.getSwap(record.id))!;
-      if (outcome === 'swap_not_pending') throw this.notPending(await this.deps.store.getSwap(record.id));
+      if (outcome === 'done') return { record: (await this.deps.store.getSwap(record.id))!, first: true };
+      if (outcome === 'swap_not_pending') return this.decidedBefore(record.id);
     }
     throw new DomainError(ErrorCode.Stale, 'The schedule changed while this was being saved; try again.');
   }
 
-  async declineSwap(swapId: string, userId: string): Promise<SwapRequestRecord> {
-    await this.pendingSwap(swapId, userId, 'partner');
-    const closed = await this.deps.store.closeSwap(swapId, 'declined', userId, this.deps.clock().toISOString());
-    if (!closed) throw this.notPending(await this.deps.store.getSwap(swapId));
-    return closed;
+  async declineSwap(swapId: string, userId: string): Promise<SwapDecision> {
+    return this.closeSwap(swapId, userId, 'partner', 'declined');
   }
 
-  async cancelSwap(swapId: string, userId: string): Promise<SwapRequestRecord> {
-    await this.pendingSwap(swapId, userId, 'requester');
-    const closed = await this.deps.store.closeSwap(swapId, 'cancelled', userId, this.deps.clock().toISOString());
-    if (!closed) throw this.notPending(await this.deps.store.getSwap(swapId));
-    return closed;
+  async cancelSwap(swapId: string, userId: string): Promise<SwapDecision> {
+    return this.closeSwap(swapId, userId, 'requester', 'cancelled');
+  }
+
+  private async closeSwap(swapId: string, userId: string, side: 'partner' | 'requester', status: 'declined' | 'cancelled'): Promise<SwapDecision> {
+    const record = await this.swapOf(swapId, userId, side);
+    if (record.status !== 'pending') return { record, first: false };
+    const closed = await this.deps.store.closeSwap(swapId, status, userId, this.deps.clock().toISOString());
+    return closed ? { record: closed, first: true } : this.decidedBefore(swapId);
   }
 
   async openSwapsFor(userId: string): Promise<SwapRequestRecord[]> {
     return this.deps.store.openSwapsFor(userId);
   }
 
-  private async pendingSwap(swapId: string, userId: string, side: 'partner' | 'requester'): Promise<SwapRequestRecord> {
+  /** The request, for the one person who may press this side's buttons; anyone else changes nothing. */
+  private async swapOf(swapId: string, userId: string, side: 'partner' | 'requester'): Promise<SwapRequestRecord> {
     const record = await this.deps.store.getSwap(swapId);
     if (!record) throw new DomainError(ErrorCode.NotFound, 'That swap request no longer exists.');
     if (record[side] !== userId) {
       throw new DomainError(ErrorCode.NotAllowed, side === 'partner' ? `Only <@${record.partner}> can answer this swap request.` : `Only <@${record.requester}>, who asked for it, can cancel this swap request.`);
     }
-    if (record.status !== 'pending') throw this.notPending(record);
     return record;
   }
 
-  private notPending(record: SwapRequestRecord | undefined): DomainError {
-    return new DomainError(ErrorCode.Stale, record ? `This swap request was already ${record.status}.` : 'That swap request no longer exists.');
+  /** Someone decided first (another click, another instance): their decision is the answer. */
+  private async decidedBefore(swapId: string): Promise<SwapDecision> {
+    const record = await this.deps.store.getSwap(swapId);
+    if (!record) throw new DomainError(ErrorCode.NotFound, 'That swap request no longer exists.');
+    return { record, first: false };
   }
 }

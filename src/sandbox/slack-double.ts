@@ -180,6 +180,13 @@ export interface SlackDouble {
   setFaults(faults: FaultConfig | null): void;
   setUser(user: DoubleUser): void;
   setChannel(channel: { id: string; name?: string }): void;
+  /**
+   * Makes posts to a channel fail the way Slack does once it is archived, deleted or the bot is
+   * removed from it (`is_archived`, `channel_not_found`, `not_in_channel`); `null` mends it.
+   */
+  breakChannel(channel: string, error: 'channel_not_found' | 'not_in_channel' | 'is_archived' | null): void;
+  /** Refuses the bot's token on every method, as Slack does once it is revoked or the app uninstalled; `null` accepts it again. */
+  refuseToken(error: 'invalid_auth' | 'token_revoked' | 'account_inactive' | null): void;
   /** A trigger id bound to a user; like Slack's, it works once and only for 3 seconds. */
   newTriggerId(userId?: string): string;
   newResponseUrl(context?: ResponseUrlContext): string;
@@ -701,6 +708,8 @@ class SlackDoubleImpl implements SlackDouble {
   private readonly sleeps = new Set<{ timer: ReturnType<typeof setTimeout>; resolve: () => void }>();
 
   private faults: FaultConfig | null = null;
+  private readonly brokenChannels = new Map<string, string>();
+  private tokenRefusal: string | undefined;
   private random: () => number;
 
   private users = new Map<string, DoubleUser>();
@@ -770,6 +779,15 @@ class SlackDoubleImpl implements SlackDouble {
 
   setChannel(channel: { id: string; name?: string }): void {
     if (channel.name !== undefined) this.channelNames.set(channel.id, channel.name);
+  }
+
+  breakChannel(channel: string, error: 'channel_not_found' | 'not_in_channel' | 'is_archived' | null): void {
+    if (error) this.brokenChannels.set(channel, error);
+    else this.brokenChannels.delete(channel);
+  }
+
+  refuseToken(error: 'invalid_auth' | 'token_revoked' | 'account_inactive' | null): void {
+    this.tokenRefusal = error ?? undefined;
   }
 
   newTriggerId(userId?: string): string {
@@ -973,6 +991,8 @@ class SlackDoubleImpl implements SlackDouble {
     this.buckets.clear();
     this.rateLimited = 0;
     this.setFaults(null);
+    this.brokenChannels.clear();
+    this.tokenRefusal = undefined;
   }
 
   waitFor<T>(probe: () => T | undefined | null | false, timeoutMs = 5000): Promise<T> {
@@ -1145,6 +1165,7 @@ class SlackDoubleImpl implements SlackDouble {
     const token = bearer ?? str(args.token);
     if (!token) return fail('not_authed');
     if (token !== this.token) return fail('invalid_auth');
+    if (this.tokenRefusal) return fail(this.tokenRefusal);
     try {
       return handler(args);
     } catch (error) {
@@ -1530,6 +1551,8 @@ class SlackDoubleImpl implements SlackDouble {
     'chat.postMessage': (args) => {
       const channel = this.resolveChannel(args.channel);
       if (!channel) return fail('channel_not_found');
+      const broken = this.brokenChannels.get(channel);
+      if (broken) return fail(broken);
       const retryAfter = this.takeToken(channel);
       if (retryAfter !== undefined) {
         return { status: 429, headers: { 'retry-after': String(retryAfter) }, body: { ok: false, error: 'ratelimited' } };

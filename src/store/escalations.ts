@@ -4,6 +4,7 @@ import type { EscalationRepository, TransitionRequest, TransitionResult } from '
 import type { Escalation, EscalationState, TimelineEvent } from '../triage/types.js';
 import { contentDigest } from '../triage/intake.js';
 import { TIMELINE_SUFFIX, type StoreKeys } from './keys.js';
+import { WriteNotAppliedError } from './redis.js';
 
 const script = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
 
@@ -12,6 +13,8 @@ interface EscalationScripts {
   createEscalation(...args: (string | number)[]): Promise<[number, string]>;
   receiveEscalation(...args: (string | number)[]): Promise<[number, string]>;
   transitionEscalation(...args: (string | number)[]): Promise<[number, string, string, number, number, number]>;
+  moveEscalation(...args: (string | number)[]): Promise<[number, number, number, number]>;
+  markRendered(key: string, version: number): Promise<number>;
 }
 
 const TRANSITION_CODES: Record<number, TransitionResult['status']> = {
@@ -23,6 +26,26 @@ const TRANSITION_CODES: Record<number, TransitionResult['status']> = {
   [-4]: 'stale_epoch',
   [-5]: 'suppressed',
 };
+
+const MOVE_CODES: Record<number, MoveResult['status']> = {
+  1: 'moved',
+  [-1]: 'not_found',
+  [-2]: 'resolved',
+  [-3]: 'stale_version',
+};
+
+/** A case moved to another team: fields are set as in TransitionRequest (undefined deletes). */
+export interface MoveRequest {
+  /** The team the case is indexed under now. */
+  fromTeam: string;
+  team: string;
+  expectedVersion: number;
+  to?: EscalationState;
+  event: Omit<TimelineEvent, 'seq'>;
+  set: NonNullable<TransitionRequest['set']>;
+}
+
+export type MoveResult = { status: 'moved'; version: number; seq: number; slaEpoch: number } | { status: 'not_found' | 'resolved' | 'stale_version' };
 
 const NUMERIC_FIELDS = new Set(['version', 'slaEpoch']);
 /** Hash fields that are bookkeeping, not part of the escalation. */
@@ -48,19 +71,41 @@ function fromHash(hash: Record<string, string>, timeline: string[]): Escalation 
   return escalation as unknown as Escalation;
 }
 
+/**
+ * A deadline on each receive, checked by Redis against its own clock: the intake API's repository
+ * has one, so a receive Redis runs only after its client gave up writes nothing.
+ */
+export interface ReceiveWindow {
+  /** Redis's time now (ms since the epoch), or undefined while it is not known yet. */
+  redisNow: () => number | undefined;
+  windowMs: number;
+}
+
+export interface RepositoryOptions {
+  /** First number handed out, so ids read like `ESC-1001` from day one. @defaultValue 1000 */
+  firstNumber?: number;
+  /** @defaultValue none: a receive is applied whenever Redis runs it */
+  receiveWindow?: ReceiveWindow;
+}
+
 export class RedisEscalationRepository implements EscalationRepository {
   private readonly scripts: EscalationScripts;
+  private readonly firstNumber: number;
+  private readonly receiveWindow: ReceiveWindow | undefined;
 
   constructor(
     private readonly redis: Redis,
     private readonly keys: StoreKeys,
-    /** First number handed out, so ids read like `ESC-1001` from day one. */
-    private readonly firstNumber = 1000,
+    options: RepositoryOptions = {},
   ) {
+    this.firstNumber = options.firstNumber ?? 1000;
+    this.receiveWindow = options.receiveWindow;
     if (!('createEscalation' in redis)) {
       redis.defineCommand('createEscalation', { numberOfKeys: 5, lua: script('create-escalation-5') });
       redis.defineCommand('transitionEscalation', { numberOfKeys: 4, lua: script('transition-4') });
       redis.defineCommand('receiveEscalation', { numberOfKeys: 6, lua: script('receive-escalation-6') });
+      redis.defineCommand('moveEscalation', { numberOfKeys: 4, lua: script('move-escalation-4') });
+      redis.defineCommand('markRendered', { numberOfKeys: 1, lua: script('mark-rendered-1') });
     }
     this.scripts = redis as unknown as EscalationScripts;
   }
@@ -94,6 +139,7 @@ export class RedisEscalationRepository implements EscalationRepository {
   async receive(draft: Omit<Escalation, 'id'>, digest: string): Promise<{ created: boolean; id: string; conflict?: boolean }> {
     const [created] = draft.timeline;
     if (!created || created.seq !== 1) throw new Error('an escalation is created with its first timeline event, seq 1');
+    const deadline = this.receiveDeadline();
     const [code, id] = await this.scripts.receiveEscalation(
       this.keys.externalId(draft.source, draft.externalId),
       this.keys.sequence,
@@ -108,8 +154,19 @@ export class RedisEscalationRepository implements EscalationRepository {
       JSON.stringify(created),
       JSON.stringify(toHashFields(draft)),
       digest,
+      deadline,
     );
+    if (code === -2) throw new WriteNotAppliedError(`Redis ran the receive of ${draft.source}/${draft.externalId} after its deadline, so it stored nothing`);
     return code === -1 ? { created: false, id, conflict: true } : { created: code === 1, id };
+  }
+
+  /** The receive's deadline in Redis's time, '' when this repository sets none. */
+  private receiveDeadline(): number | '' {
+    if (!this.receiveWindow) return '';
+    const now = this.receiveWindow.redisNow();
+    // Without a measured offset there is no deadline to give; refusing is the answer that stays true.
+    if (now === undefined) throw new WriteNotAppliedError('Redis\'s clock is not known yet, so no receive can be given a deadline');
+    return Math.floor(now) + this.receiveWindow.windowMs;
   }
 
   async get(id: string): Promise<Escalation | undefined> {
@@ -149,10 +206,48 @@ export class RedisEscalationRepository implements EscalationRepository {
     return status === 'done' || status === 'already_done' ? { status, seq: Number(seq), ...snapshot } : { status, ...snapshot };
   }
 
+  /**
+   * Moves an open or claimed case to another team (see move-escalation-4.lua), planned from the
+   * version given. A case whose post is dropped (`messageTs` unset) is drawn afresh when posted again.
+   */
+  async move(id: string, change: MoveRequest): Promise<MoveResult> {
+    const fields: string[] = [];
+    for (const [name, value] of Object.entries(change.set)) fields.push(name, value === undefined ? '' : String(value));
+    if ('messageTs' in change.set && change.set.messageTs === undefined) fields.push('renderedVersion', '');
+    const [code, version, seq, slaEpoch] = await this.scripts.moveEscalation(
+      this.keys.escalation(id),
+      this.keys.timeline(id),
+      this.keys.teamOpen(change.fromTeam),
+      this.keys.teamOpen(change.team),
+      change.expectedVersion,
+      change.team,
+      change.to ?? '',
+      JSON.stringify(change.event),
+      ...fields,
+    );
+    const status = MOVE_CODES[code];
+    if (!status) throw new Error(`move script returned unknown code ${code}`);
+    return status === 'moved' ? { status, version: Number(version), seq: Number(seq), slaEpoch: Number(slaEpoch) } : { status };
+  }
+
   async listOpen(teamId?: string, limit = 100): Promise<Escalation[]> {
     const ids = await this.redis.zrange(teamId ? this.keys.teamOpen(teamId) : this.keys.open, 0, limit - 1);
     const escalations = await Promise.all(ids.map((id) => this.get(id)));
     return escalations.filter((escalation): escalation is Escalation => escalation !== undefined);
+  }
+
+  /**
+   * Every open and claimed case, oldest first, a batch at a time. A case resolved while the set is
+   * read can make one later case slip a batch and go unseen this time; callers run again soon.
+   */
+  async *scanOpen(batchSize = 200): AsyncIterable<Escalation[]> {
+    for (let offset = 0; ; offset += batchSize) {
+      const ids = await this.redis.zrange(this.keys.open, offset, offset + batchSize - 1);
+      if (ids.length === 0) return;
+      const escalations = (await Promise.all(ids.map((id) => this.get(id)))).filter((escalation): escalation is Escalation => escalation !== undefined && escalation.state !== 'resolved');
+      if (escalations.length) yield escalations;
+      if (ids.length < batchSize) return;
+    }
   }
 
   async *scanCreated(from: Date, to: Date, batchSize = 500): AsyncIterable<Escalation[]> {
@@ -174,6 +269,15 @@ export class RedisEscalationRepository implements EscalationRepository {
     }
   }
 
+  /** What ranks cases waiting for their post (a surge summary): three fields each, not the whole case. */
+  async postStatus(ids: string[]): Promise<Array<{ id: string; priority?: string; createdAt: string; posted: boolean }>> {
+    if (ids.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hmget(this.keys.escalation(id), 'priority', 'createdAt', 'messageTs');
+    const fields = ((await pipeline.exec()) ?? []).map((reply) => reply[1] as Array<string | null>);
+    return ids.map((id, index) => ({ id, priority: fields[index]?.[0] ?? undefined, createdAt: fields[index]?.[1] ?? '', posted: Boolean(fields[index]?.[2]) }));
+  }
+
   async setMessageRef(id: string, channel: string, ts: string): Promise<void> {
     await this.redis.hset(this.keys.escalation(id), 'messageChannel', channel, 'messageTs', ts);
   }
@@ -185,11 +289,6 @@ export class RedisEscalationRepository implements EscalationRepository {
 
   async markRendered(id: string, version: number): Promise<void> {
     // Never move backwards: a slow worker finishing an old render must not hide a newer one.
-    await this.redis.eval(
-      "local v = tonumber(redis.call('HGET', KEYS[1], 'renderedVersion') or 0) if tonumber(ARGV[1]) > v then redis.call('HSET', KEYS[1], 'renderedVersion', ARGV[1]) end return 1",
-      1,
-      this.keys.escalation(id),
-      version,
-    );
+    await this.scripts.markRendered(this.keys.escalation(id), version);
   }
 }

@@ -21,6 +21,22 @@ export function storeKeys(prefix: string) {
     channelPace: (channel: string) => `${prefix}:slack:pace:${channel}`,
     pendingPosts: (channel: string) => `${prefix}:slack:pending-posts:${channel}`,
     surgeMessage: (channel: string) => `${prefix}:slack:surge:${channel}`,
+    /** Overrides of a team's rotation (hash: id → override, __version). */
+    rotationOverrides: (teamId: string) => `${prefix}:rot:${teamId}:overrides`,
+    swap: (id: string) => `${prefix}:swap:${id}`,
+    /** Stands in for a swap key in a script call that closes no swap; never written. */
+    noSwap: `${prefix}:swap:none`,
+    userSwaps: (userId: string) => `${prefix}:swaps:user:${userId}`,
+    /** A person's recent claims (zset by time), counted against their wellbeing limits. */
+    exposure: (userId: string) => `${prefix}:exposure:${userId}`,
+    breakUntil: (userId: string) => `${prefix}:break:${userId}`,
+    /** The last digest period sent per team and kind, and a marker per period so one instance sends it. */
+    digestLast: (teamId: string, kind: string) => `${prefix}:digest:last:${teamId}:${kind}`,
+    digestSent: (teamId: string, kind: string, periodStart: number) => `${prefix}:digest:sent:${teamId}:${kind}:${periodStart}`,
+    /** Held by the instance running a watchdog pass; see jobs/watchdog.ts. */
+    watchdogLock: `${prefix}:watchdog:lock`,
+    /** Set while Slack refuses the bot or cannot be reached; see jobs/slack-gate.ts. */
+    slackRefusal: `${prefix}:slack:refusal`,
     /** A token bucket per intake token name; see store/rate-limit.ts. */
     intakeRate: (tokenName: string) => `${prefix}:api:rate:${encodeURIComponent(tokenName)}`,
     /** Signature hashes of Slack requests already taken, so a replay within Slack's window has no effect. */

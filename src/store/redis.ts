@@ -1,15 +1,66 @@
 import { Redis, type RedisOptions } from 'ioredis';
+import type { Logger } from 'pino';
 
 /**
  * BullMQ requires `maxRetriesPerRequest: null` on the connections its workers block on, and we
  * want every connection to ride out a Redis restart rather than fail requests while it reconnects.
+ * Without `outages`, connection errors are dropped rather than printed by ioredis on every retry.
  */
-export function connectRedis(url: string, options: RedisOptions = {}): Redis {
-  return new Redis(url, {
+export function connectRedis(url: string, options: RedisOptions = {}, outages?: RedisOutageLog): Redis {
+  const connection = new Redis(url, {
     maxRetriesPerRequest: null,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
     ...options,
   });
+  if (outages) outages.watch(connection);
+  else connection.on('error', () => undefined);
+  return connection;
+}
+
+/** The URL with its password (if any) replaced, fit for a log line or an error message. */
+export function redactRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.password) return url;
+    parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+  }
+}
+
+/**
+ * One log line when Redis stops answering and one when it answers again, however many connections
+ * the app holds and however often each retries: ioredis reports every failed reconnect, and a
+ * page of identical stack traces hides what is wrong.
+ */
+export class RedisOutageLog {
+  private readonly down = new Set<Redis>();
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly url: string,
+  ) {}
+
+  watch(connection: Redis): Redis {
+    connection.on('error', (error: Error) => {
+      if (this.down.has(connection)) return;
+      this.down.add(connection);
+      if (this.down.size === 1) this.logger.error({ redis: redactRedisUrl(this.url), reason: describeRedisError(error) }, `Redis at ${redactRedisUrl(this.url)} is not answering (${describeRedisError(error)}); retrying until it does`);
+    });
+    connection.on('ready', () => {
+      if (!this.down.delete(connection) || this.down.size > 0) return;
+      this.logger.info({ redis: redactRedisUrl(this.url) }, `Redis at ${redactRedisUrl(this.url)} answers again`);
+    });
+    // A connection closed for good must not hold the outage open.
+    connection.on('end', () => this.down.delete(connection));
+    return connection;
+  }
+}
+
+function describeRedisError(error: Error): string {
+  const code = (error as { code?: string }).code;
+  return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
 }
 
 /** BullMQ loses jobs under any eviction policy but noeviction; this says so before it bites. */
@@ -35,17 +86,58 @@ export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void
   } while (cursor !== '0');
 }
 
-/** Whether a Redis answers at `url` within a second, without retrying or logging connection errors. */
-export async function redisAnswers(url: string): Promise<boolean> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000 });
-  client.on('error', () => undefined);
+/** How long the start-up check waits for Redis to connect and answer a PING. */
+const ANSWER_TIMEOUT_MS = 2_000;
+
+/**
+ * Why no Redis answers at `url` (refused, unknown host, wrong password, no answer in time), or
+ * undefined when one does. It neither retries nor lets ioredis print its connection errors.
+ */
+export async function whyRedisDoesNotAnswer(url: string): Promise<string | undefined> {
+  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000, commandTimeout: 1_000 });
+  let reported: Error | undefined;
+  client.on('error', (error: Error) => (reported ??= error));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ANSWER_TIMEOUT_MS / 1000}s`)), ANSWER_TIMEOUT_MS);
+  });
   try {
-    await client.connect();
-    await client.ping();
-    return true;
-  } catch {
-    return false;
+    await Promise.race([client.connect().then(() => client.ping()), timeout]);
+    return undefined;
+  } catch (error) {
+    // The connection's own error (ECONNREFUSED, WRONGPASS…) says more than "Connection is closed".
+    return describeRedisError(reported ?? (error as Error));
   } finally {
+    clearTimeout(timer);
     client.disconnect();
   }
+}
+
+/** Whether a Redis answers at `url` within a couple of seconds, without retrying or logging connection errors. */
+export async function redisAnswers(url: string): Promise<boolean> {
+  return (await whyRedisDoesNotAnswer(url)) === undefined;
+}
+
+/**
+ * A write that was not applied because it could not be applied in time: Redis ran it after the
+ * deadline it was sent with (its client had been told it failed, or was about to be, and applying
+ * it then would store a case nobody was told about), or no deadline could be given.
+ */
+export class WriteNotAppliedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'WriteNotAppliedError';
+  }
+}
+
+/** ioredis's words for a command that never reached Redis or was never answered in time. */
+const UNANSWERED = /^(Command timed out|Stream isn't writeable|Connection is closed|Reached the max retries per request limit)/;
+/** Redis's own replies while it cannot take commands for now. */
+const BUSY_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN) /;
+
+/** Whether a command failed because Redis did not answer (down, frozen, still loading), not because of what it was asked. */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (error instanceof WriteNotAppliedError) return true;
+  if (!(error instanceof Error)) return false;
+  return error.name === 'MaxRetriesPerRequestError' || UNANSWERED.test(error.message) || BUSY_REPLY.test(error.message);
 }

@@ -2,15 +2,14 @@ import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { Override } from '../rotation/override.js';
 import type { OverrideSnapshot, RotationStore, SwapRequestRecord } from '../rotation/ports.js';
-
-const CLOSE_SWAP = `
-if redis.call('HGET', KEYS[1], 'status') ~= 'pending' then return 0 end
-redis.call('HSET', KEYS[1], 'status', ARGV[1], 'decidedBy', ARGV[2], 'decidedAt', ARGV[3])
-return 1`;
+import { storeKeys, type StoreKeys } from './keys.js';
 
 interface RotationScripts {
   addOverrides(...args: (string | number)[]): Promise<number>;
+  closeSwap(key: string, status: string, decidedBy: string, decidedAt: string): Promise<number>;
 }
+
+const script = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
 
 function toOverride(json: string): Override {
   const raw = JSON.parse(json) as Omit<Override, 'start' | 'end' | 'createdAt'> & { start: string; end: string; createdAt: string };
@@ -21,25 +20,26 @@ const SWAP_FIELDS = ['data', 'status', 'decidedBy', 'decidedAt'] as const;
 
 export class RedisRotationStore implements RotationStore {
   private readonly scripts: RotationScripts;
+  private readonly keys: StoreKeys;
 
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
+    prefix: string,
   ) {
-    if (!('addOverrides' in redis)) {
-      redis.defineCommand('addOverrides', { numberOfKeys: 2, lua: readFileSync(new URL('./scripts/add-overrides-2.lua', import.meta.url), 'utf8') });
-    }
+    if (!('addOverrides' in redis)) redis.defineCommand('addOverrides', { numberOfKeys: 2, lua: script('add-overrides-2') });
+    if (!('closeSwap' in redis)) redis.defineCommand('closeSwap', { numberOfKeys: 1, lua: script('close-swap-1') });
     this.scripts = redis as unknown as RotationScripts;
+    this.keys = storeKeys(prefix);
   }
 
   private overridesKey(teamId: string) {
-    return `${this.prefix}:rot:${teamId}:overrides`;
+    return this.keys.rotationOverrides(teamId);
   }
   private swapKey(id: string) {
-    return `${this.prefix}:swap:${id}`;
+    return this.keys.swap(id);
   }
   private userSwapsKey(userId: string) {
-    return `${this.prefix}:swaps:user:${userId}`;
+    return this.keys.userSwaps(userId);
   }
 
   async overrides(teamId: string): Promise<OverrideSnapshot> {
@@ -52,7 +52,7 @@ export class RedisRotationStore implements RotationStore {
     const pairs = overrides.flatMap((override) => [override.id, JSON.stringify(override)]);
     const code = await this.scripts.addOverrides(
       this.overridesKey(teamId),
-      swap ? this.swapKey(swap.id) : `${this.prefix}:swap:none`,
+      swap ? this.swapKey(swap.id) : this.keys.noSwap,
       expectedVersion,
       swap ? '1' : '0',
       swap?.decidedBy ?? '',
@@ -84,7 +84,7 @@ export class RedisRotationStore implements RotationStore {
   }
 
   async closeSwap(id: string, status: 'declined' | 'cancelled', decidedBy: string, decidedAt: string): Promise<SwapRequestRecord | undefined> {
-    const changed = await this.redis.eval(CLOSE_SWAP, 1, this.swapKey(id), status, decidedBy, decidedAt);
+    const changed = await this.scripts.closeSwap(this.swapKey(id), status, decidedBy, decidedAt);
     return changed === 1 ? this.getSwap(id) : undefined;
   }
 

@@ -1,21 +1,26 @@
 import type { Redis } from 'ioredis';
 import type { WellbeingStore } from '../triage/ports.js';
 import type { ExposureClaim } from '../triage/wellbeing.js';
+import { storeKeys, type StoreKeys } from './keys.js';
 
 /** Claims older than this are dropped: no limit looks back further than a day, the ledger a week. */
 const KEEP_MS = 8 * 86_400_000;
 
 export class RedisWellbeingStore implements WellbeingStore {
+  private readonly keys: StoreKeys;
+
   constructor(
     private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
+    prefix: string,
+  ) {
+    this.keys = storeKeys(prefix);
+  }
 
   private claimsKey(userId: string) {
-    return `${this.prefix}:exposure:${userId}`;
+    return this.keys.exposure(userId);
   }
   private breakKey(userId: string) {
-    return `${this.prefix}:break:${userId}`;
+    return this.keys.breakUntil(userId);
   }
 
   async recordClaim(userId: string, claim: ExposureClaim): Promise<void> {

@@ -37,11 +37,11 @@ export interface Attainment {
 
 export interface SpecialistLoad {
   userId: string;
-  /** `claimed` events by them plus reassignments to them. */
+  /** `claimed` events by them plus reassignments to them (offers they accepted). */
   claimed: number;
   /** `resolved` events by them. */
   resolved: number;
-  /** Times a case they held was reassigned to someone else. */
+  /** Times a case they held passed to someone else; an offer counts only once it is accepted. */
   reassignedAway: number;
   /** Distinct sensitive-category cases they held at any instant of the period. */
   sensitiveExposure: number;
@@ -195,6 +195,7 @@ function specialistLoad(escalations: Escalation[], period: KpiPeriod, options: K
           take(event.actor, at);
           if (counted) tally(event.actor).claimed += 1;
           break;
+        // A case changes hands when an offer is accepted (`reassigned`); the `offered` event moves nothing.
         case 'reassigned': {
           const previous = holder;
           if (!event.target) break;

@@ -1,4 +1,4 @@
-import type { Role } from '../roster/types.js';
+import type { Category, Role } from '../roster/types.js';
 import type { SlaTimer } from './sla.js';
 import type { ExposureClaim, WellbeingNotice } from './wellbeing.js';
 import type { Escalation, EscalationState, SlaClock, TimelineEvent } from './types.js';
@@ -18,6 +18,8 @@ export interface EscalationRepository {
   transition(id: string, change: TransitionRequest): Promise<TransitionResult>;
   /** Open and claimed escalations, oldest first. */
   listOpen(teamId?: string, limit?: number): Promise<Escalation[]>;
+  /** Every open and claimed escalation, oldest first, a batch at a time. */
+  scanOpen(batchSize?: number): AsyncIterable<Escalation[]>;
   setMessageRef(id: string, channel: string, ts: string): Promise<void>;
   /** Escalations created in [from, to), oldest first, a batch at a time so a year of them never sits in memory. */
   scanCreated(from: Date, to: Date, batchSize?: number): AsyncIterable<Escalation[]>;
@@ -101,6 +103,15 @@ export interface SlackOutbox {
   message(dedupeId: string, channel: string, payload: { text: string; blocks?: unknown[] }): Promise<void>;
   notify(dedupeId: string, userId: string, notice: WellbeingNotice): Promise<void>;
 }
+
+/** A message as src/blocks draws it; handed to the domain, which drafts no Block Kit of its own. */
+export interface MessageDraft {
+  text: string;
+  blocks?: unknown[];
+}
+
+/** Draws a message about an offer: the DM that makes it, or the word to its sender once answered. */
+export type OfferDraft = (escalation: Escalation, category: Pick<Category, 'label'>, offer: TimelineEvent, answer?: TimelineEvent) => MessageDraft;
 
 /** Exposure history and breaks per person; src/store implements it on Redis. */
 export interface WellbeingStore {

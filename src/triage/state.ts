@@ -7,7 +7,10 @@ import type { EscalationState, TimelineEventType } from './types.js';
 export const ACTIONS = {
   claim: { from: ['open'], to: 'claimed', event: 'claimed' },
   release: { from: ['claimed'], to: 'open', event: 'released' },
-  reassign: { from: ['open', 'claimed'], to: 'claimed', event: 'reassigned' },
+  // An offer changes nothing by itself: an open case keeps its claim clock, a claimed one its assignee.
+  offer: { from: ['open', 'claimed'], to: undefined, event: 'offered' },
+  acceptOffer: { from: ['open', 'claimed'], to: 'claimed', event: 'reassigned' },
+  declineOffer: { from: ['open', 'claimed'], to: undefined, event: 'offer_declined' },
   note: { from: ['open', 'claimed', 'resolved'], to: undefined, event: 'note' },
   pageBackup: { from: ['open', 'claimed'], to: undefined, event: 'paged' },
   escalateToLead: { from: ['open', 'claimed'], to: undefined, event: 'escalated_to_lead' },

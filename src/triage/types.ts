@@ -20,7 +20,12 @@ export type TimelineEventType =
   | 'created'
   | 'claimed'
   | 'released'
+  /** The case changed hands: `target` has it now. When `target` is the actor, they accepted an offer. */
   | 'reassigned'
+  /** `actor` offered the case to `target`; nothing changes hands until they accept it. */
+  | 'offered'
+  /** `actor` turned down the offer they were made; `target` is who made it. */
+  | 'offer_declined'
   | 'note'
   | 'paged'
   | 'page_acknowledged'
@@ -30,7 +35,11 @@ export type TimelineEventType =
   | 'resolved'
   | 'reopened'
   /** A lead's quality review of a resolved case; `outcome` is `reviewed` or `follow_up`. */
-  | 'qa_review';
+  | 'qa_review'
+  /** Slack refused the case's post in `target` (a channel) for good, `text` says why; `outcome` is the fallback channel it went to, if any. */
+  | 'post_failed'
+  /** The watchdog found the case broken and healed it; `text` says what it did. */
+  | 'watchdog_healed';
 
 export interface TimelineEvent {
   /** Position in the timeline, from 1; also names the event's thread reply. */
@@ -40,7 +49,7 @@ export interface TimelineEvent {
   /** Slack user id, or `system` for timers and intake. */
   actor: string;
   text?: string;
-  /** Who was paged, reassigned to, or escalated to. */
+  /** Who was paged, offered the case, reassigned to, or escalated to. */
   target?: string;
   clock?: SlaClock;
   /** Position in the paging chain for `paged` events, from 0. */

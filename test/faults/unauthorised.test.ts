@@ -4,6 +4,7 @@ import { eventually } from '../support/eventually.js';
 import { clockFrom, escalationBody, LEAD, OUTSIDER, SPECIALISTS, startHarness, TRIAGE_CHANNEL, UNTRAINED, CHILD_SAFETY_CHANNEL, type Harness } from '../support/harness.js';
 import { blockAction, viewSubmission } from '../support/slack-requests.js';
 import { ROTATION_NOW, rotationConfig } from '../support/rotation-config.js';
+import { renderOffer } from '../../src/blocks/offer.js';
 import { say } from './support/report.js';
 import { changedKeys, snapshot } from './support/state.js';
 
@@ -98,6 +99,21 @@ describe('unauthorised actions are refused with a reason and change nothing', ()
     await refused(`${S3} (not the assignee, not a lead)`, `releases ${S2}'s ${id}`, click(S3, ActionId.release, id), `Only <@${S2}> (who has this case) or a lead can release it`);
     const assignee = { [InputId.assignee.block]: { [InputId.assignee.action]: { type: 'users_select', selected_user: S3 } } };
     await refused(`${S3} (not the assignee, not a lead)`, `reassigns ${S2}'s ${id} to themself by a forged view_submission`, submit(S3, ViewId.reassign, id, assignee), `Only <@${S2}> (who has this case) or a lead can reassign it`);
+  });
+
+  it('someone other than the person offered a case accepts or declines the offer', async () => {
+    const id = await newEscalation();
+    await harness.app.triage.claim(id, S2);
+    await harness.app.triage.offer(id, S2, S3, renderOffer);
+    const dm = await harness.double.waitFor(() => harness.double.dms(S3).find((message) => message.text.includes(id) && JSON.stringify(message.blocks ?? []).includes(ActionId.acceptOffer)));
+    const value = JSON.stringify(dm.blocks).match(/"value":"(ESC-\d+\|\d+)"/)![1]!;
+    // Settled first (the offer's thread reply and redrawn post), so only a stray write could change a key.
+    await eventually(async () => harness.double.thread(TRIAGE_CHANNEL, (await harness.getEscalation(id)).json.slack.ts).some((reply) => reply.text.includes('offered it to')));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const why = `This offer of ${id} is for <@${S3}>; only they can accept or decline it`;
+    await refused(`${S0} (not the one offered)`, `accepts the offer of ${S2}'s ${id} to ${S3}`, click(S0, ActionId.acceptOffer, value, dm.channel, dm.ts), why);
+    await refused(`${S2} (who made the offer)`, `accepts their own offer of ${id} to ${S3}`, click(S2, ActionId.acceptOffer, value, dm.channel, dm.ts), why);
+    await refused(`${LEAD} (a lead, not the one offered)`, `declines the offer of ${id} to ${S3}`, click(LEAD, ActionId.declineOffer, value, dm.channel, dm.ts), why);
   });
 
   it('someone who is not the swap partner approves or declines a swap, and the partner cancels it', async () => {

@@ -16,9 +16,15 @@ export function writeConfigFile(config: unknown): string {
   return path;
 }
 
-/** Runs the real entry point (`src/app.ts`) as its own process, configured only through the environment. */
-export async function startChildApp(options: { configPath: string; slackApiUrl: string; prefix: string; env?: Record<string, string> }): Promise<ChildApp> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/app.ts'], {
+interface ChildAppOptions {
+  configPath: string;
+  slackApiUrl: string;
+  prefix: string;
+  env?: Record<string, string>;
+}
+
+function spawnEntryPoint(options: ChildAppOptions): ChildProcess {
+  return spawn(process.execPath, ['--import', 'tsx', 'src/app.ts'], {
     env: {
       ...process.env,
       SLACK_BOT_TOKEN: BOT_TOKEN,
@@ -34,6 +40,24 @@ export async function startChildApp(options: { configPath: string; slackApiUrl: 
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+}
+
+/** Runs the entry point until it exits by itself (a start refused), with what it wrote on each stream. */
+export async function runChildAppToExit(options: ChildAppOptions, timeoutMs = 30_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnEntryPoint(options);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const code = await new Promise<number | null>((resolve) => child.once('close', (exitCode) => resolve(exitCode)));
+  clearTimeout(timer);
+  return { code, stdout, stderr };
+}
+
+/** Runs the real entry point (`src/app.ts`) as its own process, configured only through the environment. */
+export async function startChildApp(options: ChildAppOptions): Promise<ChildApp> {
+  const child = spawnEntryPoint(options);
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));

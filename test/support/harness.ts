@@ -132,10 +132,10 @@ export function testAppOptions(slackApiUrl: string, prefix: string, overrides: P
   };
 }
 
-export async function startHarness(options: { config?: Record<string, unknown>; channelIntervalMs?: number; postMessageBurst?: number; clock?: () => Date } = {}): Promise<Harness> {
+export async function startHarness(options: { config?: Record<string, unknown>; channelIntervalMs?: number; postMessageBurst?: number; clock?: () => Date; app?: Partial<Omit<AppOptions, 'config'>> } = {}): Promise<Harness> {
   const double = await startSlackDouble({ token: BOT_TOKEN, postMessageBurst: options.postMessageBurst });
   const prefix = `test:${randomUUID().slice(0, 12)}`;
-  const appOptions = testAppOptions(double.url, prefix, { config: options.config, channelIntervalMs: options.channelIntervalMs ?? 1_000, clock: options.clock });
+  const appOptions = testAppOptions(double.url, prefix, { config: options.config, channelIntervalMs: options.channelIntervalMs ?? 1_000, clock: options.clock, ...options.app });
   const app = await startApp(appOptions);
   const others: RunningApp[] = [];
 

@@ -89,9 +89,13 @@ describe('renderResolveModal', () => {
 describe('renderReassignModal', () => {
   const view = renderReassignModal(claimedEscalation(), longLabel);
 
-  it('asks for the new assignee with a user picker', () => {
+  it('asks who to offer the case to, with a user picker', () => {
     expect(view.callback_id).toBe(ViewId.reassign);
-    expect(input(view, InputId.assignee.block).element).toMatchObject({ type: 'users_select', action_id: InputId.assignee.action });
+    expect(input(view, InputId.assignee.block)).toMatchObject({ label: { text: 'Offer to…' }, element: { type: 'users_select', action_id: InputId.assignee.action } });
+  });
+
+  it('says the case stays with its assignee until the offer is accepted', () => {
+    expect(JSON.stringify(view.blocks)).toContain('Until they accept, it stays with <@');
   });
 
   it('passes Slack validation', () => {

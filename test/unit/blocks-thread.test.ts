@@ -20,6 +20,8 @@ const EVERY_TYPE = {
   claimed: [{ type: 'claimed' }, `👤 <@${MAYA}> claimed it ${TIME}.`],
   released: [{ type: 'released' }, `↩️ <@${MAYA}> released it back to the queue ${TIME}.`],
   reassigned: [{ type: 'reassigned', actor: LEAD, target: KENJI }, `🔁 <@${LEAD}> reassigned it to <@${KENJI}> ${TIME}.`],
+  offered: [{ type: 'offered', actor: LEAD, target: KENJI }, `📨 <@${LEAD}> offered it to <@${KENJI}> ${TIME}; nothing changes hands until they accept.`],
+  offer_declined: [{ type: 'offer_declined', actor: KENJI, target: LEAD }, `✋ <@${KENJI}> declined the offer ${TIME}.`],
   note: [{ type: 'note', text: 'Called the reporter back.' }, `📝 <@${MAYA}> ${TIME}: Called the reporter back.`],
   paged: [{ type: 'paged', actor: MAYA, target: KENJI }, `📟 <@${MAYA}> paged <@${KENJI}> (backup on call) ${TIME}.`],
   escalated_to_lead: [{ type: 'escalated_to_lead', target: LEAD }, `🚨 <@${MAYA}> escalated to the lead, <@${LEAD}>, ${TIME}.`],
@@ -32,6 +34,11 @@ const EVERY_TYPE = {
   resolved: [{ type: 'resolved', outcome: 'wellness_check', text: 'Police notified.' }, `✅ <@${MAYA}> resolved it ${TIME}: *Wellness check requested* — Police notified.`],
   reopened: [{ type: 'reopened', actor: LEAD }, `🔓 <@${LEAD}> reopened it ${TIME}.`],
   qa_review: [{ type: 'qa_review', actor: LEAD, outcome: 'follow_up' }, `🚩 QA: <@${LEAD}> marked it for follow-up ${TIME}.`],
+  post_failed: [
+    { type: 'post_failed', actor: 'system', target: 'C0TRIAGE01', text: 'channel_not_found', outcome: 'C0TEAM0001' },
+    `⚠️ Slack refused this case's post in <#C0TRIAGE01> (channel_not_found) ${TIME}, so it is posted in <#C0TEAM0001>; the lead on call was told.`,
+  ],
+  watchdog_healed: [{ type: 'watchdog_healed', actor: 'system', text: 're-armed its SLA timers' }, `🩺 The watchdog found this case needed attention and re-armed its SLA timers ${TIME}.`],
 } satisfies Record<TimelineEventType, [Partial<TimelineEvent> & { type: TimelineEventType }, string]>;
 
 describe('renderThreadEvent', () => {
@@ -48,6 +55,12 @@ describe('renderThreadEvent', () => {
   describe('when the paging chain pages the next person', () => {
     it('says nobody answered and names the role', () => {
       expect(render({ type: 'paged', actor: 'system', clock: 'claim', step: 1, target: KENJI, text: 'backup' })).toBe(`📟 No answer yet — paging <@${KENJI}> (backup) ${TIME}.`);
+    });
+  });
+
+  describe('when the person offered a case accepts it', () => {
+    it('says they took it up, rather than that they reassigned it to themselves', () => {
+      expect(render({ type: 'reassigned', actor: KENJI, target: KENJI })).toBe(`🤝 <@${KENJI}> accepted the offer and has it now, ${TIME}.`);
     });
   });
 

@@ -362,3 +362,13 @@ describe('when the config has mistakes that would otherwise pass silently', () =
     expect(problems).toMatch(/categories\.0\.outcomes: outcome "\w+" is listed twice/);
   });
 });
+
+describe('orphans.rerouteTo', () => {
+  it('is kept when its team and category exist', () => {
+    expect(parseConfig({ ...minimal(), orphans: { rerouteTo: { team: 'emergency', category: 'self_harm' } } }).orphans).toEqual({ rerouteTo: { team: 'emergency', category: 'self_harm' } });
+  });
+
+  it('names a team or category the config does not have', () => {
+    expect(configProblems({ ...minimal(), orphans: { rerouteTo: { team: 'nobody', category: 'cooking' } } })).toEqual(['orphans.rerouteTo.team: unknown team "nobody"', 'orphans.rerouteTo.category: unknown category "cooking"']);
+  });
+});

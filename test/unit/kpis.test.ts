@@ -219,6 +219,28 @@ describe('computeKpis', () => {
     });
     expect(computeKpis([before], PERIOD, { sensitiveCategories: SENSITIVE, now: NOW }).specialists).toEqual([]);
   });
+
+  describe('when a case is offered to someone else', () => {
+    it('moves nothing until the offer is accepted: a declined offer leaves it with its holder', () => {
+      const declined = escalation({
+        id: 'ESC-11', state: 'claimed', assignee: KENJI, createdAt: t('09:00'), claimedAt: t('09:01'),
+        timeline: timeline(created(t('09:00')), { type: 'claimed', at: t('09:01'), actor: KENJI }, { type: 'offered', at: t('09:10'), actor: KENJI, target: MAYA }, { type: 'offer_declined', at: t('09:12'), actor: MAYA, target: KENJI }),
+      });
+      // Kenji claimed it and still holds it (exposure 1); Maya was only asked.
+      expect(computeKpis([declined], PERIOD, { sensitiveCategories: SENSITIVE, now: NOW }).specialists).toEqual([{ userId: KENJI, claimed: 1, resolved: 0, reassignedAway: 0, sensitiveExposure: 1 }]);
+    });
+
+    it('counts the accepted transfer: taken by the one who accepted, away from the one who held it', () => {
+      const accepted = escalation({
+        id: 'ESC-12', state: 'claimed', assignee: MAYA, createdAt: t('09:00'), claimedAt: t('09:01'),
+        timeline: timeline(created(t('09:00')), { type: 'claimed', at: t('09:01'), actor: KENJI }, { type: 'offered', at: t('09:10'), actor: KENJI, target: MAYA }, { type: 'reassigned', at: t('09:15'), actor: MAYA, target: MAYA }),
+      });
+      expect(computeKpis([accepted], PERIOD, { sensitiveCategories: SENSITIVE, now: NOW }).specialists).toEqual([
+        { userId: MAYA, claimed: 1, resolved: 0, reassignedAway: 0, sensitiveExposure: 1 },
+        { userId: KENJI, claimed: 1, resolved: 0, reassignedAway: 1, sensitiveExposure: 1 },
+      ]);
+    });
+  });
 });
 
 describe('metSla', () => {

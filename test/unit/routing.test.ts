@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { routeFor, type RouteRule } from '../../src/triage/routing.js';
+import { channelWithinTeam, routeFor, type RouteRule } from '../../src/triage/routing.js';
 
 const CHANNELS: Record<string, string> = { emergency: 'C0TRIAGE01', apac: 'C0APAC0001' };
 const teamChannel = (teamId: string) => CHANNELS[teamId] ?? `no channel for ${teamId}`;
@@ -49,5 +49,17 @@ describe('routeFor', () => {
     it('shadows every later rule', () => {
       expect(routeFor([{ team: 'apac' }, ...ROUTES], 'child_safety', 'IE', teamChannel)).toEqual({ team: 'apac', channel: 'C0APAC0001' });
     });
+  });
+});
+
+describe('channelWithinTeam', () => {
+  it('takes the channel of the team\'s first route that matches the case', () => {
+    expect(channelWithinTeam(ROUTES, 'emergency', 'self_harm', 'BR', 'C0TRIAGE01')).toBe('C0SELFHARMBR');
+    // child_safety in JP goes to apac by the routes, but on emergency it has a channel of its own.
+    expect(channelWithinTeam(ROUTES, 'emergency', 'child_safety', 'JP', 'C0TRIAGE01')).toBe('C0CHILDSAF');
+  });
+
+  it('falls back to the team\'s channel when none of its routes names one', () => {
+    expect(channelWithinTeam(ROUTES, 'apac', 'child_safety', 'IE', 'C0APAC0001')).toBe('C0APAC0001');
   });
 });

@@ -6,7 +6,9 @@ import { STATES, type EscalationState } from '../../src/triage/types.js';
 const TABLE: Record<Action, Record<EscalationState, boolean>> = {
   claim: { open: true, claimed: false, resolved: false },
   release: { open: false, claimed: true, resolved: false },
-  reassign: { open: true, claimed: true, resolved: false },
+  offer: { open: true, claimed: true, resolved: false },
+  acceptOffer: { open: true, claimed: true, resolved: false },
+  declineOffer: { open: true, claimed: true, resolved: false },
   note: { open: true, claimed: true, resolved: true },
   pageBackup: { open: true, claimed: true, resolved: false },
   escalateToLead: { open: true, claimed: true, resolved: false },
@@ -30,14 +32,14 @@ describe('the escalation state machine', () => {
   it.each([
     ['claim', 'claimed'],
     ['release', 'open'],
-    ['reassign', 'claimed'],
+    ['acceptOffer', 'claimed'],
     ['resolve', 'resolved'],
     ['reopen', 'open'],
   ] as const)('moves a case to %s → %s', (action, to) => {
     expect(ACTIONS[action].to).toBe(to);
   });
 
-  it.each(['note', 'pageBackup', 'escalateToLead', 'acknowledgePage'] as const)('leaves the state alone on %s', (action) => {
+  it.each(['offer', 'declineOffer', 'note', 'pageBackup', 'escalateToLead', 'acknowledgePage'] as const)('leaves the state alone on %s', (action) => {
     expect(ACTIONS[action].to).toBeUndefined();
   });
 
@@ -45,7 +47,9 @@ describe('the escalation state machine', () => {
     expect(Object.fromEntries(Object.entries(ACTIONS).map(([action, spec]) => [action, spec.event]))).toEqual({
       claim: 'claimed',
       release: 'released',
-      reassign: 'reassigned',
+      offer: 'offered',
+      acceptOffer: 'reassigned',
+      declineOffer: 'offer_declined',
       note: 'note',
       pageBackup: 'paged',
       escalateToLead: 'escalated_to_lead',

@@ -2,6 +2,8 @@ import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { ActionId } from '../../blocks/ids.js';
 import { renderNoteModal, renderReassignModal, renderResolveModal } from '../../blocks/modals.js';
 import { parseAcknowledgeValue, renderPageAcknowledged } from '../../blocks/page.js';
+import { parseOfferValue, renderOfferDeclined, renderOfferSettled } from '../../blocks/offer.js';
+import type { OfferAnswer } from '../../triage/offers.js';
 import { DomainError, ErrorCode, isDomainError } from '../../errors.js';
 import { renderBreakStarted, renderExposurePrompt } from '../../blocks/wellbeing.js';
 import type { HandlerDeps } from '../deps.js';
@@ -93,6 +95,34 @@ export function registerActions(app: App, deps: HandlerDeps): void {
     }
     return `Acknowledged. The chain waits while you get ${escalation.id} claimed; if nobody claims it in time, it pages on.`;
   });
+
+  /** Answers an offer DM's button; the DM then says what became of the offer, so no live button is left on it. */
+  function onOfferButton(actionId: string, answer: (escalationId: string, userId: string, offerSeq: number) => Promise<OfferAnswer>, reply: (outcome: OfferAnswer & { kind: 'answered' }) => string): void {
+    onButton(actionId, async ({ body, action, client }) => {
+      const parsed = parseOfferValue(action.value);
+      if (!parsed) throw new DomainError(ErrorCode.InvalidInput, 'This offer button is malformed; open the case from the triage channel instead.');
+      const outcome = await answer(parsed.escalationId, body.user.id, parsed.offerSeq);
+      const channel = where(body);
+      if (channel && body.message?.ts) {
+        await client.chat.update({ channel, ts: body.message.ts, ...renderOfferSettled(triage.category(outcome.escalation.category), outcome) } as never).catch((error: unknown) => logger.warn({ err: error, escalationId: outcome.escalation.id }, 'could not retire the offer buttons'));
+      }
+      if (outcome.kind === 'closed') return `This offer of ${outcome.escalation.id} is closed: ${outcome.reason}`;
+      return reply(outcome);
+    });
+  }
+
+  onOfferButton(ActionId.acceptOffer, (id, userId, seq) => triage.acceptOffer(id, userId, seq), (outcome) => {
+    const { escalation } = outcome;
+    if (!outcome.first) return `You already accepted ${escalation.id}.`;
+    logger.info({ escalationId: escalation.id, user: outcome.answer.actor }, 'offer accepted');
+    // An open case accepted is its first claim, so it counts towards time to claim like one.
+    if (escalation.claimedAt === outcome.answer.at) observeDurations(deps, escalation, 'claim');
+    return `${escalation.id} is yours now. Its post is in <#${escalation.messageChannel ?? escalation.channel}>.`;
+  });
+
+  onOfferButton(ActionId.declineOffer, (id, userId, seq) => triage.declineOffer(id, userId, seq, renderOfferDeclined), (outcome) =>
+    outcome.first ? `Declined; ${outcome.escalation.id} is as it was${outcome.offer.actor === outcome.answer.actor ? '' : `, and <@${outcome.offer.actor}> has been told`}.` : `You already declined ${outcome.escalation.id}.`,
+  );
 
   onButton(ActionId.note, async ({ body, action, client }) => {
     const { escalation, category } = await triage.noteContext(action.value ?? '', body.user.id);

@@ -7,6 +7,8 @@ import type { Escalation } from '../../triage/types.js';
 import type { HandlerDeps } from '../deps.js';
 import { mayRead, missingReadScope, missingScope, sourceFor, type IntakeToken } from '../../access/tokens.js';
 import { apiGate, bearerAuth, tokenOf, type ApiAccess } from './auth.js';
+import { isRedisUnavailable } from '../../store/redis.js';
+import { INTAKE_RETRY_AFTER_S } from '../../store/intake-redis.js';
 
 export const INTAKE_BODY_LIMIT = '64kb';
 const INTAKE_BODY_LIMIT_BYTES = 64 * 1024;
@@ -20,8 +22,25 @@ function claimedSource(body: unknown): string | undefined {
   return typeof source === 'string' ? source.trim() : undefined;
 }
 
+/** What both intake paths send: a status, its JSON body and any headers it needs. */
+interface Answer {
+  status: number;
+  json: unknown;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Redis did not answer in time. The request path's connection gives up within two seconds and a
+ * receive Redis runs later stores nothing, so the source can safely send the same case again.
+ */
+const UNAVAILABLE: Required<Answer> = {
+  status: 503,
+  json: { error: 'unavailable', problems: [{ path: '(server)', message: `the case store did not answer in time, so the escalation was not taken in; send it again with the same externalId in ${INTAKE_RETRY_AFTER_S} seconds (a case is never stored twice)` }] },
+  headers: { 'retry-after': String(INTAKE_RETRY_AFTER_S) },
+};
+
 /** Validates a parsed body and takes the escalation in as the token's source: the answer both intake paths send. */
-function intakeReceiver(deps: IntakeDeps): (body: unknown, token: IntakeToken) => Promise<{ status: number; json: unknown }> {
+function intakeReceiver(deps: IntakeDeps): (body: unknown, token: IntakeToken) => Promise<Answer> {
   const schema = intakeSchema({ categories: [...deps.config.categories.keys()], summaryMaxLength: deps.config.summaryMaxLength, caseUrlOrigins: deps.config.caseUrlOrigins });
   return async (body, token) => {
     const parsed = schema.safeParse(body);
@@ -36,6 +55,11 @@ function intakeReceiver(deps: IntakeDeps): (body: unknown, token: IntakeToken) =
     try {
       received = await deps.triage.intake({ ...parsed.data, source: source.source }, `api:${source.source}`);
     } catch (error) {
+      if (isRedisUnavailable(error)) {
+        deps.metrics.intake.inc({ result: 'unavailable', priority: '' });
+        deps.logger.warn({ err: error, source: source.source, externalId: parsed.data.externalId }, 'escalation not taken in: Redis did not answer in time');
+        return UNAVAILABLE;
+      }
       if (!isDomainError(error) || error.code !== ErrorCode.IdempotencyConflict) throw error;
       deps.metrics.intake.inc({ result: 'conflict', priority: '' });
       deps.logger.warn({ escalationId: error.detail.escalationId, source: source.source, externalId: parsed.data.externalId }, 'externalId reused with different content');
@@ -72,6 +96,11 @@ export function fastIntake(deps: IntakeDeps & { access: ApiAccess }): (request: 
     if (encoding !== undefined && encoding.toLowerCase() !== 'identity') return false;
     if (!/^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i.test(request.headers['content-type'] ?? '')) return false;
     const failed = (error: unknown) => {
+      if (isRedisUnavailable(error)) {
+        deps.logger.warn({ err: error, path: INTAKE_PATH }, 'request refused: Redis did not answer in time');
+        if (!response.headersSent) sendJson(response, UNAVAILABLE.status, UNAVAILABLE.json, UNAVAILABLE.headers);
+        return;
+      }
       deps.logger.error({ err: error, path: INTAKE_PATH }, 'request failed');
       if (!response.headersSent) sendJson(response, 500, INTERNAL_ERROR_BODY);
     };
@@ -109,7 +138,7 @@ export function fastIntake(deps: IntakeDeps & { access: ApiAccess }): (request: 
         sendJson(response, 400, { error: 'invalid_json', problems: [{ path: '(body)', message: `the body is not valid JSON: ${(error as Error).message}` }] });
         return;
       }
-      receive(body, result.token).then(({ status, json }) => sendJson(response, status, json), failed);
+      receive(body, result.token).then(({ status, json, headers }) => sendJson(response, status, json, headers), failed);
     }, () => undefined));
     return true;
   };
@@ -136,8 +165,8 @@ export function escalationsRouter(deps: HandlerDeps & { access: ApiAccess }): Ro
     },
     express.json({ limit: INTAKE_BODY_LIMIT, strict: true, type: () => true }),
     async (request, response) => {
-      const { status, json } = await receive(request.body, tokenOf(response));
-      response.status(status).json(json);
+      const { status, json, headers } = await receive(request.body, tokenOf(response));
+      response.status(status).set(headers ?? {}).json(json);
     },
   );
 
@@ -172,6 +201,9 @@ export function apiErrorHandler(deps: { logger: Logger }): ErrorRequestHandler {
       response.status(400).json({ error: 'invalid_json', problems: [{ path: '(body)', message: `the body is not valid JSON: ${(error as Error).message}` }] });
     } else if (type === 'encoding.unsupported' || type === 'charset.unsupported') {
       response.status(415).json({ error: 'unsupported_media_type', problems: [{ path: 'Content-Type', message: 'send UTF-8 JSON' }] });
+    } else if (isRedisUnavailable(error)) {
+      deps.logger.warn({ err: error, path: request.path }, 'request refused: Redis did not answer in time');
+      response.status(UNAVAILABLE.status).set(UNAVAILABLE.headers).json(UNAVAILABLE.json);
     } else if ((error as { status?: number }).status === 400) {
       // A gzip or br body that does not decompress is the client's to fix; a 500 would invite endless retries.
       response.status(400).json({ error: 'invalid_body', problems: [{ path: '(body)', message: `the body could not be read: ${(error as Error).message}` }] });

@@ -2,8 +2,9 @@ import express, { type Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Queue, Worker } from 'bullmq';
 import type { Metrics } from '../../metrics.js';
+import { describeRefusal, type SlackRefusal } from '../../jobs/slack-gate.js';
 
-export function healthRouter(deps: { redis: Redis; workers: Worker[]; queues: Queue[]; metrics: Metrics; armingStream: string }): Router {
+export function healthRouter(deps: { redis: Redis; workers: Worker[]; queues: Queue[]; metrics: Metrics; armingStream: string; slackRefusal: () => Promise<SlackRefusal | undefined> }): Router {
   const router = express.Router();
   router.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });
@@ -16,6 +17,10 @@ export function healthRouter(deps: { redis: Redis; workers: Worker[]; queues: Qu
       problems.push('redis is not answering');
     }
     for (const worker of deps.workers) if (!worker.isRunning()) problems.push(`worker ${worker.name} is not running`);
+    if (!problems.length) {
+      const refusal = await deps.slackRefusal().catch(() => undefined);
+      if (refusal) problems.push(describeRefusal(refusal));
+    }
     response.status(problems.length ? 503 : 200).json({ status: problems.length ? 'unavailable' : 'ready', problems });
   });
   router.get('/metrics', async (_request, response) => {

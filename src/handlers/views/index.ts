@@ -4,7 +4,8 @@ import { isDomainError, ErrorCode } from '../../errors.js';
 import { intakeSchema } from '../../triage/intake.js';
 import type { HandlerDeps } from '../deps.js';
 import { observeDurations } from '../actions/index.js';
-import { userMessageFor } from '../reply.js';
+import { tellUser, userMessageFor } from '../reply.js';
+import { renderOffer } from '../../blocks/offer.js';
 
 type StateValues = ViewSubmitAction['view']['state']['values'];
 
@@ -61,10 +62,14 @@ export function registerViews(app: App, deps: HandlerDeps): void {
     },
   );
 
-  onSubmit(ViewId.reassign, () => InputId.assignee.block, async ({ body, view }) => {
+  onSubmit(ViewId.reassign, () => InputId.assignee.block, async ({ body, view, client }) => {
     const target = view.state.values[InputId.assignee.block]?.[InputId.assignee.action]?.selected_user;
-    if (!target) return { [InputId.assignee.block]: 'Choose who should take the case.' };
-    await triage.reassign(view.private_metadata, body.user.id, target);
+    if (!target) return { [InputId.assignee.block]: 'Choose who to offer the case to.' };
+    const { escalation } = await triage.offer(view.private_metadata, body.user.id, target, renderOffer);
+    logger.info({ escalationId: escalation.id, user: body.user.id, offeredTo: target }, 'escalation offered');
+    const meanwhile = escalation.state === 'claimed' ? `it stays with <@${escalation.assignee}>` : 'it stays open and its claim clock keeps running';
+    // Not awaited: the modal must close within Slack's 3 seconds.
+    void tellUser(client, escalation.messageChannel ?? escalation.channel, body.user.id, `Offered ${escalation.id} to <@${target}>. Until they accept, ${meanwhile}; you will hear if they decline.`, logger);
   });
 
   const schema = intakeSchema({ categories: [...deps.config.categories.keys()], summaryMaxLength: deps.config.summaryMaxLength, caseUrlOrigins: deps.config.caseUrlOrigins });

@@ -19,11 +19,21 @@
   ARGV[6] the hash's field, value pairs without the id, as one flat JSON array of strings (one
           argument rather than dozens: building a command's arguments is most of a client's cost)
   ARGV[7] content digest (hex SHA-256 of the case-defining fields)
+  ARGV[8] deadline in Redis's own time (ms since the epoch), or '' for none: a receive that sat in
+          a socket while Redis was frozen, and runs after its client was told to retry, must not
+          store a case nobody was told about
 
   Returns { 1, id } when created; { 0, existing id } when the key was known with the same digest
   (a retry); { -1, existing id } when it was known with a different digest (a different case sent
-  under a used key: nothing is stored, and the caller must not answer as if it were).
+  under a used key: nothing is stored, and the caller must not answer as if it were); { -2, '' }
+  when the deadline had passed (nothing is stored).
 ]]
+if ARGV[8] ~= '' then
+  local now = redis.call('TIME')
+  if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[8]) then
+    return { -2, '' }
+  end
+end
 local existing = redis.call('HMGET', KEYS[1], 'id', 'digest')
 if existing[1] then
   if existing[2] == ARGV[7] then

@@ -1,5 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,8 +9,9 @@ import { Redis } from 'ioredis';
 const run = promisify(execFile);
 
 /**
- * A redis-server of this test's own, with AOF fsynced on every write, on a port nobody else uses.
- * The machine's Redis (6379) is never touched: other suites share it.
+ * A redis-server of this test's own, on a port nobody else uses: by default with AOF fsynced on
+ * every write, or keeping nothing on disk (`durable: false`) for a test that only needs a Redis it
+ * may freeze or kill. The machine's Redis (6379) is never touched: other suites share it.
  */
 export interface PrivateRedis {
   readonly port: number;
@@ -22,6 +23,12 @@ export interface PrivateRedis {
   shutdown(): Promise<void>;
   /** Stops this test's server by its own pid, whatever state it is in. */
   kill(): Promise<void>;
+  /** SIGSTOP: the server keeps its connections open and answers nothing, as a frozen host does. */
+  freeze(): void;
+  /** SIGCONT: it runs again, and runs what was sent to it meanwhile. */
+  thaw(): void;
+  /** Kills the server and removes its data directory. */
+  remove(): Promise<void>;
 }
 
 async function freePort(): Promise<number> {
@@ -51,7 +58,8 @@ async function answers(port: number): Promise<boolean> {
   }
 }
 
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export async function startPrivateRedis(options: { durable?: boolean } = {}): Promise<PrivateRedis> {
+  const persistence = (options.durable ?? true) ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'escbot-redis-'));
   let server: ChildProcess | undefined;
@@ -63,7 +71,7 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
     url: `redis://127.0.0.1:${port}`,
     dir,
     async start() {
-      server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction', '--daemonize', 'no'], { stdio: 'ignore' });
+      server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, ...persistence, '--save', '', '--maxmemory-policy', 'noeviction', '--daemonize', 'no'], { stdio: 'ignore' });
       for (let attempt = 0; attempt < 100; attempt += 1) {
         if (await answers(port)) return;
         if (exited()) throw new Error(`redis-server on ${port} exited with ${server.exitCode}`);
@@ -83,6 +91,16 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       if (exited()) return;
       server!.kill('SIGKILL');
       await waitForExit();
+    },
+    freeze() {
+      if (!exited()) server!.kill('SIGSTOP');
+    },
+    thaw() {
+      if (!exited()) server!.kill('SIGCONT');
+    },
+    async remove() {
+      await redis.kill();
+      rmSync(dir, { recursive: true, force: true });
     },
   };
   return redis;

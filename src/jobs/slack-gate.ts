@@ -1,0 +1,141 @@
+/**
+ * The Slack gate: whether Slack is accepting the bot right now.
+ *
+ * When Slack refuses the bot's token (revoked, the app uninstalled, the workspace deactivated) or
+ * cannot be reached at start, every outbox job would fail the same way. Failing them would lose the
+ * posts and pages of cases that must still reach people, and retrying each on its own would flood
+ * Slack the moment it comes back. Instead the gate closes: jobs wait (kept in BullMQ, not failed),
+ * one probe asks `auth.test` with a growing interval, `/readyz` and `/metrics` say why on every
+ * instance (the refusal is shared through Redis), and once Slack accepts the bot again the waiting
+ * jobs are released at once.
+ */
+import type { Logger } from 'pino';
+import type { Metrics } from '../metrics.js';
+import type { RedisSlackDelivery } from '../store/slack-delivery.js';
+
+/** Slack errors that mean the token itself is refused, so no call of this bot will succeed. */
+export const TOKEN_REFUSED_ERRORS: ReadonlySet<string> = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'team_access_not_granted']);
+
+export interface SlackRefusal {
+  /** A Slack error code, or `unreachable` when Slack did not answer. */
+  error: string;
+  since: string;
+  detail?: string;
+}
+
+export interface SlackGateOptions {
+  /** Where the refusal is shared with the other instances. */
+  store: Pick<RedisSlackDelivery, 'shareRefusal' | 'clearRefusal'>;
+  /** Asks Slack whether the token is accepted (auth.test); throws when it is not. */
+  probe: () => Promise<void>;
+  /** Releases the jobs that waited while the gate was closed. */
+  onAccepted: () => Promise<void>;
+  logger: Logger;
+  metrics: Metrics;
+  clock: () => Date;
+  /** @defaultValue 1000 */
+  probeMinMs?: number;
+  /** @defaultValue 60000 */
+  probeMaxMs?: number;
+}
+
+/** Why Slack is refusing or unreachable, in the words /readyz and the log use. */
+export function describeRefusal(refusal: SlackRefusal): string {
+  const what = refusal.error === 'unreachable' ? `Slack could not be reached${refusal.detail ? ` (${refusal.detail})` : ''}` : `Slack is refusing the bot's token (${refusal.error})`;
+  return `${what} since ${refusal.since}; every case, timer, post and page is kept and goes out once Slack accepts the bot again`;
+}
+
+export class SlackGate {
+  private refusal: SlackRefusal | undefined;
+  private probeDelayMs: number;
+  private probing: ReturnType<typeof setTimeout> | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: SlackGateOptions) {
+    this.probeDelayMs = options.probeMinMs ?? 1_000;
+    options.metrics.slackAccepting.set(1);
+  }
+
+  get closed(): SlackRefusal | undefined {
+    return this.refusal;
+  }
+
+  /** How long a job should wait before it looks at the gate again: the probe's current interval. */
+  get waitMs(): number {
+    return this.probeDelayMs;
+  }
+
+  /**
+   * Closes the gate; the first refusal is logged (unless `alreadySaid`, as at start-up), repeats
+   * only keep the probe going.
+   */
+  refuse(error: string, detail?: string, options: { alreadySaid?: boolean } = {}): void {
+    if (this.stopped) return;
+    if (!this.refusal) {
+      this.refusal = { error, since: this.options.clock().toISOString(), detail };
+      this.options.metrics.slackAccepting.set(0);
+      this.options.metrics.slackRefusals.inc({ error });
+      if (!options.alreadySaid) this.options.logger.error({ slackError: error, detail }, describeRefusal(this.refusal));
+      void this.share();
+      this.scheduleProbe();
+    }
+  }
+
+  private async share(): Promise<void> {
+    if (!this.refusal) return;
+    try {
+      // Outlives a probe interval or two, so a dead instance's refusal does not linger for ever.
+      await this.options.store.shareRefusal(this.refusal, 3 * (this.options.probeMaxMs ?? 60_000));
+    } catch (error) {
+      this.options.logger.warn({ err: error }, 'could not share the Slack refusal with other instances');
+    }
+  }
+
+  private scheduleProbe(): void {
+    if (this.stopped || this.probing) return;
+    this.probing = setTimeout(() => {
+      this.probing = undefined;
+      void this.probeOnce();
+    }, this.probeDelayMs);
+    this.probing.unref();
+  }
+
+  private async probeOnce(): Promise<void> {
+    if (this.stopped || !this.refusal) return;
+    try {
+      await this.options.probe();
+    } catch (error) {
+      const code = (error as { data?: { error?: string } }).data?.error;
+      if (code && code !== this.refusal.error) this.refusal = { ...this.refusal, error: code };
+      this.probeDelayMs = Math.min(this.probeDelayMs * 2, this.options.probeMaxMs ?? 60_000);
+      await this.share();
+      this.scheduleProbe();
+      return;
+    }
+    await this.accept();
+  }
+
+  /** Opens the gate after Slack accepted a call; cheap when it is already open. */
+  async accept(): Promise<void> {
+    if (!this.refusal) return;
+    const was = this.refusal;
+    this.refusal = undefined;
+    this.probeDelayMs = this.options.probeMinMs ?? 1_000;
+    if (this.probing) clearTimeout(this.probing);
+    this.probing = undefined;
+    this.options.metrics.slackAccepting.set(1);
+    this.options.logger.info({ slackError: was.error, since: was.since }, 'Slack accepts the bot again; sending what waited');
+    try {
+      await this.options.store.clearRefusal();
+      await this.options.onAccepted();
+    } catch (error) {
+      // The jobs still run when their wait ends; this only makes them go at once.
+      this.options.logger.warn({ err: error }, 'could not release the jobs that waited for Slack');
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.probing) clearTimeout(this.probing);
+  }
+}

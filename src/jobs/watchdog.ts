@@ -1,0 +1,197 @@
+/**
+ * The watchdog: every WATCHDOG_EVERY_MS, one instance checks every open case against the delivery
+ * invariants (see triage/watchdog.ts), heals what it can — re-posts, re-arms, resumes paging — and
+ * reports what it cannot to the log, /metrics and the team's leads. A BullMQ job scheduler makes
+ * one run per interval across instances; a lock keeps a slow run from overlapping the next.
+ */
+import { Queue, Worker } from 'bullmq';
+import type { RedisLock } from '../store/locks.js';
+import type { Logger } from 'pino';
+import { leadsAudience } from '../access/policy.js';
+import { renderWatchdogReport } from '../blocks/delivery.js';
+import type { Metrics } from '../metrics.js';
+import type { Category, Team } from '../roster/types.js';
+import type { EscalationRepository, SlaScheduler, SlaTimerRef } from '../triage/ports.js';
+import type { SlaPolicies } from '../triage/sla.js';
+import type { Escalation, SlaClock } from '../triage/types.js';
+import { describeFinding, healable, healedAs, inspectCase, POST_GRACE_MS, type Finding } from '../triage/watchdog.js';
+import type { BullSlackOutbox } from './outbox.js';
+import { QueueName, type QueueContext, logWorkerError } from './queues.js';
+import type { SlackGate } from './slack-gate.js';
+
+/** @defaultValue 30 s, as the delivery guarantees promise */
+export const WATCHDOG_EVERY_MS = 30_000;
+/** A lead hears about one case's unhealed finding at most this often. */
+const REPORT_EVERY_MS = 3_600_000;
+const LIVE_STATES = ['waiting', 'delayed', 'active', 'prioritized', 'waiting-children'] as const;
+
+export interface WatchdogDeps {
+  repository: EscalationRepository;
+  slaQueue: Queue<SlaTimerRef>;
+  timers: SlaScheduler;
+  outbox: BullSlackOutbox;
+  teams: Map<string, Team>;
+  categories: Map<string, Category>;
+  sla: SlaPolicies;
+  /** Undefined on an instance without an outbox worker; it then assumes Slack accepts the bot. */
+  gate?: SlackGate;
+  /** Keeps a slow pass from overlapping the next one on another instance. */
+  lock: Pick<RedisLock, 'acquire' | 'release'>;
+  logger: Logger;
+  metrics: Metrics;
+  clock: () => Date;
+}
+
+export interface WatchdogRun {
+  checked: number;
+  healed: Array<{ escalationId: string; finding: Finding['kind'] }>;
+  unhealed: Array<{ escalationId: string; problem: string }>;
+}
+
+/** Clocks with a live timer job, per case and plan: `${id}.${epoch}` → clocks. */
+async function liveTimerClocks(queue: Queue<SlaTimerRef>): Promise<Map<string, Set<SlaClock>>> {
+  const live = new Map<string, Set<SlaClock>>();
+  const page = 1_000;
+  for (let start = 0; ; start += page) {
+    const jobs = await queue.getJobs([...LIVE_STATES], start, start + page - 1, true);
+    for (const job of jobs) {
+      if (!job?.data) continue;
+      const key = `${job.data.escalationId}.${job.data.epoch}`;
+      const clocks = live.get(key) ?? new Set<SlaClock>();
+      clocks.add(job.data.clock);
+      live.set(key, clocks);
+    }
+    if (jobs.length < page) return live;
+  }
+}
+
+export class Watchdog {
+  readonly queue: Queue;
+
+  constructor(
+    context: QueueContext,
+    private readonly deps: WatchdogDeps,
+    private readonly everyMs = WATCHDOG_EVERY_MS,
+    private readonly postGraceMs = POST_GRACE_MS,
+  ) {
+    this.queue = new Queue(QueueName.watchdog, { connection: context.connection, prefix: context.prefix, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 100 } });
+  }
+
+  async start(): Promise<void> {
+    await this.queue.upsertJobScheduler('watchdog', { every: this.everyMs }, { name: 'check' });
+  }
+
+  /** One pass over every open case; safe to call at any time (tests and operators do). */
+  async run(): Promise<WatchdogRun> {
+    const { deps } = this;
+    const token = await deps.lock.acquire(Math.max(this.everyMs * 4, 60_000));
+    if (!token) return { checked: 0, healed: [], unhealed: [] };
+    try {
+      return await this.checkAll();
+    } finally {
+      await deps.lock.release(token);
+    }
+  }
+
+  private async checkAll(): Promise<WatchdogRun> {
+    const { deps } = this;
+    const run: WatchdogRun = { checked: 0, healed: [], unhealed: [] };
+    const live = await liveTimerClocks(deps.slaQueue);
+    const unhealedByTeam = new Map<string, Array<{ escalationId: string; problem: string }>>();
+    for await (const batch of deps.repository.scanOpen()) {
+      for (const escalation of batch) {
+        run.checked += 1;
+        const now = deps.clock();
+        const findings = inspectCase(
+          {
+            escalation,
+            policy: deps.sla[escalation.priority],
+            teamKnown: deps.teams.has(escalation.team),
+            categoryKnown: deps.categories.has(escalation.category),
+            liveClocks: live.get(`${escalation.id}.${escalation.slaEpoch}`) ?? new Set(),
+            postJobAlive: escalation.messageTs ? false : await deps.outbox.postJobAlive(escalation),
+            slackAccepting: !deps.gate?.closed,
+            postGraceMs: this.postGraceMs,
+          },
+          now,
+        );
+        for (const finding of findings) {
+          const healed = healable(finding) && (await this.heal(escalation, finding));
+          deps.metrics.watchdogFindings.inc({ finding: finding.kind, healed: String(healed) });
+          if (healed) {
+            run.healed.push({ escalationId: escalation.id, finding: finding.kind });
+            deps.logger.warn({ escalationId: escalation.id, finding: finding.kind }, `watchdog: ${escalation.id} ${describeFinding(finding)}`);
+            await this.record(escalation, finding, now);
+          } else {
+            const problem = describeFinding(finding);
+            run.unhealed.push({ escalationId: escalation.id, problem });
+            deps.logger.error({ escalationId: escalation.id, finding: finding.kind }, `watchdog: ${escalation.id} ${problem}`);
+            const list = unhealedByTeam.get(escalation.team) ?? [];
+            list.push({ escalationId: escalation.id, problem });
+            unhealedByTeam.set(escalation.team, list);
+          }
+        }
+      }
+    }
+    deps.metrics.watchdogUnhealed.set(new Set(run.unhealed.map((entry) => entry.escalationId)).size);
+    deps.metrics.watchdogLastRun.set(Math.floor(Date.now() / 1000));
+    await this.report(unhealedByTeam);
+    return run;
+  }
+
+  private async heal(escalation: Escalation, finding: Finding): Promise<boolean> {
+    const { deps } = this;
+    if (finding.kind === 'no_post') return deps.outbox.repost(escalation);
+    if (finding.kind === 'timers_missing') {
+      await deps.timers.schedule(escalation.id, escalation.slaEpoch, finding.timers);
+      return true;
+    }
+    if (finding.kind === 'paging_stalled') {
+      await deps.timers.schedule(escalation.id, escalation.slaEpoch, [finding.timer]);
+      return true;
+    }
+    return false;
+  }
+
+  /** A healed case says so in its timeline and thread: the record shows the gap and its repair. */
+  private async record(escalation: Escalation, finding: Finding, now: Date): Promise<void> {
+    const result = await this.deps.repository.transition(escalation.id, {
+      from: ['open', 'claimed'],
+      event: { type: 'watchdog_healed', at: now.toISOString(), actor: 'system', text: healedAs(finding), clock: 'clock' in finding ? finding.clock : undefined },
+      onceKey: `watchdog.${finding.kind}.${'clock' in finding ? finding.clock : ''}.${Math.floor(now.getTime() / this.everyMs)}`,
+      team: escalation.team,
+    });
+    if (result.status === 'done') await Promise.all([this.deps.outbox.postThreadEvent(escalation.id, result.seq), this.deps.outbox.refreshEscalation(escalation.id, result.version)]);
+  }
+
+  /** Unhealed findings go to each team's leads, at most hourly per case; a team gone from the config reports to every team's leads. */
+  private async report(unhealedByTeam: Map<string, Array<{ escalationId: string; problem: string }>>): Promise<void> {
+    const slot = Math.floor(this.deps.clock().getTime() / REPORT_EVERY_MS);
+    for (const [teamId, findings] of unhealedByTeam) {
+      const team = this.deps.teams.get(teamId);
+      const audiences = team ? [team] : [...this.deps.teams.values()];
+      const payload = renderWatchdogReport(findings);
+      const dedupe = `watchdog.${teamId}.${slot}.${findings.map((finding) => finding.escalationId).join('-').slice(0, 200)}`;
+      for (const audienceTeam of audiences) {
+        const audience = leadsAudience(audienceTeam);
+        if ('channel' in audience) await this.deps.outbox.message(`${dedupe}.${audienceTeam.id}`, audience.channel, payload);
+        else await Promise.all(audience.users.map((userId) => this.deps.outbox.message(`${dedupe}.${userId}`, userId, payload)));
+      }
+    }
+  }
+}
+
+export function startWatchdogWorker(context: QueueContext, deps: { watchdog: Watchdog; logger: Logger }): Worker {
+  const worker = new Worker(
+    QueueName.watchdog,
+    async () => {
+      const run = await deps.watchdog.run();
+      if (run.healed.length || run.unhealed.length) deps.logger.info({ checked: run.checked, healed: run.healed.length, unhealed: run.unhealed.length }, 'watchdog run');
+      return { checked: run.checked, healed: run.healed.length, unhealed: run.unhealed.length };
+    },
+    { connection: context.workerConnection(), prefix: context.prefix, concurrency: 1 },
+  );
+  worker.on('failed', (job, error) => deps.logger.error({ err: error, job: job?.id }, 'watchdog run failed; the next one is in 30 s'));
+  worker.on('error', logWorkerError(deps.logger, 'watchdog worker error'));
+  return worker;
+}

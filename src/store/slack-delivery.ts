@@ -1,0 +1,104 @@
+/**
+ * What the Slack outbox keeps in Redis to deliver in order and at Slack's pace across instances:
+ * per-channel send slots, the posts waiting in each channel (a surge is measured from them), the
+ * rolling surge message, and a render lock per case so two redraws never race.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { Redis } from 'ioredis';
+import type { StoreKeys } from './keys.js';
+
+const script = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
+
+interface DeliveryScripts {
+  takeSendSlot(key: string, now: number, gapMs: number): Promise<number>;
+  releaseLock(key: string, token: string): Promise<number>;
+}
+
+/** How long a post counts as pending for others in its channel; bounds the cost of a post that never lands. */
+export const PENDING_POST_WINDOW_MS = 120_000;
+const SURGE_MESSAGE_TTL_S = 24 * 3600;
+
+export class RedisSlackDelivery {
+  private readonly scripts: DeliveryScripts;
+
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: StoreKeys,
+  ) {
+    if (!('takeSendSlot' in redis)) redis.defineCommand('takeSendSlot', { numberOfKeys: 1, lua: script('take-send-slot-1') });
+    if (!('releaseLock' in redis)) redis.defineCommand('releaseLock', { numberOfKeys: 1, lua: script('release-lock-1') });
+    this.scripts = redis as unknown as DeliveryScripts;
+  }
+
+  /** Takes the channel's next send slot: 0 when it is ours now, else how long until it is free. */
+  async takeSendSlot(channel: string, now: number, gapMs: number): Promise<number> {
+    return Number(await this.scripts.takeSendSlot(this.keys.channelPace(channel), now, gapMs));
+  }
+
+  /** Slack said wait (429 Retry-After): everyone sending to this channel waits, not just one job. */
+  async holdChannel(channel: string, untilMs: number, waitMs: number): Promise<void> {
+    await this.redis.set(this.keys.channelPace(channel), untilMs, 'PX', waitMs * 10);
+  }
+
+  /** Notes a post waiting in its channel; answers how many are waiting there now, this one included. */
+  async addPendingPost(channel: string, escalationId: string, now: number): Promise<number> {
+    const key = this.keys.pendingPosts(channel);
+    const replies = await this.redis.multi().zadd(key, 'NX', now, escalationId).zcount(key, now - PENDING_POST_WINDOW_MS, '+inf').exec();
+    return Number(replies?.[1]?.[1] ?? 0);
+  }
+
+  async removePendingPost(channel: string, escalationId: string): Promise<void> {
+    await this.redis.zrem(this.keys.pendingPosts(channel), escalationId);
+  }
+
+  async pendingPostCount(channel: string, now: number): Promise<number> {
+    return this.redis.zcount(this.keys.pendingPosts(channel), now - PENDING_POST_WINDOW_MS, '+inf');
+  }
+
+  async pendingPostIds(channel: string, now: number): Promise<string[]> {
+    return this.redis.zrangebyscore(this.keys.pendingPosts(channel), now - PENDING_POST_WINDOW_MS, '+inf');
+  }
+
+  async surgeMessage(channel: string): Promise<string | undefined> {
+    return (await this.redis.get(this.keys.surgeMessage(channel))) ?? undefined;
+  }
+
+  async setSurgeMessage(channel: string, ts: string): Promise<void> {
+    await this.redis.set(this.keys.surgeMessage(channel), ts, 'EX', SURGE_MESSAGE_TTL_S);
+  }
+
+  async clearSurgeMessage(channel: string): Promise<void> {
+    await this.redis.del(this.keys.surgeMessage(channel));
+  }
+
+  /** Shares that Slack refuses the bot with the other instances, for as long as `ttlMs` unless renewed. */
+  async shareRefusal(refusal: object, ttlMs: number): Promise<void> {
+    await this.redis.set(this.keys.slackRefusal, JSON.stringify(refusal), 'PX', ttlMs);
+  }
+
+  async clearRefusal(): Promise<void> {
+    await this.redis.del(this.keys.slackRefusal);
+  }
+
+  /** The refusal some instance recorded, for /readyz on instances that make no Slack calls themselves. */
+  async sharedRefusal<T>(): Promise<T | undefined> {
+    const raw = await this.redis.get(this.keys.slackRefusal);
+    if (!raw) return undefined;
+    try {
+      return JSON.parse(raw) as T;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Takes the render lock of a case (or a channel's surge summary); undefined when someone else holds it. */
+  async lockRender(name: string, ttlMs: number): Promise<string | undefined> {
+    const token = randomUUID();
+    return (await this.redis.set(this.keys.renderLock(name), token, 'PX', ttlMs, 'NX')) === 'OK' ? token : undefined;
+  }
+
+  async unlockRender(name: string, token: string): Promise<void> {
+    await this.scripts.releaseLock(this.keys.renderLock(name), token);
+  }
+}

@@ -1,0 +1,32 @@
+import type { Category, Team } from '../roster/types.js';
+import type { Clock, EscalationRepository, OnCallResolver, SlaScheduler, SlackOutbox, WellbeingStore } from './ports.js';
+import type { RiskMatrix } from './risk.js';
+import type { RouteRule } from './routing.js';
+import type { SlaPolicies } from './sla.js';
+import type { Escalation } from './types.js';
+import type { WellbeingPolicy } from './wellbeing.js';
+
+export interface TriageConfig {
+  categories: Map<string, Category>;
+  teams: Map<string, Team>;
+  routes: RouteRule[];
+  riskMatrix: RiskMatrix;
+  sla: SlaPolicies;
+  wellbeing: WellbeingPolicy;
+}
+
+/** The ports every triage use case works through; src/server.ts wires them to Redis, BullMQ and Slack. */
+export interface TriageDeps {
+  config: TriageConfig;
+  repository: EscalationRepository;
+  timers: SlaScheduler;
+  outbox: SlackOutbox;
+  onCall: OnCallResolver;
+  wellbeing: WellbeingStore;
+  clock: Clock;
+}
+
+export interface IntakeResult {
+  created: boolean;
+  escalation: Escalation;
+}
