@@ -5,6 +5,7 @@ import type { Escalation, EscalationState, TimelineEvent } from '../triage/types
 import { contentDigest } from '../triage/intake.js';
 import { TIMELINE_SUFFIX, type StoreKeys } from './keys.js';
 import { WriteNotAppliedError } from './redis.js';
+import { outcomeOf } from './script-codes.js';
 
 const script = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
 
@@ -16,23 +17,6 @@ interface EscalationScripts {
   moveEscalation(...args: (string | number)[]): Promise<[number, number, number, number]>;
   markRendered(key: string, version: number): Promise<number>;
 }
-
-const TRANSITION_CODES: Record<number, TransitionResult['status']> = {
-  1: 'done',
-  0: 'already_done',
-  [-1]: 'not_found',
-  [-2]: 'wrong_state',
-  [-3]: 'stale_version',
-  [-4]: 'stale_epoch',
-  [-5]: 'suppressed',
-};
-
-const MOVE_CODES: Record<number, MoveResult['status']> = {
-  1: 'moved',
-  [-1]: 'not_found',
-  [-2]: 'resolved',
-  [-3]: 'stale_version',
-};
 
 /** A case moved to another team: fields are set as in TransitionRequest (undefined deletes). */
 export interface MoveRequest {
@@ -133,7 +117,7 @@ export class RedisEscalationRepository implements EscalationRepository {
       contentDigest(escalation),
       ...toHashFields(escalation),
     );
-    return { created: code === 1, id: storedId };
+    return { created: outcomeOf('create-escalation-5', code) === 'created', id: storedId };
   }
 
   async receive(draft: Omit<Escalation, 'id'>, digest: string): Promise<{ created: boolean; id: string; conflict?: boolean }> {
@@ -156,8 +140,9 @@ export class RedisEscalationRepository implements EscalationRepository {
       digest,
       deadline,
     );
-    if (code === -2) throw new WriteNotAppliedError(`Redis ran the receive of ${draft.source}/${draft.externalId} after its deadline, so it stored nothing`);
-    return code === -1 ? { created: false, id, conflict: true } : { created: code === 1, id };
+    const outcome = outcomeOf('receive-escalation-6', code);
+    if (outcome === 'past_deadline') throw new WriteNotAppliedError(`Redis ran the receive of ${draft.source}/${draft.externalId} after its deadline, so it stored nothing`);
+    return outcome === 'conflict' ? { created: false, id, conflict: true } : { created: outcome === 'created', id };
   }
 
   /** The receive's deadline in Redis's time, '' when this repository sets none. */
@@ -199,8 +184,7 @@ export class RedisEscalationRepository implements EscalationRepository {
       change.bumpEpoch ? '1' : '0',
       ...fields,
     );
-    const status = TRANSITION_CODES[code];
-    if (!status) throw new Error(`transition script returned unknown code ${code}`);
+    const status = outcomeOf('transition-4', code);
     if (status === 'not_found') return { status };
     const snapshot = { state: state as EscalationState, assignee: assignee || undefined, version: Number(version), slaEpoch: Number(slaEpoch) };
     return status === 'done' || status === 'already_done' ? { status, seq: Number(seq), ...snapshot } : { status, ...snapshot };
@@ -225,8 +209,7 @@ export class RedisEscalationRepository implements EscalationRepository {
       JSON.stringify(change.event),
       ...fields,
     );
-    const status = MOVE_CODES[code];
-    if (!status) throw new Error(`move script returned unknown code ${code}`);
+    const status = outcomeOf('move-escalation-4', code);
     return status === 'moved' ? { status, version: Number(version), seq: Number(seq), slaEpoch: Number(slaEpoch) } : { status };
   }
 

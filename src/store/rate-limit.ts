@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { IntakeToken, RateDecision, RateLimiter } from '../access/tokens.js';
 import type { StoreKeys } from './keys.js';
+import { outcomeOf } from './script-codes.js';
 
 interface RateScripts {
   takeToken(key: string, perSecond: number, burst: number): Promise<[number, number]>;
@@ -25,6 +26,6 @@ export class RedisRateLimiter implements RateLimiter {
 
   async take(token: IntakeToken): Promise<RateDecision> {
     const [allowed, waitMs] = await this.scripts.takeToken(this.keys.intakeRate(token.name), token.rateLimit.perSecond, token.rateLimit.burst);
-    return allowed === 1 ? { allowed: true } : { allowed: false, retryAfterMs: waitMs };
+    return outcomeOf('take-token-1', allowed) === 'allowed' ? { allowed: true } : { allowed: false, retryAfterMs: waitMs };
   }
 }

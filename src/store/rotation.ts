@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Override } from '../rotation/override.js';
 import type { OverrideSnapshot, RotationStore, SwapRequestRecord } from '../rotation/ports.js';
 import { storeKeys, type StoreKeys } from './keys.js';
+import { outcomeOf } from './script-codes.js';
 
 interface RotationScripts {
   addOverrides(...args: (string | number)[]): Promise<number>;
@@ -59,7 +60,7 @@ export class RedisRotationStore implements RotationStore {
       swap?.decidedAt ?? '',
       ...pairs,
     );
-    return code === 1 ? 'done' : code === 0 ? 'stale' : 'swap_not_pending';
+    return outcomeOf('add-overrides-2', code);
   }
 
   async removeOverride(teamId: string, overrideId: string): Promise<boolean> {
@@ -85,7 +86,7 @@ export class RedisRotationStore implements RotationStore {
 
   async closeSwap(id: string, status: 'declined' | 'cancelled', decidedBy: string, decidedAt: string): Promise<SwapRequestRecord | undefined> {
     const changed = await this.scripts.closeSwap(this.swapKey(id), status, decidedBy, decidedAt);
-    return changed === 1 ? this.getSwap(id) : undefined;
+    return outcomeOf('close-swap-1', changed) === 'closed' ? this.getSwap(id) : undefined;
   }
 
   async openSwapsFor(userId: string): Promise<SwapRequestRecord[]> {

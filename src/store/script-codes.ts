@@ -1,0 +1,24 @@
+/**
+ * What every Lua script under store/scripts/ answers, in one table: each script's header documents
+ * its codes, and the stores read them only through this table, never as bare numbers.
+ */
+export const SCRIPT_CODES = {
+  'transition-4': { 1: 'done', 0: 'already_done', [-1]: 'not_found', [-2]: 'wrong_state', [-3]: 'stale_version', [-4]: 'stale_epoch', [-5]: 'suppressed' },
+  'move-escalation-4': { 1: 'moved', [-1]: 'not_found', [-2]: 'resolved', [-3]: 'stale_version' },
+  'receive-escalation-6': { 1: 'created', 0: 'known', [-1]: 'conflict', [-2]: 'past_deadline' },
+  'create-escalation-5': { 1: 'created', 0: 'exists' },
+  'add-overrides-2': { 1: 'done', 0: 'stale', [-1]: 'swap_not_pending' },
+  'close-swap-1': { 1: 'closed', 0: 'not_pending' },
+  'take-token-1': { 1: 'allowed', 0: 'limited' },
+  'release-lock-1': { 1: 'released', 0: 'not_held' },
+} as const;
+
+type Script = keyof typeof SCRIPT_CODES;
+export type ScriptOutcome<S extends Script> = (typeof SCRIPT_CODES)[S][keyof (typeof SCRIPT_CODES)[S]];
+
+/** A script's answer as its name; a code the table does not know is a bug in the script or the table. */
+export function outcomeOf<S extends Script>(script: S, code: number): ScriptOutcome<S> {
+  const outcome = (SCRIPT_CODES[script] as unknown as Record<number, ScriptOutcome<S> | undefined>)[code];
+  if (outcome === undefined) throw new Error(`${script}.lua answered unknown code ${code}`);
+  return outcome;
+}
