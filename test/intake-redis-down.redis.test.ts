@@ -92,6 +92,7 @@ describe('when Redis is frozen', () => {
     expect(answer.headers['retry-after']).toBe('2');
     expect(answer.json).toMatchObject({ error: 'unavailable', problems: [{ path: '(server)', message: expect.stringContaining('same externalId') }] });
     expect(answer.elapsedMs).toBeLessThanOrEqual(2_000);
+    console.info(`tried: intake while Redis was frozen; survived: 503 with Retry-After after ${answer.elapsedMs} ms, nothing stored once it ran again`);
 
     redis.thaw();
     await sleep(3_000);
@@ -110,6 +111,7 @@ describe('when Redis is frozen', () => {
     expect(answer.status).toBe(503);
     expect(answer.headers['retry-after']).toBe('2');
     expect(answer.elapsedMs).toBeLessThanOrEqual(2_000 + 300);
+    console.info(`tried: a receive stuck in the socket of a frozen Redis; survived: 503 after ${answer.elapsedMs} ms, and the late receive stored nothing`);
 
     redis.thaw();
     await sleep(3_000);
@@ -166,5 +168,6 @@ describe('when Redis is down', () => {
     expect(answer.status).toBe(503);
     expect(answer.headers['retry-after']).toBe('2');
     expect(answer.elapsedMs).toBeLessThanOrEqual(2_000);
+    console.info(`tried: intake with Redis killed; survived: 503 with Retry-After after ${answer.elapsedMs} ms`);
   }, 30_000);
 });

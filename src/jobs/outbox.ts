@@ -115,6 +115,18 @@ export class BullSlackOutbox implements SlackOutbox {
     return state !== 'completed' && state !== 'failed' && state !== 'unknown';
   }
 
+  /**
+   * Once a case's post lands, the thread replies that were waiting for it go at once, in the order
+   * they were recorded, rather than each when its own backed-off wait ends.
+   */
+  async releaseThreadReplies(escalation: Pick<Escalation, 'id' | 'timeline'>): Promise<void> {
+    for (const event of escalation.timeline) {
+      if (event.type === 'created') continue;
+      const job = await this.queue.getJob(jobId('thread', escalation.id, event.seq));
+      if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
+    }
+  }
+
   /** Sends every job that waited for Slack now, rather than when its own wait ends. */
   async releaseWaiting(): Promise<void> {
     await this.queue.promoteJobs();
@@ -332,6 +344,7 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
             const ts = await post(escalation.channel, renderEscalationMessage(escalation, category(escalation), deps.clock()));
             await deps.repository.setMessageRef(escalation.id, escalation.channel, ts);
             await deps.repository.markRendered(escalation.id, escalation.version);
+            await deps.outbox.releaseThreadReplies(escalation);
           } catch (error) {
             if (!(error instanceof PostRefused)) throw error;
             deps.metrics.postFailures.inc({ error: error.slackError });
