@@ -4,7 +4,7 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     // The slow fault tests (minutes each) run with `npm run test:faults`, not in CI.
-    exclude: ['**/node_modules/**', '**/.git/**', '**/*.slow.test.ts'],
+    exclude: ['**/node_modules/**', '**/.git/**', '**/*.slow.redis.test.ts'],
     globalSetup: ['test/setup/redis.ts'],
     // Two cores: Redis-bound end-to-end files start servers and workers of their own.
     maxWorkers: 2,

@@ -1,6 +1,6 @@
 import { defineConfig } from 'vitest/config';
 
-/** `npm run test:faults`: every fault test, the slow ones too (the main config leaves out *.slow.test.ts). */
+/** `npm run test:faults`: every fault test, the slow ones too (the main config leaves out *.slow.redis.test.ts). */
 export default defineConfig({
   test: {
     include: ['test/faults/**/*.test.ts'],

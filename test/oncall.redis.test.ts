@@ -149,10 +149,10 @@ describe('/oncall swap', () => {
     // Backup shifts three weeks on, mid-week: clear of the earlier tests' primary swaps and of holidays.
     const [mine] = (await harness.app.rotation.shiftsOf(S4, new Date(Date.parse(NOW) + 21 * 86_400_000), 60)).filter((segment) => segment.role === 'backup' && segment.source === 'rotation');
     const midweek = new Date(mine!.start.getTime() + 2 * 86_400_000);
-    // Only a DM that arrives now: an earlier test's cancelled request to the same partner still carries its buttons.
+    // This test's request (a backup shift): an earlier test's cancelled primary-shift request to the same partner may still be arriving.
     const earlier = new Set(harness.double.dms(S3).map((message) => message.ts));
     await harness.command(S4, '/oncall', `swap <@${S3}|sam> ${midweek.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
-    const dm = await harness.double.waitFor(() => harness.double.dms(S3).find((message) => !earlier.has(message.ts) && JSON.stringify(message.blocks ?? []).includes(ActionId.swapApprove)));
+    const dm = await harness.double.waitFor(() => harness.double.dms(S3).find((message) => !earlier.has(message.ts) && message.text.includes('*backup*') && JSON.stringify(message.blocks ?? []).includes(ActionId.swapApprove)));
     const swapId = JSON.stringify(dm.blocks).match(/"value":"(swp-[^"]+)"/)![1]!;
     const approve = () => harness.slack(blockAction({ userId: S3, actionId: ActionId.swapApprove, value: swapId, channelId: dm.channel, messageTs: dm.ts }));
 

@@ -11,7 +11,7 @@ import { storeKeys } from '../../src/store/keys.js';
 import { deleteByPrefix } from '../../src/store/redis.js';
 import type { Escalation } from '../../src/triage/types.js';
 import { CSV_HEADER_LINE, escalationToCsvRow } from '../../src/triage/csv.js';
-import { startSlackDouble } from '../../src/sandbox/slack-double.js';
+import { startSlackDouble } from '../../slack-double/index.js';
 import { BOT_TOKEN, INTAKE_TOKEN, REDIS_URL, testAppOptions } from '../../test/support/harness.js';
 
 const COUNT = Number(process.env.BENCH_EXPORT_COUNT ?? 100_000);

@@ -17,7 +17,7 @@ import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
 import { Queue } from 'bullmq';
 import { ActionId } from '../../src/blocks/ids.js';
 import { storeKeys } from '../../src/store/keys.js';
-import { blockAction } from '../../test/support/slack-requests.js';
+import { blockAction } from '../../slack-double/index.js';
 import { LEAD, SPECIALISTS, TRIAGE_CHANNEL, testConfig } from '../../test/support/harness.js';
 import type { Figure, Scenario, ScenarioResult } from '../run.js';
 import { BOT_TOKEN, inParallel, intakeBody, pollUntil, SIGNING_SECRET, startBenchApp, UNLIMITED_BURST, type BenchApp } from '../support/app.js';

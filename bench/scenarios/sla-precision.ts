@@ -128,7 +128,8 @@ async function measureApp(posted: boolean): Promise<AppRun> {
       const now = new Date();
       const escalation: Escalation = {
         ...(intakeBody(bench.prefix) as unknown as Escalation),
-        id: await repository.nextId(),
+        // The bench app's prefix is its own, so numbering from the first id intake would hand out cannot clash.
+        id: `ESC-${1001 + i}`,
         team: 'emergency',
         channel: TRIAGE_CHANNEL,
         priority: 'P1',

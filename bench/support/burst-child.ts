@@ -3,7 +3,7 @@
  * the way Slack's servers would: every request on its own connection, signed at send time.
  */
 import { request as httpRequest } from 'node:http';
-import { signSlackRequest } from '../../test/support/slack-requests.js';
+import { signSlackRequest } from '../../slack-double/index.js';
 import { serveParent } from './child.js';
 
 export interface BurstRequest {

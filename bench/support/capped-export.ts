@@ -4,7 +4,7 @@
  * Usage: node --max-old-space-size=96 --import tsx bench/support/capped-export.ts <redis prefix>
  */
 import { startApp } from '../../src/server.js';
-import { startSlackDouble } from '../../src/sandbox/slack-double.js';
+import { startSlackDouble } from '../../slack-double/index.js';
 import { BOT_TOKEN, INTAKE_TOKEN, testAppOptions } from '../../test/support/harness.js';
 
 const prefix = process.argv[2];

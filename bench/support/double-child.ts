@@ -1,8 +1,8 @@
 /**
- * The Slack Web API double (test/support/slack-double.ts) in a process of its own; see
+ * The Slack Web API double (slack-double/) in a process of its own; see
  * remote-double.ts for the parent's side.
  */
-import { DOUBLE_BOT_USER_ID, startSlackDouble, type SlackDouble, type SlackDoubleOptions } from '../../test/support/slack-double.js';
+import { DOUBLE_BOT_USER_ID, startSlackDouble, type SlackDouble, type SlackDoubleOptions } from '../../slack-double/index.js';
 import { serveParent } from './child.js';
 
 const ID_PATTERN = /ESC-\d+/g;

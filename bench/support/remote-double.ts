@@ -2,7 +2,7 @@
  * The Slack double in a child process. Slack is remote in production: the double's own CPU work
  * (parsing, Block Kit checks, storing) must not run on the app's event loop and be billed to the app.
  */
-import type { SlackDoubleOptions } from '../../test/support/slack-double.js';
+import type { SlackDoubleOptions } from '../../slack-double/index.js';
 import { startChild, type ChildHandle } from './child.js';
 
 export interface ChannelScan {

@@ -36,10 +36,6 @@ export function caseVisibility(team: Team, category: Category, userId: string): 
   return { content: false, reason, askWhom };
 }
 
-export function maySeeContent(team: Team, category: Category, userId: string): boolean {
-  return caseVisibility(team, category, userId).content;
-}
-
 /** Who to tell a person to ask, as Slack mentions; a team with no lead listed says so. */
 export function askLine(askWhom: string[]): string {
   return askWhom.length ? `Ask ${askWhom.map((userId) => `<@${userId}>`).join(' or ')} if you need it.` : 'Ask the team\'s lead if you need it.';

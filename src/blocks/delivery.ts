@@ -1,6 +1,7 @@
 import type { Escalation } from '../triage/types.js';
+import { section } from './kit.js';
 import { PRIORITY_BADGE } from './text.js';
-import { mrkdwn, type MessagePayload } from './types.js';
+import type { MessagePayload } from './types.js';
 
 /**
  * The DM a lead gets when Slack refused a case's post for good. It names the case and the reason,
@@ -13,7 +14,7 @@ export function renderPostFailure(escalation: Pick<Escalation, 'id' | 'priority'
     ? `It is posted in <#${fallback}> instead, and paging goes on as usual.`
     : 'No fallback channel is left (team channel and leads channel were tried or are not set), so it is in no channel: paging goes on, and `/triage show ' + escalation.id + '` opens it.';
   const fix = slackError === 'not_in_channel' ? `Invite the bot to <#${channel}> with \`/invite\`.` : slackError === 'is_archived' ? `<#${channel}> is archived: unarchive it or route the team to another channel in the config.` : `Check that <#${channel}> exists and the bot is in it, or route the team to another channel in the config.`;
-  return { text, blocks: [{ type: 'section', text: mrkdwn(`${text}\n${next}\n${fix}`) }] };
+  return { text, blocks: [section(`${text}\n${next}\n${fix}`)] };
 }
 
 /** What the watchdog could not heal, for the leads: the cases by id with what is wrong, no content. */
@@ -21,5 +22,5 @@ export function renderWatchdogReport(findings: Array<{ escalationId: string; pro
   const lines = findings.slice(0, 40).map((finding) => `• ${finding.escalationId}: ${finding.problem}`);
   if (findings.length > lines.length) lines.push(`…and ${findings.length - lines.length} more; see the log.`);
   const text = `🩺 The watchdog found ${findings.length === 1 ? 'an open case' : `${findings.length} open cases`} it could not put right`;
-  return { text, blocks: [{ type: 'section', text: mrkdwn(`*${text}:*\n${lines.join('\n')}`.slice(0, 2900)) }] };
+  return { text, blocks: [section(`*${text}:*\n${lines.join('\n')}`)] };
 }

@@ -2,9 +2,9 @@ import { formatDuration } from '../triage/duration.js';
 import { compareKpis, type Attainment, type Delta, type KeyCount, type KpiComparison, type Kpis } from '../triage/kpis.js';
 import type { Category } from '../roster/types.js';
 import { PRIORITIES, type Priority } from '../triage/types.js';
-import { fitLines } from './oncall.js';
+import { context, divider, fields, fitLines, header, section, SLACK_LIMITS } from './kit.js';
 import { escapeMrkdwn, mention, PRIORITY_BADGE, slackDate, truncate } from './text.js';
-import { mrkdwn, plain, type Block, type MessagePayload } from './types.js';
+import type { Block, MessagePayload } from './types.js';
 
 export type DigestKind = 'daily' | 'weekly' | 'today' | 'week' | 'month';
 
@@ -27,8 +27,6 @@ const TOP = 8;
 const PAGED_SHOWN = 12;
 /** Sections for the per-specialist lines; 40 people fit in two, this leaves headroom. */
 const PEOPLE_SECTIONS = 4;
-/** Slack's limit for one section field. */
-const FIELD_LIMIT = 2000;
 
 const numberFormat = new Intl.NumberFormat('en-US');
 const count = (n: number): string => numberFormat.format(n);
@@ -62,10 +60,10 @@ function priorityBlock(priority: Priority, current: Kpis, comparison: KpiCompari
   const lines = [
     `${PRIORITY_BADGE[priority] ?? priority} · *${plural(current.volume.byPriority[priority], 'case')}*`,
     `Time to claim: p50 ${seconds(claim.p50)}${durationTrend(comparison?.timeToClaim[priority].p50)} · p90 ${seconds(claim.p90)}${durationTrend(comparison?.timeToClaim[priority].p90)} · max ${seconds(claim.max)}`,
-    `Time to resolve: p50 ${seconds(resolve.p50)} · p90 ${seconds(resolve.p90)}`,
+    `Time to resolve: p50 ${seconds(resolve.p50)} · p90 ${seconds(resolve.p90)} · max ${seconds(resolve.max)}`,
     `In time: claim ${attainmentText(attainment.claim, comparison?.attainment[priority].claim)} · resolve ${attainmentText(attainment.resolve, comparison?.attainment[priority].resolve)}`,
   ];
-  return { type: 'section', text: mrkdwn(truncate(lines.join('\n'), 3000)) };
+  return section(lines.join('\n'));
 }
 
 /** The top entries of a breakdown, then one line for the rest so the total still adds up. */
@@ -74,7 +72,7 @@ function breakdownField(title: string, entries: KeyCount[], label: (key: string)
   const shown = entries.slice(0, TOP).map((entry) => `• ${truncate(escapeMrkdwn(label(entry.key)), 60)} — ${count(entry.count)}`);
   const rest = entries.slice(TOP);
   if (rest.length > 0) shown.push(`• _${plural(rest.length, 'other')}_ — ${count(rest.reduce((sum, entry) => sum + entry.count, 0))}`);
-  return truncate([`*${title}*`, ...shown].join('\n'), FIELD_LIMIT);
+  return [`*${title}*`, ...shown].join('\n');
 }
 
 function breachesBlock(current: Kpis, comparison: KpiComparison | undefined, showPeople: boolean): Block {
@@ -91,18 +89,18 @@ function breachesBlock(current: Kpis, comparison: KpiComparison | undefined, sho
     }
   }
   if (breaches.nobodyPaged > 0) lines.push(`⚠️ ${plural(breaches.nobodyPaged, 'breach', 'breaches')} found nobody on call to page`);
-  return { type: 'section', text: mrkdwn(truncate(lines.join('\n'), 3000)) };
+  return section(lines.join('\n'));
 }
 
 function peopleBlocks(current: Kpis): Block[] {
-  if (current.specialists.length === 0) return [{ type: 'section', text: mrkdwn('*Specialists*\nNobody claimed or resolved a case in this period.') }];
+  if (current.specialists.length === 0) return [section('*Specialists*\nNobody claimed or resolved a case in this period.')];
   const lines = [
     '*Specialists* — claimed · resolved · reassigned away · sensitive cases handled',
     ...current.specialists.map(
       (load) => `${mention(load.userId)} — ${count(load.claimed)} · ${count(load.resolved)} · ${count(load.reassignedAway)} · ${count(load.sensitiveExposure)}`,
     ),
   ];
-  return fitLines(lines, PEOPLE_SECTIONS, (left) => `_…and ${plural(left, 'more person', 'more people')}_`).map((text) => ({ type: 'section', text: mrkdwn(text) }));
+  return fitLines(lines, PEOPLE_SECTIONS, (left) => `_…and ${plural(left, 'more person', 'more people')}_`).map(section);
 }
 
 /**
@@ -126,50 +124,56 @@ export function renderDigest(
   const { volume, backlog, breaches } = current;
 
   const blocks: Block[] = [
-    { type: 'header', text: plain(truncate(`📊 ${title} — ${team.name}`, 150)) },
-    {
-      type: 'context',
-      elements: [
-        mrkdwn(`${slackDate(period.from)} – ${slackDate(period.to)} · as of ${slackDate(now)} · ${comparison ? '▲/▼ compared with the previous period' : 'no previous period to compare with'}`),
-      ],
-    },
-    {
-      type: 'section',
-      fields: [
-        mrkdwn(`*Escalations*\n${count(volume.total)}${countTrend(comparison?.volume)}`),
-        mrkdwn(`*SLA breaches*\n${count(breaches.total)}${countTrend(comparison?.breaches)}`),
-        mrkdwn(`*Open now*\n${count(backlog.count)} (${count(backlog.unclaimed)} unclaimed)`),
-        mrkdwn(`*Oldest open*\n${backlog.oldestOpenAgeSeconds === undefined ? '—' : `${seconds(backlog.oldestOpenAgeSeconds)}${backlog.oldestOpenId ? ` · ${escapeMrkdwn(backlog.oldestOpenId)}` : ''}`}`),
-      ],
-    },
-    { type: 'divider' },
+    header(`📊 ${title} — ${team.name}`),
+    context(`${slackDate(period.from)} – ${slackDate(period.to)} · as of ${slackDate(now)} · ${comparison ? '▲/▼ compared with the previous period' : 'no previous period to compare with'}`),
+    fields([
+      `*Escalations*\n${count(volume.total)}${countTrend(comparison?.volume)}`,
+      `*SLA breaches*\n${count(breaches.total)}${countTrend(comparison?.breaches)}`,
+      `*Open now*\n${count(backlog.count)} (${count(backlog.unclaimed)} unclaimed)`,
+      `*Oldest open*\n${backlog.oldestOpenAgeSeconds === undefined ? '—' : `${seconds(backlog.oldestOpenAgeSeconds)}${backlog.oldestOpenId ? ` · ${escapeMrkdwn(backlog.oldestOpenId)}` : ''}`}`,
+    ]),
+    divider(),
   ];
 
   const active = PRIORITIES.filter((priority) => volume.byPriority[priority] > 0 || (previous?.volume.byPriority[priority] ?? 0) > 0);
-  if (active.length === 0) blocks.push({ type: 'section', text: mrkdwn('No escalations were created in this period.') });
+  if (active.length === 0) blocks.push(section('No escalations were created in this period.'));
   else blocks.push(...active.map((priority) => priorityBlock(priority, current, comparison)));
 
   if (volume.total > 0) {
-    blocks.push({
-      type: 'section',
-      fields: [
-        mrkdwn(breakdownField('By category', volume.byCategory, (id) => categories.get(id)?.label ?? id)),
-        mrkdwn(breakdownField('By market', volume.byMarket, (market) => market)),
-        mrkdwn(breakdownField('By source', volume.bySource, (source) => source)),
-      ],
-    });
+    blocks.push(
+      fields([
+        breakdownField('By category', volume.byCategory, (id) => categories.get(id)?.label ?? id),
+        breakdownField('By market', volume.byMarket, (market) => market),
+        breakdownField('By source', volume.bySource, (source) => source),
+      ]),
+    );
   }
-  blocks.push({ type: 'divider' }, breachesBlock(current, comparison, showPeople));
+  blocks.push(divider(), breachesBlock(current, comparison, showPeople));
   if (showPeople) blocks.push(...peopleBlocks(current));
-  blocks.push({
-    type: 'context',
-    elements: [
-      mrkdwn(
-        'Times and in-time rates cover cases created in the period (p50/p90: nearest-rank percentiles; cases not yet due are left out). Breaches, pages and workload count what happened in the period.',
-      ),
-    ],
-  });
+  blocks.push(
+    context('Times and in-time rates cover cases created in the period (p50/p90: nearest-rank percentiles; cases not yet due are left out). Breaches, pages and workload count what happened in the period.'),
+  );
 
   const text = `${title} for ${team.name}: ${plural(volume.total, 'escalation')}, ${plural(breaches.total, 'SLA breach', 'SLA breaches')}, ${count(backlog.count)} open now`;
-  return { text: truncate(text, 3000), blocks };
+  return { text: truncate(text, SLACK_LIMITS.sectionText), blocks };
+}
+
+/**
+ * `/triage stats`: the team's digest so far. Whoever may not see other people's figures gets a line
+ * of their own instead.
+ */
+export function renderStats(
+  kind: 'today' | 'week' | 'month',
+  team: { name: string },
+  current: Kpis,
+  previous: Kpis | undefined,
+  period: { from: Date; to: Date },
+  categories: Map<string, Pick<Category, 'label'>>,
+  options: DigestOptions & { viewer: string },
+): MessagePayload {
+  const digest = renderDigest(kind, team, current, previous, period, categories, options);
+  if (options.showPeople) return { text: digest.text, blocks: digest.blocks.slice(0, SLACK_LIMITS.messageBlocks) };
+  const mine = current.specialists.find((row) => row.userId === options.viewer);
+  const own = context(`Your figures: claimed ${mine?.claimed ?? 0}, resolved ${mine?.resolved ?? 0}, sensitive cases ${mine?.sensitiveExposure ?? 0}.`);
+  return { text: digest.text, blocks: [...digest.blocks, own].slice(0, SLACK_LIMITS.messageBlocks) };
 }

@@ -1,11 +1,13 @@
 import type { Category } from '../roster/types.js';
 import type { Escalation, TimelineEvent } from '../triage/types.js';
 import { ActionId } from './ids.js';
+import { actions, button, context, fields, header, oneSectionMessage, section, SLACK_LIMITS } from './kit.js';
 import { escapeMrkdwn, mention, PRIORITY_BADGE, slackDate, truncate } from './text.js';
-import { mrkdwn, plain, type Block, type MessagePayload } from './types.js';
+import { plain, type Block, type MessagePayload } from './types.js';
 
 const STATE_LINE = {
   open: '🟢 *Open* — waiting for a claim',
+  openBreached: '🔴 *Open* — claim SLA breached, still unclaimed',
   claimed: '👤 *Claimed*',
   resolved: '✅ *Resolved*',
 } as const;
@@ -17,10 +19,6 @@ function slaLine(escalation: Escalation, now: Date): string {
   const claim = escalation.state === 'open' ? `${claimLate ? '⚠️ *Claim overdue* since' : 'Claim by'} ${slackDate(escalation.claimDeadline)}` : `Claimed ${slackDate(escalation.claimedAt ?? now)}`;
   const resolve = `${resolveLate ? '⚠️ *Resolution overdue* since' : 'Resolve by'} ${slackDate(escalation.resolveDeadline)}`;
   return `${claim}  ·  ${resolve}`;
-}
-
-function button(text: string, actionId: string, value: string, extra: Record<string, unknown> = {}): Block {
-  return { type: 'button', text: plain(text), action_id: actionId, value, ...extra };
 }
 
 function actionsFor(escalation: Escalation): Block[] {
@@ -56,33 +54,35 @@ function actionsFor(escalation: Escalation): Block[] {
 export function renderEscalationMessage(escalation: Escalation, category: Pick<Category, 'label' | 'outcomes'>, now: Date): MessagePayload {
   const badge = PRIORITY_BADGE[escalation.priority] ?? escalation.priority;
   const title = `${badge} · ${category.label} · ${escalation.id}`;
-  let state: string = STATE_LINE[escalation.state];
+  const claimBreached = escalation.state === 'open' && now.getTime() > Date.parse(escalation.claimDeadline);
+  let state: string = claimBreached ? STATE_LINE.openBreached : STATE_LINE[escalation.state];
   if (escalation.state === 'claimed') state += ` by ${mention(escalation.assignee)}`;
   if (escalation.state === 'resolved') {
     const outcome = category.outcomes.find((candidate) => candidate.id === escalation.outcome)?.label ?? escalation.outcome;
     state += ` by ${mention(escalation.assignee)} — ${escapeMrkdwn(outcome ?? '')}`;
   }
   const blocks: Block[] = [
-    { type: 'header', text: plain(truncate(title, 150)) },
-    { type: 'section', text: mrkdwn(truncate(escapeMrkdwn(escalation.summary), 3000)) },
-    {
-      type: 'section',
-      fields: [
-        mrkdwn(`*Priority*\n${badge} (${escalation.severity} · ${escalation.imminence})`),
-        mrkdwn(`*Category*\n${escapeMrkdwn(category.label)}`),
-        mrkdwn(`*Market · language*\n${escalation.market} · ${escalation.language}`),
-        mrkdwn(`*Reported*\n${slackDate(escalation.reportedAt, '{ago}')}`),
-      ],
-    },
-    { type: 'section', text: mrkdwn(`${state}\n${slaLine(escalation, now)}`) },
-    { type: 'actions', block_id: `esc_actions:${escalation.id}`, elements: actionsFor(escalation) },
-    { type: 'context', elements: [mrkdwn(`${escalation.id} · from ${escapeMrkdwn(escalation.source)} · ref \`${escapeMrkdwn(truncate(escalation.externalId, 80))}\``)] },
+    header(title),
+    section(escapeMrkdwn(escalation.summary)),
+    fields([
+      `*Priority*\n${badge} (${escalation.severity} · ${escalation.imminence})`,
+      `*Category*\n${escapeMrkdwn(category.label)}`,
+      `*Market · language*\n${escalation.market} · ${escalation.language}`,
+      `*Reported*\n${slackDate(escalation.reportedAt, '{ago}')}`,
+    ]),
+    section(`${state}\n${slaLine(escalation, now)}`),
+    actions(actionsFor(escalation), `esc_actions:${escalation.id}`),
+    context(`${escalation.id} · from ${escapeMrkdwn(escalation.source)} · ref \`${escapeMrkdwn(truncate(escalation.externalId, 80))}\``),
   ];
   const text = `${badge} ${category.label} ${escalation.id} (${escalation.market}) — ${escalation.state}`;
   return { text, blocks };
 }
 
 const CLOCK_NAME = { claim: 'Claim', resolve: 'Resolution' } as const;
+
+/** A thread reply is one section; what a person wrote gets what the reply's own words leave of it. */
+const NOTE_ROOM = SLACK_LIMITS.sectionText - 100;
+const RESOLUTION_NOTE_ROOM = SLACK_LIMITS.sectionText - 200;
 
 /** Who one step of a paging chain reached, as the thread names them. */
 function chainStep(event: TimelineEvent): string {
@@ -92,7 +92,12 @@ function chainStep(event: TimelineEvent): string {
   return people.length ? `paging ${people.join(', ')} (${event.text ?? 'on call'})` : 'paging nobody: no one is on call for the chain';
 }
 
-/** One timeline event as a thread reply; the thread is the case's audit trail in Slack. */
+/** One timeline event posted in the case's thread. */
+export function renderThreadReply(escalation: Pick<Escalation, 'id'>, event: TimelineEvent, category?: Pick<Category, 'outcomes'>): MessagePayload {
+  return oneSectionMessage(renderThreadEvent(escalation, event, category));
+}
+
+/** One timeline event as a thread reply's text; the thread is the case's audit trail in Slack. */
 export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: TimelineEvent, category?: Pick<Category, 'outcomes'>): string {
   const who = mention(event.actor);
   const at = slackDate(event.at, '{time}');
@@ -110,7 +115,7 @@ export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: Tim
     case 'offer_declined':
       return `✋ ${who} declined the offer ${at}.`;
     case 'note':
-      return `📝 ${who} ${at}: ${truncate(escapeMrkdwn(event.text ?? ''), 2900)}`;
+      return `📝 ${who} ${at}: ${truncate(escapeMrkdwn(event.text ?? ''), NOTE_ROOM)}`;
     case 'paged':
       return event.clock ? `📟 No answer yet — ${chainStep(event)} ${at}.` : `📟 ${who} paged ${mention(event.target)} (${event.text ?? 'backup on call'}) ${at}.`;
     case 'escalated_to_lead':
@@ -123,7 +128,7 @@ export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: Tim
       return `⏰ *${CLOCK_NAME[event.clock ?? 'claim']} SLA breached* ${at} — ${chainStep(event)}.`;
     case 'resolved': {
       const outcome = category?.outcomes.find((candidate) => candidate.id === event.outcome)?.label ?? event.outcome;
-      return `✅ ${who} resolved it ${at}: *${escapeMrkdwn(outcome ?? '')}*${event.text ? ` — ${truncate(escapeMrkdwn(event.text), 2800)}` : ''}`;
+      return `✅ ${who} resolved it ${at}: *${escapeMrkdwn(outcome ?? '')}*${event.text ? ` — ${truncate(escapeMrkdwn(event.text), RESOLUTION_NOTE_ROOM)}` : ''}`;
     }
     case 'reopened':
       return `🔓 ${who} reopened it ${at}.`;

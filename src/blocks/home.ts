@@ -1,6 +1,7 @@
 import type { Segment } from '../rotation/index.js';
 import type { SwapRequestRecord } from '../rotation/ports.js';
-import { context, divider, fitLines, header, roleLabel, section, span, swapButtons, teamOnCallSection, type TeamOnCall } from './oncall.js';
+import { context, divider, fitLines, header, section, SLACK_LIMITS } from './kit.js';
+import { roleLabel, span, swapButtons, teamOnCallSection, type TeamOnCall } from './oncall.js';
 import { escapeMrkdwn, mention, slackDate } from './text.js';
 import type { Block } from './types.js';
 
@@ -25,7 +26,6 @@ export interface HomeInput {
   extraSections?: Block[];
 }
 
-const HOME_BLOCKS = 100;
 const SHIFTS_SHOWN = 10;
 
 function shiftLines(input: HomeInput): Block[] {
@@ -73,12 +73,12 @@ export function renderHome(input: HomeInput): HomeView {
   const top: Block[] = [header('Your next shifts'), ...shiftLines(input), divider(), header('On call now')];
   if (input.teams.length === 0) top.push(section("You're not on any team's rotation."));
   // Room is left for the swap heading and help; teams beyond that are reachable with `/oncall all`.
-  const teamRoom = HOME_BLOCKS - top.length - 8;
+  const teamRoom = SLACK_LIMITS.homeBlocks - top.length - 8;
   top.push(...input.teams.slice(0, teamRoom).map(teamOnCallSection));
   if (input.teams.length > teamRoom) top.push(context(`…and ${input.teams.length - teamRoom} more teams — \`/oncall all\`.`));
   top.push(context(`Updated ${slackDate(input.now, '{date_short_pretty} {time}')}`), divider(), header('Swap requests'));
   const help = [divider(), context('`/oncall help` for the rotation · `/triage help` for escalations')];
-  const extra = (input.extraSections ?? []).slice(0, Math.max(0, HOME_BLOCKS - top.length - help.length - 1));
-  const swaps = swapBlocks(input, HOME_BLOCKS - top.length - help.length - extra.length);
-  return { type: 'home', blocks: [...top, ...swaps, ...extra, ...help].slice(0, HOME_BLOCKS) };
+  const extra = (input.extraSections ?? []).slice(0, Math.max(0, SLACK_LIMITS.homeBlocks - top.length - help.length - 1));
+  const swaps = swapBlocks(input, SLACK_LIMITS.homeBlocks - top.length - help.length - extra.length);
+  return { type: 'home', blocks: [...top, ...swaps, ...extra, ...help].slice(0, SLACK_LIMITS.homeBlocks) };
 }

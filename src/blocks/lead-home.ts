@@ -3,8 +3,9 @@ import type { Kpis, SpecialistLoad } from '../triage/kpis.js';
 import type { Category } from '../roster/types.js';
 import type { Escalation } from '../triage/types.js';
 import type { Exposure } from '../triage/wellbeing.js';
+import { context, divider, fields, header, section } from './kit.js';
 import { escapeMrkdwn, mention, PRIORITY_BADGE, slackDate } from './text.js';
-import { mrkdwn, plain, type Block } from './types.js';
+import type { Block } from './types.js';
 
 const OPEN_SHOWN = 12;
 
@@ -20,8 +21,16 @@ export interface LeadDashboard {
   onBreak: Map<string, Date>;
   today: Kpis;
   exposure: Array<{ userId: string; exposure: Exposure }>;
+  /** Cases in last week's QA sample; none means nothing was picked, not that it was all reviewed. */
+  qaSampled: number;
   qaToReview: number;
   categories: Map<string, Pick<Category, 'label'>>;
+}
+
+function qaLine(sampled: number, toReview: number): string {
+  if (sampled === 0) return '🔎 Nothing to review: last week\'s QA sample has no cases.';
+  if (toReview === 0) return '🔎 Last week\'s QA sample is fully reviewed.';
+  return `🔎 ${toReview} case${toReview === 1 ? '' : 's'} in last week's QA sample to review — \`/triage qa\``;
 }
 
 /** The lead's part of App Home. Exposure names people, so only leads may be shown it; the caller checks. */
@@ -38,30 +47,24 @@ export function renderLeadDashboard(input: LeadDashboard): Block[] {
     .map((row) => `${mention(row.userId)}: ${row.exposure.sensitiveToday} sensitive today, ${row.exposure.consecutiveSensitive} in a row`);
   const breaks = [...input.onBreak].map(([userId, until]) => `${mention(userId)} until ${slackDate(until, '{time}')}`);
   return [
-    { type: 'header', text: plain(`Team dashboard — ${input.teamName}`.slice(0, 150)) },
-    { type: 'section', text: mrkdwn(`*Open escalations (${input.open.length})*\n${open.join('\n') || 'None open. 🎉'}`.slice(0, 3000)) },
-    {
-      type: 'section',
-      fields: [
-        mrkdwn(`*Today*\n${input.today.volume.total} new · ${input.today.breaches.total} breaches`),
-        mrkdwn(`*Backlog*\n${input.today.backlog.count} open${input.today.backlog.oldestOpenAgeSeconds ? ` · oldest ${formatDuration(input.today.backlog.oldestOpenAgeSeconds * 1000)}` : ''}`),
-        mrkdwn(`*Time to claim (p50)*\n${p50s.join(' · ') || '—'}`),
-        mrkdwn(`*On a break*\n${breaks.join('\n') || 'Nobody'}`),
-      ],
-    },
-    { type: 'section', text: mrkdwn(`*Exposure today* (leads only)\n${exposure.join('\n') || 'No sensitive cases handled today.'}`.slice(0, 3000)) },
-    { type: 'context', elements: [mrkdwn(input.qaToReview ? `🔎 ${input.qaToReview} case${input.qaToReview === 1 ? '' : 's'} in last week's QA sample to review — \`/triage qa\`` : '🔎 Last week\'s QA sample is fully reviewed.')] },
-    { type: 'divider' },
+    header(`Team dashboard — ${input.teamName}`),
+    section(`*Open escalations (${input.open.length})*\n${open.join('\n') || 'None open. 🎉'}`),
+    fields([
+      `*Today*\n${input.today.volume.total} new · ${input.today.breaches.total} breaches`,
+      `*Backlog*\n${input.today.backlog.count} open${input.today.backlog.oldestOpenAgeSeconds ? ` · oldest ${formatDuration(input.today.backlog.oldestOpenAgeSeconds * 1000)}` : ''}`,
+      `*Time to claim (p50)*\n${p50s.join(' · ') || '—'}`,
+      `*On a break*\n${breaks.join('\n') || 'Nobody'}`,
+    ]),
+    section(`*Exposure today* (leads only)\n${exposure.join('\n') || 'No sensitive cases handled today.'}`),
+    context(qaLine(input.qaSampled, input.qaToReview)),
+    divider(),
   ];
 }
 
 /** A specialist's own figures; nobody else's. */
 export function renderOwnFigures(load: SpecialistLoad | undefined, exposure: Exposure): Block[] {
   return [
-    {
-      type: 'section',
-      text: mrkdwn(`*Your day*\nClaimed ${load?.claimed ?? 0} · resolved ${load?.resolved ?? 0} · sensitive cases ${exposure.sensitiveToday} today, ${exposure.consecutiveSensitive} in a row.${exposure.consecutiveSensitive >= 3 ? ' Consider a short break: `/triage break 15m`.' : ''}`),
-    },
-    { type: 'divider' },
+    section(`*Your day*\nClaimed ${load?.claimed ?? 0} · resolved ${load?.resolved ?? 0} · sensitive cases ${exposure.sensitiveToday} today, ${exposure.consecutiveSensitive} in a row.${exposure.consecutiveSensitive >= 3 ? ' Consider a short break: `/triage break 15m`.' : ''}`),
+    divider(),
   ];
 }

@@ -1,8 +1,9 @@
 import type { Category } from '../roster/types.js';
 import { IMMINENCES, SEVERITIES, type Escalation } from '../triage/types.js';
 import { InputId, ViewId } from './ids.js';
+import { context, SLACK_LIMITS } from './kit.js';
 import { escapeMrkdwn, truncate } from './text.js';
-import { mrkdwn, plain, type Block } from './types.js';
+import { plain, type Block } from './types.js';
 // Slack counts max_length in characters, never fewer than graphemes: the modal cannot send a note the service refuses as too long.
 import { NOTE_MAX_GRAPHEMES, RESOLUTION_NOTE_MAX_GRAPHEMES } from '../triage/text-hygiene.js';
 
@@ -20,10 +21,7 @@ function modal(callbackId: string, metadata: string, title: string, submit: stri
   return { type: 'modal', callback_id: callbackId, private_metadata: metadata, title: plain(title), submit: plain(submit), close: plain('Cancel'), blocks };
 }
 
-const context = (escalation: Escalation, category: Pick<Category, 'label'>): Block => ({
-  type: 'context',
-  elements: [mrkdwn(`*${escalation.id}* · ${escapeMrkdwn(category.label)} · ${escalation.priority} · ${escalation.market}`)],
-});
+const caseContext = (escalation: Escalation, category: Pick<Category, 'label'>): Block => context(`*${escalation.id}* · ${escapeMrkdwn(category.label)} · ${escalation.priority} · ${escalation.market}`);
 
 function textInput(id: { block: string; action: string }, label: string, options: { multiline?: boolean; optional?: boolean; maxLength?: number; placeholder?: string; initial?: string } = {}): Block {
   return {
@@ -51,21 +49,21 @@ function staticSelect(id: { block: string; action: string }, label: string, opti
       type: 'static_select',
       action_id: id.action,
       placeholder: plain('Choose…'),
-      options: options.slice(0, 100).map((option) => ({ text: plain(truncate(option.text, 75)), value: option.value })),
+      options: options.slice(0, SLACK_LIMITS.selectOptions).map((option) => ({ text: plain(truncate(option.text, SLACK_LIMITS.optionText)), value: option.value })),
     },
   };
 }
 
 export function renderNoteModal(escalation: Escalation, category: Pick<Category, 'label'>): ModalView {
   return modal(ViewId.note, escalation.id, 'Add note', 'Add note', [
-    context(escalation, category),
+    caseContext(escalation, category),
     textInput(InputId.note, 'Note', { multiline: true, maxLength: NOTE_MAX_GRAPHEMES, placeholder: 'What you did or found. No graphic detail: link to the case tool instead.' }),
   ]);
 }
 
 export function renderResolveModal(escalation: Escalation, category: Category): ModalView {
   return modal(ViewId.resolve, escalation.id, 'Resolve case', 'Resolve', [
-    context(escalation, category),
+    caseContext(escalation, category),
     staticSelect(InputId.outcome, 'Outcome', category.outcomes.map((outcome) => ({ value: outcome.id, text: outcome.label }))),
     textInput(InputId.resolutionNote, category.requireResolutionNote ? 'Resolution note (required)' : 'Resolution note', {
       multiline: true,
@@ -80,9 +78,9 @@ export function renderResolveModal(escalation: Escalation, category: Category): 
 export function renderReassignModal(escalation: Escalation, category: Pick<Category, 'label'>): ModalView {
   const meanwhile = escalation.state === 'claimed' ? `it stays with <@${escalation.assignee}>` : 'it stays open and its claim clock keeps running';
   return modal(ViewId.reassign, escalation.id, 'Offer case', 'Send offer', [
-    context(escalation, category),
+    caseContext(escalation, category),
     { type: 'input', block_id: InputId.assignee.block, label: plain('Offer to…'), element: { type: 'users_select', action_id: InputId.assignee.action, placeholder: plain('Choose a specialist') } },
-    { type: 'context', elements: [mrkdwn(`They get a DM to accept or decline. Until they accept, ${meanwhile}.`)] },
+    context(`They get a DM to accept or decline. Until they accept, ${meanwhile}.`),
   ]);
 }
 

@@ -2,8 +2,9 @@ import type { Category } from '../roster/types.js';
 import type { OfferAnswer } from '../triage/offers.js';
 import type { Escalation, TimelineEvent } from '../triage/types.js';
 import { ActionId } from './ids.js';
+import { actions, button, oneSectionMessage, section } from './kit.js';
 import { escapeMrkdwn, mention, PRIORITY_BADGE, slackDate, truncate } from './text.js';
-import { mrkdwn, plain, type MessagePayload } from './types.js';
+import type { MessagePayload } from './types.js';
 
 function caseTitle(escalation: Pick<Escalation, 'id' | 'priority' | 'market'>, category: Pick<Category, 'label'>): string {
   return `${PRIORITY_BADGE[escalation.priority] ?? escalation.priority} ${escalation.id} (${escapeMrkdwn(category.label)}, ${escalation.market})`;
@@ -14,7 +15,7 @@ function postLine(escalation: Pick<Escalation, 'messageChannel'>): string {
 }
 
 /** The Accept and Decline buttons carry the case and the offer, so an old DM cannot answer a newer offer to someone else. */
-export function offerValue(escalationId: string, offerSeq: number): string {
+function offerValue(escalationId: string, offerSeq: number): string {
   return `${escalationId}|${offerSeq}`;
 }
 
@@ -36,17 +37,16 @@ export function renderOffer(escalation: Escalation, category: Pick<Category, 'la
   return {
     text,
     blocks: [
-      { type: 'section', text: mrkdwn(`${text} ${meanwhile}${postLine(escalation)}`) },
-      { type: 'section', text: mrkdwn(`>${escapeMrkdwn(truncate(escalation.summary, 500))}`) },
-      {
-        type: 'actions',
-        block_id: `offer:${value}`,
-        elements: [
-          { type: 'button', style: 'primary', text: plain('Accept'), action_id: ActionId.acceptOffer, value },
-          { type: 'button', text: plain('Decline'), action_id: ActionId.declineOffer, value },
-          { type: 'button', text: plain('Open case ↗'), action_id: ActionId.openCase, value: escalation.id, url: escalation.caseUrl },
+      section(`${text} ${meanwhile}${postLine(escalation)}`),
+      section(`>${escapeMrkdwn(truncate(escalation.summary, 500))}`),
+      actions(
+        [
+          button('Accept', ActionId.acceptOffer, value, { style: 'primary' }),
+          button('Decline', ActionId.declineOffer, value),
+          button('Open case ↗', ActionId.openCase, escalation.id, { url: escalation.caseUrl }),
         ],
-      },
+        `offer:${value}`,
+      ),
     ],
   };
 }
@@ -63,7 +63,7 @@ export function renderOfferSettled(category: Pick<Category, 'label'>, outcome: O
   } else {
     text = `✅ Offer of ${title} accepted by ${mention(outcome.answer.actor)} ${slackDate(outcome.answer.at)}; it is theirs now.${postLine(escalation)}`;
   }
-  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
+  return oneSectionMessage(text);
 }
 
 /** What the person who made an offer hears when it is declined, with where the case stands. */
@@ -75,5 +75,5 @@ export function renderOfferDeclined(escalation: Escalation, category: Pick<Categ
       ? `It stays with ${escalation.assignee === offer.actor ? 'you' : mention(escalation.assignee)}.`
       : `It is still open: claim deadline ${slackDate(escalation.claimDeadline)}. Claim it, or offer it to someone else.`;
   const text = `✋ ${by} declined your offer of ${caseTitle(escalation, category)}${when}. ${standing}${postLine(escalation)}`;
-  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
+  return oneSectionMessage(text);
 }

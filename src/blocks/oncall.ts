@@ -4,11 +4,9 @@ import { ROLES } from '../roster/types.js';
 import type { SwapRequestRecord } from '../rotation/ports.js';
 import type { OnCallNow } from '../rotation/service.js';
 import { ActionId } from './ids.js';
+import { actions, button, context, fitLines, header, oneSectionMessage, packLines, section, SLACK_LIMITS } from './kit.js';
 import { escapeMrkdwn, mention, slackDate, truncate } from './text.js';
-import { mrkdwn, plain, type Block, type MessagePayload } from './types.js';
-
-/** Slack's hard limits for the blocks these renderers emit. */
-export const SLACK_LIMITS = { messageBlocks: 50, homeBlocks: 100, sectionText: 3000, header: 150, topic: 250 } as const;
+import type { Block, MessagePayload } from './types.js';
 
 export interface TeamRef {
   id: string;
@@ -25,15 +23,6 @@ const ROLE_LABEL: Record<Role, string> = { primary: 'Primary', backup: 'Backup',
 
 export const roleLabel = (role: Role): string => ROLE_LABEL[role];
 
-export const header = (text: string): Block => ({ type: 'header', text: plain(truncate(text, SLACK_LIMITS.header)) });
-export const section = (text: string): Block => ({ type: 'section', text: mrkdwn(truncate(text, SLACK_LIMITS.sectionText)) });
-export const context = (text: string): Block => ({ type: 'context', elements: [mrkdwn(truncate(text, SLACK_LIMITS.sectionText))] });
-export const divider = (): Block => ({ type: 'divider' });
-
-function button(text: string, actionId: string, value: string, extra: Record<string, unknown> = {}): Block {
-  return { type: 'button', text: plain(text), action_id: actionId, value, ...extra };
-}
-
 /** `from – to`, both as reader-local date tokens. */
 export function span(start: Date | string, end: Date | string): string {
   return `${slackDate(start)} – ${slackDate(end)}`;
@@ -43,48 +32,8 @@ function sourceNote(source: Segment['source']): string {
   return source === 'rotation' ? '' : ` _(${source})_`;
 }
 
-/**
- * Greedily joins lines into section texts of at most `limit` characters. A single line over the
- * limit is cut rather than dropped, so its neighbours keep their place.
- */
-export function packLines(lines: readonly string[], limit: number = SLACK_LIMITS.sectionText): string[] {
-  const chunks: string[] = [];
-  let current = '';
-  for (const raw of lines) {
-    const line = truncate(raw, limit);
-    if (current && current.length + 1 + line.length > limit) {
-      chunks.push(current);
-      current = line;
-    } else {
-      current = current ? `${current}\n${line}` : line;
-    }
-  }
-  if (current) chunks.push(current);
-  return chunks;
-}
-
-/**
- * Packs lines into at most `maxSections` sections; when they do not fit, keeps the longest prefix
- * that fits together with a `more(n)` line naming how many were left out, so nothing vanishes silently.
- */
-export function fitLines(lines: readonly string[], maxSections: number, more: (left: number) => string): string[] {
-  if (maxSections < 1) return [];
-  const all = packLines(lines);
-  if (all.length <= maxSections) return all;
-  const fits = (kept: number) => packLines([...lines.slice(0, kept), more(lines.length - kept)]).length <= maxSections;
-  // Packing is monotone in the prefix length, so the largest prefix that fits can be bisected.
-  let low = 0;
-  let high = lines.length - 1;
-  while (low < high) {
-    const mid = Math.ceil((low + high) / 2);
-    if (fits(mid)) low = mid;
-    else high = mid - 1;
-  }
-  return packLines([...lines.slice(0, low), more(lines.length - low)]).slice(0, maxSections);
-}
-
 /** "*Primary*: <@U…> until <date> — covering via override", or the gap marker. */
-export function onCallLine(role: Role, onCall: OnCallNow): string {
+function onCallLine(role: Role, onCall: OnCallNow): string {
   const assignment = onCall[role];
   if (!assignment) return `*${roleLabel(role)}*: ${GAP}`;
   // A fixed config assignment is reported with a zero-length shift: it has no end to show.
@@ -137,6 +86,13 @@ export function renderNextHandoffs(team: TeamRef, handoffs: Handoff[]): MessageP
   const blocks = fitLines(lines, 3, (left) => `…and ${left} more lines — see \`/oncall week\`.`).map(section);
   const first = handoffs[0]!;
   return { text: `${team.name}: next handoff ${slackDate(first.at)} — ${first.changes.map(changeLine).join(', ')}`, blocks };
+}
+
+/** `/oncall next` over several teams: each team's answer in turn, in one message. */
+export function renderTeamsNextHandoffs(teams: Array<{ team: TeamRef; handoffs: Handoff[] }>): MessagePayload {
+  if (teams.length === 0) return { text: 'No rotation to look ahead in.', blocks: [] };
+  const parts = teams.map(({ team, handoffs }) => renderNextHandoffs(team, handoffs));
+  return { text: parts.map((part) => part.text).join('\n'), blocks: parts.flatMap((part) => part.blocks).slice(0, SLACK_LIMITS.messageBlocks) };
 }
 
 /** `/oncall me`. */
@@ -295,7 +251,7 @@ export function swapButtons(record: SwapRequestRecord, side: 'partner' | 'reques
     side === 'partner'
       ? [button('Approve', ActionId.swapApprove, record.id, { style: 'primary' }), button('Decline', ActionId.swapDecline, record.id)]
       : [button('Cancel request', ActionId.swapCancel, record.id)];
-  return { type: 'actions', block_id: `swap:${record.id}`, elements };
+  return actions(elements, `swap:${record.id}`);
 }
 
 /** DM to the partner, who approves or declines. */
@@ -369,6 +325,15 @@ export const ONCALL_USAGE = [
   '`/oncall calendar reset` — revoke your personal feed links (after one leaked); `/oncall calendar reset team` — leads only: revoke the team feed link',
   '`/oncall help` — this help',
 ].join('\n');
+
+export function renderOnCallHelp(): MessagePayload {
+  return oneSectionMessage(ONCALL_USAGE);
+}
+
+/** The lead's confirmation of `/oncall override`; `from` and `to` describe the instants as understood, so a misread date shows. */
+export function renderOverrideSet(teamName: string, override: { userId: string; role: Role }, from: string, to: string): MessagePayload {
+  return oneSectionMessage(`Done: <@${override.userId}> covers *${override.role}* for ${teamName} from ${from} to ${to}.`);
+}
 
 function handoffLine(change: { role: Role; from?: string; to?: string }): string {
   if (change.from && change.to) return `${mention(change.from)} hands over to ${mention(change.to)} as ${change.role}`;

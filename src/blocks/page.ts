@@ -2,8 +2,9 @@ import type { PageRequest } from '../triage/ports.js';
 import type { Category } from '../roster/types.js';
 import type { Escalation } from '../triage/types.js';
 import { ActionId } from './ids.js';
+import { actions, button, section } from './kit.js';
 import { escapeMrkdwn, PRIORITY_BADGE, slackDate, truncate } from './text.js';
-import { mrkdwn, plain, type MessagePayload } from './types.js';
+import type { MessagePayload } from './types.js';
 
 const REASON = {
   claim_breach: 'has not been claimed in time',
@@ -35,30 +36,23 @@ function pageAsk(escalation: Escalation, request: PageRequest): string {
 export function renderPage(escalation: Escalation, category: Pick<Category, 'label'>, request: PageRequest, audience: PageAudience = { content: true }): MessagePayload {
   const badge = PRIORITY_BADGE[escalation.priority] ?? escalation.priority;
   const text = `📟 ${badge} ${escalation.id} (${category.label}, ${escalation.market}) ${REASON[request.reason]}.`;
-  const acknowledge = { type: 'button', style: 'primary', text: plain('Acknowledge page'), action_id: ActionId.acknowledgePage, value: `${escalation.id}|${request.pageKey}` };
-  const heading = { type: 'section', text: mrkdwn(`${text}\nYou are paged as *${request.role}* on call. ${pageAsk(escalation, request)}`) };
+  const acknowledge = button('Acknowledge page', ActionId.acknowledgePage, `${escalation.id}|${request.pageKey}`, { style: 'primary' });
+  const heading = section(`${text}\nYou are paged as *${request.role}* on call. ${pageAsk(escalation, request)}`);
   if (!audience.content) {
     const takers = audience.whoCanTake?.length ? audience.whoCanTake.map((userId) => `<@${userId}>`).join(', ') : 'a lead';
     return {
       text,
       blocks: [
         heading,
-        { type: 'section', text: mrkdwn(`🔒 You are not trained for ${escapeMrkdwn(category.label)} cases, so this page shows none of its content. Get it to someone who can take it: ${takers}. Acknowledge once they have it.`) },
-        { type: 'actions', elements: [acknowledge] },
+        section(`🔒 You are not trained for ${escapeMrkdwn(category.label)} cases, so this page shows none of its content. Get it to someone who can take it: ${takers}. Acknowledge once they have it.`),
+        actions([acknowledge]),
       ],
     };
   }
-  const claim = escalation.state === 'open' ? [{ type: 'button', text: plain('Claim'), action_id: ActionId.claim, value: escalation.id }] : [];
+  const claim = escalation.state === 'open' ? [button('Claim', ActionId.claim, escalation.id)] : [];
   return {
     text,
-    blocks: [
-      heading,
-      { type: 'section', text: mrkdwn(`>${escapeMrkdwn(truncate(escalation.summary, 500))}`) },
-      {
-        type: 'actions',
-        elements: [acknowledge, ...claim, { type: 'button', text: plain('Open case ↗'), action_id: ActionId.openCase, value: escalation.id, url: escalation.caseUrl }],
-      },
-    ],
+    blocks: [heading, section(`>${escapeMrkdwn(truncate(escalation.summary, 500))}`), actions([acknowledge, ...claim, button('Open case ↗', ActionId.openCase, escalation.id, { url: escalation.caseUrl })])],
   };
 }
 
@@ -66,7 +60,7 @@ export function renderPage(escalation: Escalation, category: Pick<Category, 'lab
 export function renderPageAcknowledged(escalation: Pick<Escalation, 'id' | 'priority' | 'market'>, category: Pick<Category, 'label'>, by: string, at: Date): MessagePayload {
   const badge = PRIORITY_BADGE[escalation.priority] ?? escalation.priority;
   const text = `✅ Page for ${badge} ${escalation.id} (${category.label}, ${escalation.market}) acknowledged by <@${by}> ${slackDate(at.toISOString(), '{time}')}.`;
-  return { text, blocks: [{ type: 'section', text: mrkdwn(`${text} The chain waits for a claim; if none comes, it pages on.`) }] };
+  return { text, blocks: [section(`${text} The chain waits for a claim; if none comes, it pages on.`)] };
 }
 
 /**
@@ -79,8 +73,8 @@ export function renderChannelCall(escalation: Escalation, category: Pick<Categor
   const who = paged.length ? `Paged so far: ${paged.map((userId) => `<@${userId}>`).join(', ')}.` : 'Nobody is on call to page.';
   const where = escalation.messageChannel ? ` Its post is in <#${escalation.messageChannel}>.` : '';
   const text = `<!here> 📟 ${badge} ${escalation.id} (${category.label}, ${escalation.market}) ${what}, and nobody on call has taken it. ${who}${where} Who can take it?`;
-  const claim = clock === 'claim' && escalation.state === 'open' ? [{ type: 'actions', elements: [{ type: 'button', style: 'primary', text: plain('Claim'), action_id: ActionId.claim, value: escalation.id }] }] : [];
-  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }, ...claim] };
+  const claim = clock === 'claim' && escalation.state === 'open' ? [actions([button('Claim', ActionId.claim, escalation.id, { style: 'primary' })])] : [];
+  return { text, blocks: [section(text), ...claim] };
 }
 
 export function parseAcknowledgeValue(value: unknown): { escalationId: string; pageKey: string } | undefined {

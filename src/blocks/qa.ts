@@ -2,8 +2,9 @@ import { DateTime } from 'luxon';
 import type { ResolutionOutcome } from '../roster/types.js';
 import type { Escalation } from '../triage/types.js';
 import { ActionId } from './ids.js';
+import { actions, button, context, header, section, sectionWithButton, SLACK_LIMITS } from './kit.js';
 import { escapeMrkdwn, mention, PRIORITY_BADGE, slackDate, truncate } from './text.js';
-import { mrkdwn, plain, type Block, type MessagePayload } from './types.js';
+import type { Block, MessagePayload } from './types.js';
 
 export type QaVerdict = 'reviewed' | 'follow_up';
 
@@ -24,8 +25,6 @@ export interface QaRenderOptions {
   zone?: string;
 }
 
-/** Slack's block limit for a message. */
-const MESSAGE_BLOCKS = 50;
 /** Header and summary context. */
 const FIXED_BLOCKS = 2;
 /** A section for the case, then its buttons or its verdict. */
@@ -43,10 +42,6 @@ function weekLabel(start: Date, zone: string | undefined): string {
   return local.isValid ? local.setLocale('en-GB').toFormat('ccc d LLL yyyy') : start.toISOString().slice(0, 10);
 }
 
-function button(text: string, actionId: string, value: string, extra: Record<string, unknown> = {}): Block {
-  return { type: 'button', text: plain(text), action_id: actionId, value, ...extra };
-}
-
 type CategoryInfo = { label: string; outcomes?: readonly ResolutionOutcome[] };
 
 /** Badge, id, category, who handled it, the outcome and when: enough to find it, never the case content. */
@@ -58,12 +53,8 @@ function itemSection(escalation: Escalation, category: CategoryInfo | undefined)
     `${badge} · *${escapeMrkdwn(truncate(escalation.id, 100))}* · ${escapeMrkdwn(truncate(label, 100))} · ${mention(escalation.assignee)}`,
     `Outcome: ${escapeMrkdwn(truncate(outcome, 200))} · Resolved ${escalation.resolvedAt ? slackDate(escalation.resolvedAt) : '—'}`,
   ];
-  return {
-    type: 'section',
-    text: mrkdwn(lines.join('\n')),
-    // Intake only accepts http(s) case links of at most 3000 characters, which is what a button url allows.
-    accessory: button('Open case ↗', ActionId.openCase, escalation.id, { url: escalation.caseUrl }),
-  };
+  // Intake only accepts http(s) case links of at most 3000 characters, which is what a button url allows.
+  return sectionWithButton(lines.join('\n'), button('Open case ↗', ActionId.openCase, escalation.id, { url: escalation.caseUrl }));
 }
 
 function verdictLine(review: QaReview): string {
@@ -72,15 +63,9 @@ function verdictLine(review: QaReview): string {
 }
 
 function itemBlocks({ escalation, review }: QaItem, categories: Map<string, CategoryInfo>): Block[] {
-  const section = itemSection(escalation, categories.get(escalation.category));
-  if (review) return [section, { type: 'context', elements: [mrkdwn(verdictLine(review))] }];
-  return [
-    section,
-    {
-      type: 'actions',
-      elements: [button('Reviewed', ActionId.qaReviewed, escalation.id, { style: 'primary' }), button('Needs follow-up', ActionId.qaFollowUp, escalation.id)],
-    },
-  ];
+  const caseSection = itemSection(escalation, categories.get(escalation.category));
+  if (review) return [caseSection, context(verdictLine(review))];
+  return [caseSection, actions([button('Reviewed', ActionId.qaReviewed, escalation.id, { style: 'primary' }), button('Needs follow-up', ActionId.qaFollowUp, escalation.id)])];
 }
 
 /**
@@ -113,24 +98,23 @@ export function renderQaSample(
   const followUp = items.filter((item) => item.review?.verdict === 'follow_up').length;
   const reviewed = items.length - pending - followUp;
 
-  const blocks: Block[] = [{ type: 'header', text: plain(truncate(`🔍 QA sample — week of ${weekOf} · ${team.name}`, 150)) }];
+  const blocks: Block[] = [header(`🔍 QA sample — week of ${weekOf} · ${team.name}`)];
   const text = `QA sample for ${team.name}, week of ${weekOf}: ${plural(items.length, 'case')}, ${pending} to review`;
 
   if (items.length === 0) {
-    blocks.push({ type: 'section', text: mrkdwn('No resolved cases to sample this week.') });
-    return { text: truncate(text, 3000), blocks };
+    blocks.push(section('No resolved cases to sample this week.'));
+    return { text: truncate(text, SLACK_LIMITS.sectionText), blocks };
   }
 
-  blocks.push({
-    type: 'context',
-    elements: [
-      mrkdwn(`${plural(items.length, 'case')} sampled · *${pending} to review* · ${reviewed} reviewed · ${followUp} ${followUp === 1 ? 'needs' : 'need'} follow-up`),
-      mrkdwn('Open each case in the case tool to review it; summaries are not shown here.'),
-    ],
-  });
+  blocks.push(
+    context(
+      `${plural(items.length, 'case')} sampled · *${pending} to review* · ${reviewed} reviewed · ${followUp} ${followUp === 1 ? 'needs' : 'need'} follow-up`,
+      'Open each case in the case tool to review it; summaries are not shown here.',
+    ),
+  );
 
-  const fitsAll = FIXED_BLOCKS + items.length * BLOCKS_PER_ITEM <= MESSAGE_BLOCKS;
-  const room = fitsAll ? items.length : Math.floor((MESSAGE_BLOCKS - FIXED_BLOCKS - 1) / BLOCKS_PER_ITEM);
+  const fitsAll = FIXED_BLOCKS + items.length * BLOCKS_PER_ITEM <= SLACK_LIMITS.messageBlocks;
+  const room = fitsAll ? items.length : Math.floor((SLACK_LIMITS.messageBlocks - FIXED_BLOCKS - 1) / BLOCKS_PER_ITEM);
   const shown = shownItems(items, room);
   for (const item of items) if (shown.has(item)) blocks.push(...itemBlocks(item, categories));
 
@@ -138,7 +122,7 @@ export function renderQaSample(
   if (left > 0) {
     const leftPending = items.filter((item) => !item.review && !shown.has(item)).length;
     const more = `…and ${left} more${leftPending > 0 ? ` (${leftPending} to review)` : ''} — see \`/triage qa\``;
-    blocks.push({ type: 'context', elements: [mrkdwn(more)] });
+    blocks.push(context(more));
   }
-  return { text: truncate(text, 3000), blocks };
+  return { text: truncate(text, SLACK_LIMITS.sectionText), blocks };
 }

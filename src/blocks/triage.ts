@@ -1,8 +1,9 @@
 import { askLine, type CaseVisibility } from '../access/policy.js';
 import type { Category } from '../roster/types.js';
 import type { Escalation } from '../triage/types.js';
+import { context, oneSectionMessage, section, SLACK_LIMITS } from './kit.js';
 import { escapeMrkdwn, mention, PRIORITY_BADGE, slackDate, truncate } from './text.js';
-import { mrkdwn, type Block, type MessagePayload } from './types.js';
+import type { Block, MessagePayload } from './types.js';
 import { renderThreadEvent } from './escalation.js';
 
 export const TRIAGE_USAGE = [
@@ -24,24 +25,21 @@ const NOT_ON_ROSTER = 'You are not on an escalation team roster, so there are no
 
 /** The open cases of the asker's teams: ids, priority, category, market and state, never content. */
 export function renderOpenList(escalations: Escalation[], categories: Map<string, Pick<Category, 'label'>>, options: { onRoster: boolean } = { onRoster: true }): MessagePayload {
-  if (!options.onRoster) return { text: NOT_ON_ROSTER, blocks: [{ type: 'section', text: mrkdwn(NOT_ON_ROSTER) }] };
-  if (escalations.length === 0) return { text: 'No open escalations for your teams. 🎉', blocks: [{ type: 'section', text: mrkdwn('No open escalations for your teams. 🎉') }] };
+  if (!options.onRoster) return oneSectionMessage(NOT_ON_ROSTER);
+  if (escalations.length === 0) return oneSectionMessage('No open escalations for your teams. 🎉');
   const shown = escalations.slice(0, LIST_LIMIT);
-  const blocks: Block[] = [{ type: 'section', text: mrkdwn(`*${escalations.length} open escalation${escalations.length === 1 ? '' : 's'}*, oldest first`) }];
+  const blocks: Block[] = [section(`*${escalations.length} open escalation${escalations.length === 1 ? '' : 's'}*, oldest first`)];
   for (const escalation of shown) {
     const who = escalation.state === 'claimed' ? `claimed by ${mention(escalation.assignee)}` : `*unclaimed*, claim by ${slackDate(escalation.claimDeadline, '{time}')}`;
     const where = escalation.messageChannel && escalation.messageTs ? ` · <#${escalation.messageChannel}>` : '';
-    blocks.push({
-      type: 'section',
-      text: mrkdwn(`${PRIORITY_BADGE[escalation.priority]} *${escalation.id}* · ${escapeMrkdwn(categories.get(escalation.category)?.label ?? escalation.category)} · ${escalation.market} · opened ${slackDate(escalation.createdAt, '{ago}')} · ${who}${where}`),
-    });
+    blocks.push(section(`${PRIORITY_BADGE[escalation.priority]} *${escalation.id}* · ${escapeMrkdwn(categories.get(escalation.category)?.label ?? escalation.category)} · ${escalation.market} · opened ${slackDate(escalation.createdAt, '{ago}')} · ${who}${where}`));
   }
-  if (escalations.length > shown.length) blocks.push({ type: 'context', elements: [mrkdwn(`…and ${escalations.length - shown.length} more. Oldest shown first.`)] });
+  if (escalations.length > shown.length) blocks.push(context(`…and ${escalations.length - shown.length} more. Oldest shown first.`));
   return { text: `${escalations.length} open escalation${escalations.length === 1 ? '' : 's'}`, blocks };
 }
 
-/** Room for timeline lines in one section, under Slack's 3000 characters with the heading. */
-const TIMELINE_BUDGET = 2_900;
+/** Room for timeline lines in one section, leaving the rest of it for the heading. */
+const TIMELINE_BUDGET = SLACK_LIMITS.sectionText - 100;
 /** A mrkdwn link can only carry a URL that cannot close or split the `<url|label>` syntax. */
 const LINKABLE_URL = /^https?:\/\/[^\s<>|]{1,1000}$/;
 
@@ -69,10 +67,7 @@ function caseHeadline(escalation: Escalation, category: Pick<Category, 'label'>,
 export function renderRestrictedCase(escalation: Escalation, category: Pick<Category, 'label'>, visibility: Extract<CaseVisibility, { content: false }>): MessagePayload {
   return {
     text: `${escalation.id} (${escalation.state})`,
-    blocks: [
-      { type: 'section', text: mrkdwn(caseHeadline(escalation, category, false)) },
-      { type: 'context', elements: [mrkdwn(`🔒 ${visibility.reason} ${askLine(visibility.askWhom)}`)] },
-    ],
+    blocks: [section(caseHeadline(escalation, category, false)), context(`🔒 ${visibility.reason} ${askLine(visibility.askWhom)}`)],
   };
 }
 
@@ -85,9 +80,6 @@ export function renderEscalationDetail(escalation: Escalation, category: Categor
   ].join('\n');
   return {
     text: `${escalation.id} (${escalation.state})`,
-    blocks: [
-      { type: 'section', text: mrkdwn(text) },
-      { type: 'section', text: mrkdwn(`*Timeline*\n${timelineLines(escalation, category).join('\n')}`) },
-    ],
+    blocks: [section(text), section(`*Timeline*\n${timelineLines(escalation, category).join('\n')}`)],
   };
 }

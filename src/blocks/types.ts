@@ -8,7 +8,6 @@ export interface Mrkdwn {
   type: 'mrkdwn';
   text: string;
 }
-export type TextObject = PlainText | Mrkdwn;
 // Blocks are plain JSON for Slack; a record type keeps renderers free of SDK type churn.
 export type Block = Record<string, unknown> & { type: string };
 

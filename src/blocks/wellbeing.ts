@@ -1,7 +1,8 @@
 import type { Escalation } from '../triage/types.js';
 import { ActionId } from './ids.js';
+import { actions, button, context, oneSectionMessage, section } from './kit.js';
 import { mention, PRIORITY_BADGE, slackDate } from './text.js';
-import { mrkdwn, plain, type MessagePayload } from './types.js';
+import type { MessagePayload } from './types.js';
 
 /** Asked instead of claiming when the case would pass a limit; the person decides, nothing is blocked. */
 export function renderExposurePrompt(escalation: Pick<Escalation, 'id' | 'priority'>, categoryLabel: string, reasons: string[]): MessagePayload {
@@ -9,14 +10,8 @@ export function renderExposurePrompt(escalation: Pick<Escalation, 'id' | 'priori
   return {
     text,
     blocks: [
-      { type: 'section', text: mrkdwn(`🫶 *Before you take ${PRIORITY_BADGE[escalation.priority] ?? escalation.priority} ${escalation.id}* (${categoryLabel})\n${reasons.map((reason) => `• ${reason[0]!.toUpperCase()}${reason.slice(1)}`).join('\n')}\nIf nobody else is free, take it: your lead will know. Otherwise hand it on.`) },
-      {
-        type: 'actions',
-        elements: [
-          { type: 'button', text: plain('Take it anyway'), action_id: ActionId.claimPastLimit, value: escalation.id, style: 'danger' },
-          { type: 'button', text: plain('Hand to next on call'), action_id: ActionId.handOn, value: escalation.id, style: 'primary' },
-        ],
-      },
+      section(`🫶 *Before you take ${PRIORITY_BADGE[escalation.priority] ?? escalation.priority} ${escalation.id}* (${categoryLabel})\n${reasons.map((reason) => `• ${reason[0]!.toUpperCase()}${reason.slice(1)}`).join('\n')}\nIf nobody else is free, take it: your lead will know. Otherwise hand it on.`),
+      actions([button('Take it anyway', ActionId.claimPastLimit, escalation.id, { style: 'danger' }), button('Hand to next on call', ActionId.handOn, escalation.id, { style: 'primary' })]),
     ],
   };
 }
@@ -26,19 +21,16 @@ export function renderBreakPrompt(reason: string, supportText: string, breakMinu
   return {
     text,
     blocks: [
-      { type: 'section', text: mrkdwn(`🌿 ${reason} Consider a short break before the next one.\n${supportText}`) },
-      {
-        type: 'actions',
-        elements: [{ type: 'button', text: plain(`Take a ${breakMinutes} min break`), action_id: ActionId.takeBreak, value: String(breakMinutes) }],
-      },
-      { type: 'context', elements: [mrkdwn('While you are on a break, pages go to the next person on call. `/triage break off` ends it early.')] },
+      section(`🌿 ${reason} Consider a short break before the next one.\n${supportText}`),
+      actions([button(`Take a ${breakMinutes} min break`, ActionId.takeBreak, String(breakMinutes))]),
+      context('While you are on a break, pages go to the next person on call. `/triage break off` ends it early.'),
     ],
   };
 }
 
 export function renderLeadExposureNotice(escalation: Pick<Escalation, 'id'>, userId: string, action: 'took' | 'handed on', reasons: string[]): MessagePayload {
   const text = `🫶 ${mention(userId)} ${action} ${escalation.id} past an exposure limit: ${reasons.join('; ')}. A check-in may help.`;
-  return { text, blocks: [{ type: 'section', text: mrkdwn(text) }] };
+  return oneSectionMessage(text);
 }
 
 export function renderBreakStarted(until: Date): string {

@@ -1,15 +1,29 @@
 import { z } from 'zod';
 import { formatIssues } from './load.js';
 
+/** Not held to Slack's exact form, because tests and the sandbox sign with secrets of their own. */
+const SIGNING_SECRET_RULE = 'at least 8 characters (Slack\'s are 32 hexadecimal characters)';
+const PORT_RULE = 'must be a port number from 0 to 65535, such as 3000';
+
+/**
+ * A required variable's description is what a missing one is answered with (see describeUnset), so it
+ * says where the value comes from and what it looks like.
+ */
 const envSchema = z.object({
-  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-'),
-  SLACK_SIGNING_SECRET: z.string().min(8, 'must be the app\'s signing secret'),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'must be a bot token starting with xoxb-')
+    .describe('the app\'s bot token, xoxb-…, from OAuth & Permissions in the Slack app\'s settings'),
+  SLACK_SIGNING_SECRET: z
+    .string()
+    .min(8, `must be the app's signing secret, ${SIGNING_SECRET_RULE}`)
+    .describe(`the app's signing secret, ${SIGNING_SECRET_RULE}, from Basic Information in the Slack app's settings`),
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
   SLACK_API_URL: z.url({ error: 'must be a URL such as http://127.0.0.1:3100/api/' }).optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
   /** Prefix for every Redis key and BullMQ queue, so several deployments (or tests) share one Redis. */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_{}-]+$/).default('escbot'),
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PORT: z.coerce.number({ error: PORT_RULE }).int(PORT_RULE).min(0, PORT_RULE).max(65535, PORT_RULE).default(3000),
   /**
    * Legacy: unnamed tokens with every scope, for a single-source deployment. Named, scoped tokens
    * are configured under `intake.tokens` in the config file (see access/tokens.ts).
@@ -19,7 +33,7 @@ const envSchema = z.object({
     .transform((value) => value.split(',').map((token) => token.trim()).filter(Boolean))
     .pipe(z.array(z.string().min(16, 'each intake token must be at least 16 characters')).min(1, 'needs at least one token'))
     .optional(),
-  CONFIG_PATH: z.string().min(1),
+  CONFIG_PATH: z.string().min(1).describe('the path of the YAML or JSON config file, such as config/example.yml'),
   /** Where people reach the app, for calendar feed links. */
   PUBLIC_URL: z.url({ error: 'must be the URL people reach the app at, such as https://escalation-bot.example.com' }).optional(),
   /**
@@ -47,6 +61,14 @@ export class EnvError extends Error {
 export function parseEnv(source: NodeJS.ProcessEnv): Env {
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
   const result = envSchema.safeParse(present);
-  if (!result.success) throw new EnvError(formatIssues(result.error.issues));
+  if (!result.success) throw new EnvError(result.error.issues.map((issue) => describeUnset(issue, present) ?? formatIssues([issue]).join('')));
   return result.data;
+}
+
+/** `SLACK_BOT_TOKEN is not set; set it to …` rather than zod's "expected string, received undefined". */
+function describeUnset(issue: z.core.$ZodIssue, present: Record<string, unknown>): string | undefined {
+  const name = issue.path.length === 1 ? String(issue.path[0]) : undefined;
+  if (name === undefined || name in present) return undefined;
+  const description = envSchema.shape[name as keyof typeof envSchema.shape]?.description;
+  return description ? `${name} is not set; set it to ${description}` : `${name} is not set`;
 }

@@ -3,20 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { isValidSlackRequest } from '@slack/bolt';
 import type { RequestHandler } from 'express';
 import type { Logger } from '../logger.js';
-
-/**
- * What the guard remembers about Slack deliveries; kept in Redis so every instance shares it.
- */
-export interface SlackDeliveryLedger {
-  /** True the first time this signature hash is offered within Slack's 5-minute window (kept 6). */
-  firstSighting(signatureHash: string): Promise<boolean>;
-  /** True when no delivery of this event is being handled or has been handled. */
-  claimEvent(eventId: string): Promise<boolean>;
-  /** The claimed delivery was answered: later retries of it are acknowledged and dropped. */
-  eventHandled(eventId: string): Promise<void>;
-  /** The claimed delivery failed: a retry of it should do the work. */
-  releaseEvent(eventId: string): Promise<void>;
-}
+import type { SlackDeliveryLedger } from './ports.js';
 
 export interface SlackReplayGuardDeps {
   signingSecret: string;

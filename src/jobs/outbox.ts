@@ -1,7 +1,7 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { ErrorCode as SlackErrorCode, type WebClient } from '@slack/web-api';
-import { renderEscalationMessage, renderThreadEvent } from '../blocks/escalation.js';
+import { renderEscalationMessage, renderThreadReply } from '../blocks/escalation.js';
 import { renderChannelCall, renderPage } from '../blocks/page.js';
 import type { MessagePayload } from '../blocks/types.js';
 import { renderSurge, SURGE_DETAILED } from '../blocks/surge.js';
@@ -290,16 +290,18 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
    */
   async function yieldToPendingPosts(job: WaitingJob, channel: string): Promise<void> {
     const waiting = await deps.delivery.pendingPostCount(channel, now());
-    if (waiting > 0) await waitLonger(job);
+    // Every reply steps aside for the same short while, so replies keep their order once the posts
+    // ahead of them land; the wait is bounded by the pending window and by the give-up below.
+    if (waiting > 0) await waitLonger(job, { steady: true });
   }
 
   /** Waits with a doubling interval, and gives up into the watchdog's hands after GIVE_UP_AFTER_MS. */
-  async function waitLonger(job: WaitingJob): Promise<never> {
+  async function waitLonger(job: WaitingJob, options: { steady?: boolean } = {}): Promise<never> {
     const waits = job.data.waits ?? 0;
     const waitingSince = job.data.waitingSince ?? Date.now();
     if (Date.now() - waitingSince >= GIVE_UP_AFTER_MS) throw new GaveUp();
-    await job.updateData({ ...job.data, waits: waits + 1, waitingSince });
-    throw new Later(Math.min(WAIT_BASE_MS * 2 ** waits, WAIT_MAX_MS));
+    await job.updateData({ ...job.data, waits: options.steady ? waits : waits + 1, waitingSince });
+    throw new Later(options.steady ? WAIT_BASE_MS : Math.min(WAIT_BASE_MS * 2 ** waits, WAIT_MAX_MS));
   }
 
   async function withRenderLock(job: WaitingJob, escalationId: string, run: () => Promise<void>): Promise<void> {
@@ -378,9 +380,9 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
       if (!escalation.messageTs || !escalation.messageChannel) await waitLonger(job);
       const event = escalation.timeline.find((candidate) => candidate.seq === job.data.seq);
       if (!event || event.type === 'created') return;
-      const text = renderThreadEvent(escalation, event, category(escalation));
+      const reply = renderThreadReply(escalation, event, category(escalation));
       await yieldToPendingPosts(job, escalation.messageChannel!);
-      await post(escalation.messageChannel!, { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }], thread_ts: escalation.messageTs });
+      await post(escalation.messageChannel!, { ...reply, thread_ts: escalation.messageTs });
     },
     async page(job: PageRequest) {
       const escalation = await load(job.escalationId);

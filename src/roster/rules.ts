@@ -16,10 +16,6 @@ export function isLead(member: Member | undefined): boolean {
   return member?.roles.includes('lead') ?? false;
 }
 
-export function isLeadOf(team: Team, userId: string): boolean {
-  return isLead(findMember(team, userId));
-}
-
 export function leadsOf(team: Team): string[] {
   return team.members.filter(isLead).map((member) => member.userId);
 }
@@ -31,7 +27,7 @@ export function teamsOf<T extends Team>(teams: Iterable<T>, userId: string): T[]
 
 /** The teams the person leads, in config order. */
 export function teamsLedBy<T extends Team>(teams: Iterable<T>, userId: string): T[] {
-  return [...teams].filter((team) => isLeadOf(team, userId));
+  return [...teams].filter((team) => isLead(findMember(team, userId)));
 }
 
 export function hasSkill(member: Member, categoryId: string): boolean {

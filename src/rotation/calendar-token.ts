@@ -40,9 +40,12 @@ export function verifyCalendarToken(secret: string, offered: unknown, feed: Cale
   return matches && candidate.length === TOKEN_LENGTH;
 }
 
+/** A feed link's `v`: a positive whole number small enough to stay exact. */
+export const FEED_VERSION_PATTERN = /^[1-9]\d{0,8}$/;
+
 /** The `v` query parameter as a link version; anything but a small positive integer is none. */
 export function parseFeedVersion(offered: unknown): number | undefined {
-  if (typeof offered !== 'string' || !/^[1-9]\d{0,8}$/.test(offered)) return undefined;
+  if (typeof offered !== 'string' || !FEED_VERSION_PATTERN.test(offered)) return undefined;
   return Number(offered);
 }
 

@@ -49,7 +49,7 @@ const WEEKDAY_ALIASES: Readonly<Record<string, Weekday>> = Object.fromEntries(
   ]),
 );
 
-export function parseWeekday(text: string): Weekday | undefined {
+function parseWeekday(text: string): Weekday | undefined {
   return WEEKDAY_ALIASES[text.trim().toLowerCase()];
 }
 

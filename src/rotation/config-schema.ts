@@ -125,7 +125,6 @@ export const rotationConfigSchema = rotationInputSchema.superRefine(checkRotatio
 export type RotationConfigInput = z.input<typeof rotationConfigSchema>;
 export type RotationConfig = z.output<typeof rotationConfigSchema>;
 export type LayerConfig = RotationConfig['layers'][number];
-export type LayerRestrictions = NonNullable<LayerConfig['restrictions']>;
 
 /** Parse and explain: the messages name the layer and the field at fault. */
 export function parseRotationConfig(input: unknown): { ok: true; config: RotationConfig } | { ok: false; errors: string[] } {

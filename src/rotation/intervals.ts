@@ -48,7 +48,3 @@ export function intersectSorted(a: readonly Span[], b: readonly Span[]): Span[] 
   }
   return result;
 }
-
-export function overlapLength(a: readonly Span[], b: readonly Span[]): number {
-  return spanLength(intersectSorted(a, b));
-}

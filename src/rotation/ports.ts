@@ -35,7 +35,6 @@ export interface RotationStore {
    * moves that pending swap to approved in the same atomic step. `stale` means read again and retry.
    */
   addOverrides(teamId: string, overrides: Override[], expectedVersion: number, swap?: { id: string; decidedBy: string; decidedAt: string }): Promise<'done' | 'stale' | 'swap_not_pending'>;
-  removeOverride(teamId: string, overrideId: string): Promise<boolean>;
   createSwap(record: SwapRequestRecord): Promise<void>;
   getSwap(id: string): Promise<SwapRequestRecord | undefined>;
   /** pending → declined/cancelled, exactly once; undefined when it was no longer pending. */

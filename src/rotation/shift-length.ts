@@ -12,7 +12,7 @@ export interface ShiftLength {
 const SHORTHAND = /^(\d+)\s*(h|d|w)$/i;
 const UNIT_BY_LETTER: Readonly<Record<string, ShiftUnit>> = { h: 'hours', d: 'days', w: 'weeks' };
 
-export function parseShiftLength(text: string): ShiftLength | undefined {
+function parseShiftLength(text: string): ShiftLength | undefined {
   const normalized = text.trim().toLowerCase();
   if (normalized === 'daily') return { every: 1, unit: 'days' };
   if (normalized === 'weekly') return { every: 1, unit: 'weeks' };

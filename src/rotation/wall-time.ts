@@ -35,10 +35,6 @@ export function startOfWallDay(wall: WallTime): WallTime {
   return floorDiv(wall, DAY_MS) * DAY_MS;
 }
 
-export function formatWall(wall: WallTime): string {
-  return new Date(wall).toISOString().slice(0, 16).replace('T', ' ');
-}
-
 const HH_MM = /^([01]?\d|2[0-3]):([0-5]\d)$/;
 
 export function isClockTime(text: string): boolean {

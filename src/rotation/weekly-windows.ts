@@ -36,7 +36,7 @@ export function layerWindows(layer: LayerConfig): WeeklyWindows {
   return layer.kind === 'weekend' ? intersectSorted(windows, WEEKEND) : windows;
 }
 
-export function coversWholeWeek(windows: WeeklyWindows): boolean {
+function coversWholeWeek(windows: WeeklyWindows): boolean {
   return windows.length === 1 && windows[0]!.start === 0 && windows[0]!.end === WEEK_MS;
 }
 

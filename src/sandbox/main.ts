@@ -1,97 +1,118 @@
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { parseArgs } from 'node:util';
 import { createLogger } from '../logger.js';
-import { redisAnswers } from '../store/redis.js';
-import { startSandbox, SANDBOX_CONFIG_PATH } from './server.js';
+import { ensureRedis, RedisUnavailable, type LocalRedis } from './local-redis.js';
+import { startSandbox, SANDBOX_CONFIG_PATH, type Sandbox } from './server.js';
 
 const USAGE = `npm run sandbox [-- --speed N] [--port N] [--config PATH]
 
   --speed N     divide every SLA target and paging interval by N (60: a P0 claim breach in 5 s)
-  --port N      port of the page and the Slack stand-in (default: a free one)
+  --port N      port of the page and the Slack stand-in (default: a free one); the bot's own
+                intake API gets a free port, printed at start
   --config PATH bot config to run (default: config/sandbox.yml)
+  -h, --help    this text
 
-Environment: REDIS_URL (default redis://127.0.0.1:6379), LOG_LEVEL (default warn).`;
+Environment: REDIS_URL (default redis://127.0.0.1:6379), LOG_LEVEL (default warn).
+When nothing answers at REDIS_URL, a private redis-server runs for the session; as root on
+Debian or Ubuntu it is installed first with apt-get.`;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
+const EX_USAGE = 64;
+const EX_UNAVAILABLE = 69;
+const STOP_DEADLINE_MS = 15_000;
+
+const out = (text: string) => process.stdout.write(text);
+
+/** Everything started so far, stopped newest first: the bot before the Redis it writes to. */
+const running: Array<() => Promise<void>> = [];
+let privateRedis: LocalRedis | undefined;
+let stopping = false;
+
+function stopEverything(why: string, exitCode: number): void {
+  if (stopping) return;
+  stopping = true;
+  out(`\n${why}; stopping the sandbox…\n`);
+  setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
+  void (async () => {
+    for (const stop of [...running].reverse()) {
+      await stop().catch((error: unknown) => process.stderr.write(`${(error as Error).message}\n`));
+    }
+    process.exit(exitCode);
+  })();
 }
 
 /**
- * A Redis that lives exactly as long as this process: nothing saved to disk, nothing left running,
- * and no clash with a Redis the person already has on 6379.
+ * Ctrl+C, `kill <pid>` of `npm run sandbox` and a closed terminal all stop everything this process
+ * started. The npm script execs this process, so the signal npm passes on reaches it and not a
+ * shell that would die without passing it further. A second signal while stopping changes
+ * nothing: npm and the terminal each deliver Ctrl+C once.
  */
-async function startPrivateRedis(): Promise<{ url: string; process: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    if (await redisAnswers(url)) return { url, process: child };
-    if (child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  child.kill();
-  throw new Error(`redis-server did not start on port ${port}`);
+function stopOnSignalsAndParentExit(): void {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stopEverything(`${signal} received`, 0));
+  // A parent killed outright passes nothing on; it shows as a new parent process id.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) stopEverything('The process that started the sandbox has exited', 0);
+  }, 1_000).unref();
+  // A last resort so a crash never leaves the private Redis behind.
+  process.once('exit', () => privateRedis?.process?.kill('SIGKILL'));
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { speed: { type: 'string' }, port: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-  });
+function parseFlags() {
+  try {
+    return parseArgs({ options: { speed: { type: 'string' }, port: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
+    process.exit(EX_USAGE);
+  }
+}
+
+function readOptions(): { speed: number; port: number; config: string } {
+  const values = parseFlags();
   if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
+    out(`${USAGE}\n`);
+    process.exit(0);
   }
   const speed = values.speed === undefined ? 1 : Number(values.speed);
   const port = values.port === undefined ? 0 : Number(values.port);
   if (!(speed > 0) || !Number.isInteger(port) || port < 0 || port > 65_535) {
     process.stderr.write(`${USAGE}\n`);
-    process.exit(64);
+    process.exit(EX_USAGE);
   }
+  return { speed, port, config: values.config ?? SANDBOX_CONFIG_PATH };
+}
 
-  let redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-  let privateRedis: ChildProcess | undefined;
-  if (!(await redisAnswers(redisUrl))) {
-    if (spawnSync('sh', ['-c', 'command -v redis-server']).status !== 0) {
-      process.stderr.write(`Nothing answers at ${redisUrl} and redis-server is not installed.\nInstall it (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis) or set REDIS_URL, then run npm run sandbox again.\n`);
-      process.exit(69);
-    }
-    const started = await startPrivateRedis();
-    redisUrl = started.url;
-    privateRedis = started.process;
-    process.stdout.write(`Nothing answered at ${process.env.REDIS_URL ?? 'redis://127.0.0.1:6379'}, so a private redis-server runs on ${redisUrl} for this session (no data saved; stopped on exit).\n`);
-  }
-  // A last resort so a crash never leaves the private Redis behind.
-  process.once('exit', () => privateRedis?.kill());
-
-  const sandbox = await startSandbox({ redisUrl, port, speed, configPath: values.config ?? SANDBOX_CONFIG_PATH, logger: createLogger(process.env.LOG_LEVEL ?? 'warn') });
+function printWelcome(sandbox: Sandbox, speed: number): void {
   const pace = speed === 1 ? '' : ` SLA targets and paging run ${speed}× faster.`;
-  process.stdout.write(`\nEscalation Bot sandbox: open ${sandbox.url}\n(a local stand-in for Slack; the bot runs for real against it.${pace} Ctrl+C stops everything.)\n\n`);
+  out(`\nEscalation Bot sandbox: open ${sandbox.url}\n(a local stand-in for Slack; the bot runs for real against it.${pace} Ctrl+C stops everything.)\n`);
+  out(`\nThe bot's intake API is ${sandbox.botUrl}/api/v1/escalations; for the README's curl example (token of the ${sandbox.intakeToken.name} source):\n`);
+  out(`  export BOT_URL=${sandbox.botUrl} TOKEN=${sandbox.intakeToken.secret}\n\n`);
+}
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      process.stdout.write('\nStopping the sandbox…\n');
-      const forced = setTimeout(() => process.exit(1), 15_000);
-      forced.unref();
-      sandbox
-        .stop()
-        .catch((error: unknown) => process.stderr.write(`${(error as Error).message}\n`))
-        .finally(() => {
-          privateRedis?.kill();
-          process.exit(0);
-        });
-    });
+async function main(): Promise<void> {
+  const options = readOptions();
+  stopOnSignalsAndParentExit();
+
+  const wanted = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+  let redis: LocalRedis;
+  try {
+    redis = await ensureRedis(wanted, out);
+  } catch (error) {
+    if (!(error instanceof RedisUnavailable)) throw error;
+    const fix = error.installCommand && !error.installFailed ? `Install it:\n\n  ${error.installCommand}\n\nor set REDIS_URL to a Redis you have` : 'Install redis-server or set REDIS_URL to a Redis you have';
+    process.stderr.write(`${error.message}\n${fix}, then run npm run sandbox again.\n`);
+    process.exit(EX_UNAVAILABLE);
   }
+  privateRedis = redis;
+  running.push(() => redis.stop());
+  if (stopping) return;
+
+  const sandbox = await startSandbox({ redisUrl: redis.url, port: options.port, speed: options.speed, configPath: options.config, logger: createLogger(process.env.LOG_LEVEL ?? 'warn') });
+  running.push(() => sandbox.stop());
+  if (stopping) return;
+  printWelcome(sandbox, options.speed);
 }
 
 main().catch((error: unknown) => {
   process.stderr.write(`The sandbox could not start: ${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
+  // Through the same path as a signal, so a Redis started for this run is stopped too.
+  stopEverything('Start-up failed', 1);
 });

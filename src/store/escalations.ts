@@ -94,11 +94,7 @@ export class RedisEscalationRepository implements EscalationRepository {
     this.scripts = redis as unknown as EscalationScripts;
   }
 
-  async nextId(): Promise<string> {
-    const number = await this.redis.incr(this.keys.sequence);
-    return `ESC-${this.firstNumber + number}`;
-  }
-
+  /** Stores a case under an id of the caller's, without arming it: tests and the bench seed cases this way. */
   async create(escalation: Escalation): Promise<{ created: boolean; id: string }> {
     const { id, externalId, source, team } = escalation;
     const [created] = escalation.timeline;

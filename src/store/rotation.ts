@@ -63,11 +63,6 @@ export class RedisRotationStore implements RotationStore {
     return outcomeOf('add-overrides-2', code);
   }
 
-  async removeOverride(teamId: string, overrideId: string): Promise<boolean> {
-    const removed = await this.redis.multi().hdel(this.overridesKey(teamId), overrideId).hincrby(this.overridesKey(teamId), '__version', 1).exec();
-    return Number(removed?.[0]?.[1] ?? 0) > 0;
-  }
-
   async createSwap(record: SwapRequestRecord): Promise<void> {
     await this.redis
       .multi()

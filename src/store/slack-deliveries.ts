@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import type { SlackDeliveryLedger } from '../handlers/slack-replay-guard.js';
+import type { SlackDeliveryLedger } from '../handlers/ports.js';
 import type { StoreKeys } from './keys.js';
 
 /** Slack refuses timestamps older than five minutes; a signature is remembered a minute longer. */

@@ -59,12 +59,12 @@ const CRLF = '\r\n';
  * apps strip before looking) is a formula to Excel, LibreOffice and Sheets, and category ids,
  * sources and external ids come from other systems. A leading apostrophe makes it plain text.
  */
-export function neutraliseFormula(value: string): string {
+function neutraliseFormula(value: string): string {
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
 /** RFC 4180: a field with a comma, quote or line break is quoted, with its quotes doubled. */
-export function quoteCsv(value: string): string {
+function quoteCsv(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 

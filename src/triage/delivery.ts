@@ -3,10 +3,9 @@
  * goes to the team's fallback channel (the team channel, then the leads channel) and the lead on
  * call is told why. Paging never depends on the post; it runs from the SLA timers either way.
  */
-import { renderPostFailure } from '../blocks/delivery.js';
 import { leadsOf } from '../roster/rules.js';
 import type { Team } from '../roster/types.js';
-import type { Clock, EscalationRepository, OnCallResolver, SlackOutbox } from './ports.js';
+import type { Clock, EscalationRepository, OnCallResolver, PostFailureDraft, SlackOutbox } from './ports.js';
 import type { Escalation } from './types.js';
 
 export interface DeliveryDeps {
@@ -15,6 +14,7 @@ export interface DeliveryDeps {
   outbox: Pick<SlackOutbox, 'postEscalation' | 'message' | 'postThreadEvent' | 'refreshEscalation'>;
   onCall: OnCallResolver;
   clock: Clock;
+  draftPostFailure: PostFailureDraft;
 }
 
 /** Where a case goes when its channel refuses it, in order, leaving out channels already tried. */
@@ -48,7 +48,7 @@ export class CaseDelivery {
     const recipients = await this.whoToTell(escalation.team, team);
     await Promise.all([
       fallback ? this.deps.outbox.postEscalation({ ...escalation, channel: fallback }) : undefined,
-      ...recipients.map((userId) => this.deps.outbox.message(`post-failed.${id}.${channel}.${userId}`, userId, renderPostFailure(escalation, channel, slackError, fallback))),
+      ...recipients.map((userId) => this.deps.outbox.message(`post-failed.${id}.${channel}.${userId}`, userId, this.deps.draftPostFailure(escalation, channel, slackError, fallback))),
       // The thread reply lands under the fallback post once it exists, so the record is in Slack too.
       this.deps.outbox.postThreadEvent(id, result.seq),
       this.deps.outbox.refreshEscalation(id, result.version),

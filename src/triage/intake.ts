@@ -9,7 +9,13 @@ import { IMMINENCES, SEVERITIES, type EscalationInput } from './types.js';
 export function intakeSchema(options: { categories: string[]; summaryMaxLength: number; caseUrlOrigins: readonly string[] }) {
   const origins = new Set(options.caseUrlOrigins);
   return z.object({
-    externalId: z.string().trim().min(1).max(200).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+    externalId: z
+      .string()
+      .trim()
+      .min(1)
+      .max(200)
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+      .meta({ description: 'The source\'s own id for the case. Sent again with the same content, it is answered 200 with the same case; with different content, 409' }),
     category: z.enum(options.categories as [string, ...string[]], { error: `must be one of: ${options.categories.join(', ')}` }),
     severity: z.enum(SEVERITIES, { error: `must be one of: ${SEVERITIES.join(', ')}` }),
     imminence: z.enum(IMMINENCES, { error: `must be one of: ${IMMINENCES.join(', ')}` }),
@@ -23,17 +29,28 @@ export function intakeSchema(options: { categories: string[]; summaryMaxLength: 
       // Control and bidirectional-override characters could hide or reorder what a reader sees.
       .refine((text) => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/.test(text), 'must be plain text without control or text-direction characters')
       // An unpaired surrogate cannot be stored as UTF-8 (Redis would keep U+FFFD, and its Lua JSON decoder rejects the escape).
-      .refine((text) => !/\p{Cs}/u.test(text), 'must be valid Unicode text (no unpaired surrogates)'),
+      .refine((text) => !/\p{Cs}/u.test(text), 'must be valid Unicode text (no unpaired surrogates)')
+      .meta({ description: 'Plain text shown in Slack, without control or text-direction characters; media never travels' }),
     caseUrl: z
       .string()
       .max(3000, 'must be at most 3000 characters')
       .refine(isSafeHttpUrl, 'must be an http(s) link to the case tool, with spaces, quotes, <, > and | percent-encoded')
       .refine((text) => !/\p{Cs}/u.test(text), 'must be valid Unicode text (no unpaired surrogates)')
       // A link is followed by people exposed to the worst content; it must lead to the case tool, not anywhere a sender likes.
-      .refine((text) => !isSafeHttpUrl(text) || origins.has(new URL(text).origin), `must be a link on the case tool: it must start with ${[...origins].join(' or ')}`),
-    reportedAt: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 timestamp with a zone, such as 2026-11-22T03:00:00Z' }),
+      .refine((text) => !isSafeHttpUrl(text) || origins.has(new URL(text).origin), `must be a link on the case tool: it must start with ${[...origins].join(' or ')}`)
+      .meta({ description: `An http(s) link to the case on the case tool, starting with ${[...origins].join(' or ')}; spaces, quotes, <, > and | percent-encoded` }),
+    reportedAt: z.iso
+      .datetime({ offset: true, error: 'must be an ISO 8601 timestamp with a zone, such as 2026-11-22T03:00:00Z' })
+      .meta({ description: 'When the source saw the case; shown as its age. The claim clock starts when the bot receives it' }),
     /** Optional: the intake token's name is the source (see access/tokens.ts sourceFor). */
-    source: z.string().trim().min(1).max(60).refine((text) => !/\p{Cs}/u.test(text), 'must be valid Unicode text (no unpaired surrogates)').optional(),
+    source: z
+      .string()
+      .trim()
+      .min(1)
+      .max(60)
+      .refine((text) => !/\p{Cs}/u.test(text), 'must be valid Unicode text (no unpaired surrogates)')
+      .optional()
+      .meta({ description: 'A named token\'s name is the source, and a different value here is refused; only a legacy INTAKE_API_TOKENS token takes the source from here' }),
   });
 }
 
@@ -47,8 +64,6 @@ function isSafeHttpUrl(text: string): boolean {
     return false;
   }
 }
-
-export type IntakeBody = z.output<ReturnType<typeof intakeSchema>>;
 
 /** The fields that make a case what it is; externalId and source are its key, not its content. */
 const CONTENT_FIELDS = ['category', 'severity', 'imminence', 'market', 'language', 'summary', 'caseUrl', 'reportedAt'] as const;

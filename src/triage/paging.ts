@@ -30,11 +30,11 @@ export type PageDecision =
   | { kind: 'channel'; step: number; channel: string };
 
 /** How long an acknowledged page holds the chain before it resumes. @defaultValue the page interval */
-export function ackTimeoutOf(policy: Pick<SlaPolicy, 'pageEscalateAfterMs'> & { ackTimeoutMs?: number }): number {
+function ackTimeoutOf(policy: Pick<SlaPolicy, 'pageEscalateAfterMs'> & { ackTimeoutMs?: number }): number {
   return policy.ackTimeoutMs ?? policy.pageEscalateAfterMs;
 }
 
-export function leadsStep(policy: Pick<SlaPolicy, 'pageChain'>): number {
+function leadsStep(policy: Pick<SlaPolicy, 'pageChain'>): number {
   return policy.pageChain.length;
 }
 

@@ -11,9 +11,6 @@ export interface EscalationRepository {
    * stores nothing and answers the existing id, with `conflict` when its content digest differs.
    */
   receive(draft: Omit<Escalation, 'id'>, contentDigest: string): Promise<{ created: boolean; id: string; conflict?: boolean }>;
-  nextId(): Promise<string>;
-  /** Stores a case under an id of the caller's, without arming it (for imports and seeding). */
-  create(escalation: Escalation): Promise<{ created: boolean; id: string }>;
   get(id: string): Promise<Escalation | undefined>;
   transition(id: string, change: TransitionRequest): Promise<TransitionResult>;
   /** Open and claimed escalations, oldest first. */
@@ -112,6 +109,9 @@ export interface MessageDraft {
 
 /** Draws a message about an offer: the DM that makes it, or the word to its sender once answered. */
 export type OfferDraft = (escalation: Escalation, category: Pick<Category, 'label'>, offer: TimelineEvent, answer?: TimelineEvent) => MessageDraft;
+
+/** Draws the DM a lead gets when Slack refused a case's post for good; `fallback` is where it went instead, if anywhere. */
+export type PostFailureDraft = (escalation: Pick<Escalation, 'id' | 'priority'>, channel: string, slackError: string, fallback: string | undefined) => MessageDraft;
 
 /** Exposure history and breaks per person; src/store implements it on Redis. */
 export interface WellbeingStore {

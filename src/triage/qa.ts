@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { DateTime } from 'luxon';
+import { mulberry32 } from '../mulberry32.js';
 import type { Escalation } from './types.js';
 
 export interface QaSampleOptions {
@@ -35,22 +36,6 @@ export function qaSeed(teamId: string, weekStart: Date): string {
 export function qaPickCount(n: number, share: number, minPerSpecialist: number): number {
   const byShare = Math.ceil(Math.round(share * n * 1e9) / 1e9);
   return Math.min(n, Math.max(minPerSpecialist, byShare));
-}
-
-/**
- * mulberry32 (Tommy Ettinger's 32-bit generator): one 32-bit state word, a Weyl step and an
- * xorshift-multiply mix per draw; returns floats in [0, 1). Not cryptographic, and it need not be:
- * it only has to be reproducible and spread picks evenly.
- */
-export function mulberry32(state: number): () => number {
-  let a = state >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
 
 /**

@@ -114,11 +114,14 @@ export class ReportsService {
   }
 }
 
+/** A report's `from` and `to`: calendar days, inclusive, in the team's zone. */
+export const REPORT_DATE_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+
 /** `2026-11-01` → start of that day; `to` dates are inclusive, so the period ends at the next midnight. */
 export function parseReportRange(fromText: string | undefined, toText: string | undefined, zone: string): { ok: true; period: Period } | { ok: false; problems: Array<{ path: string; message: string }> } {
   const problems: Array<{ path: string; message: string }> = [];
   const parse = (text: string | undefined, path: string) => {
-    const parsed = text && /^\d{4}-\d{2}-\d{2}$/.test(text) ? DateTime.fromISO(text, { zone }) : undefined;
+    const parsed = text && REPORT_DATE_PATTERN.test(text) ? DateTime.fromISO(text, { zone }) : undefined;
     if (!parsed?.isValid) problems.push({ path, message: 'must be a date such as 2026-11-01' });
     return parsed;
   };

@@ -14,9 +14,6 @@ import { CasePaging } from './paging-service.js';
 import type { TriageConfig, TriageDeps } from './triage-deps.js';
 import { WellbeingCare } from './wellbeing-care.js';
 
-export type { IntakeResult, TriageConfig, TriageDeps } from './triage-deps.js';
-export type { SlaClock } from './types.js';
-
 export class TriageService {
   readonly intake: CaseIntake['intake'];
   readonly intakeFromSlack: CaseIntake['intakeFromSlack'];

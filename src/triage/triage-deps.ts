@@ -15,7 +15,7 @@ export interface TriageConfig {
   wellbeing: WellbeingPolicy;
 }
 
-/** The ports every triage use case works through; src/server.ts wires them to Redis, BullMQ and Slack. */
+/** The ports every triage use case works through; src/wiring/graph.ts wires them to Redis, BullMQ and Slack. */
 export interface TriageDeps {
   config: TriageConfig;
   repository: EscalationRepository;

@@ -10,6 +10,7 @@ const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = join('test-artifacts', 'browser');
 const MAYA = 'U0MAYA0001';
 const JAMAL = 'U0JAMAL001';
+const AOIFE = 'U0AOIFE001';
 const WAIT = 10_000;
 
 let sandbox: Sandbox;
@@ -19,9 +20,9 @@ let profile: string;
 let shot = 0;
 let escalationId = '';
 
-async function screenshot(step: string): Promise<void> {
+async function screenshot(step: string, on: Page = page): Promise<void> {
   shot += 1;
-  await page.screenshot({ path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${step}.png`), animations: 'disabled' });
+  await on.screenshot({ path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${step}.png`), animations: 'disabled' });
 }
 
 async function actAs(userId: string): Promise<void> {
@@ -267,5 +268,86 @@ describe('the sandbox page, used as a newcomer would', () => {
     await screenshot('block-kit-confirm');
     await page.click('#confirm .button:not([data-confirm])');
     await page.locator('#confirm-overlay').waitFor({ state: 'hidden' });
+  });
+});
+
+describe('the sandbox page at 800 px wide, with SLA targets 60× faster', () => {
+  let fast: Sandbox;
+  let narrow: Page;
+
+  beforeAll(async () => {
+    fast = await startSandbox({ speed: 60 });
+    narrow = await context.newPage();
+    await narrow.setViewportSize({ width: 800, height: 700 });
+    await narrow.goto(`${fast.url}/?as=${MAYA}`);
+    await narrow.waitForSelector('body[data-ready="true"]', { timeout: WAIT });
+  });
+
+  afterAll(async () => {
+    await narrow?.close();
+    await fast?.stop();
+  });
+
+  function p0Post(): Locator {
+    return narrow.locator('#pane-body .message', { hasText: 'Livestream emergency' }).first();
+  }
+
+  it('turns a P0\'s open dot red once its claim SLA is breached', async () => {
+    await narrow.click('#fire-more');
+    // Sample 0: a P0 livestream case in IE; its 5-minute claim target is 5 s at 60×.
+    await narrow.click('#fire-menu [data-sample="0"]');
+    const waiting = p0Post().locator('.mrkdwn', { hasText: 'waiting for a claim' });
+    await waiting.waitFor({ timeout: WAIT });
+    expect(await waiting.innerText()).toContain('🟢 Open');
+    const breached = p0Post().locator('.mrkdwn', { hasText: 'claim SLA breached' });
+    await breached.waitFor({ timeout: 15_000 });
+    expect(await breached.innerText()).toContain('🔴 Open — claim SLA breached, still unclaimed');
+    expect(await p0Post().innerText()).not.toContain('🟢');
+    await screenshot('narrow-p0-breached', narrow);
+  });
+
+  it('shows the thread beside the channel, not over it, with the lead badge whole', async () => {
+    await p0Post().locator('.block-section').first().click();
+    await narrow.locator('#thread-body .message', { hasText: 'Claim SLA breached' }).last().waitFor({ timeout: WAIT });
+    const pane = (await narrow.locator('#pane').boundingBox())!;
+    const thread = (await narrow.locator('#thread').boundingBox())!;
+    expect(pane.x + pane.width).toBeLessThanOrEqual(thread.x + 1);
+    expect(pane.width).toBeGreaterThanOrEqual(250);
+    expect(thread.x + thread.width).toBeLessThanOrEqual(800);
+    // Focusing the ▾ beside the fire button once scrolled the whole sidebar sideways.
+    expect(await narrow.locator('.sidebar').evaluate((node) => node.scrollLeft)).toBe(0);
+
+    const badge = narrow.locator(`#people-list [data-person="${AOIFE}"] .lead-tag`);
+    const box = (await badge.boundingBox())!;
+    const row = (await narrow.locator(`#people-list [data-person="${AOIFE}"]`).boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(row.x);
+    expect(box.x + box.width).toBeLessThanOrEqual(row.x + row.width);
+    // Nothing covers or clips its right edge: the badge itself is what is drawn there.
+    const shownThere = await badge.evaluate((node, { x, y }) => node.contains(node.ownerDocument.elementFromPoint(x, y)), { x: box.x + box.width - 2, y: box.y + box.height / 2 });
+    expect(shownThere).toBe(true);
+    await screenshot('narrow-thread-beside-channel', narrow);
+  });
+
+  it('shows the same time in the top bar and in the sidebar', async () => {
+    const topBar = await narrow.locator('#switcher-current .switcher-zone').innerText();
+    const sidebar = await narrow.locator(`#people-list [data-person="${MAYA}"] .nav-time`).innerText();
+    expect(topBar).toBe(`Los Angeles · ${sidebar}`);
+  });
+
+  it('tells the lead there is nothing to review in an empty QA sample, and shows a max for time to resolve', async () => {
+    await narrow.goto(`${fast.url}/?as=${AOIFE}`);
+    await narrow.waitForSelector('body[data-ready="true"]', { timeout: WAIT });
+    await narrow.fill('#composer-input', '/triage stats today');
+    await narrow.press('#composer-input', 'Enter');
+    const stats = narrow.locator('#pane-body .message-ephemeral', { hasText: 'Today so far' }).last();
+    await stats.waitFor({ timeout: WAIT });
+    expect(await stats.innerText()).toMatch(/Time to claim: p50 .* · max .*\nTime to resolve: p50 .* · p90 .* · max /);
+
+    await narrow.click('[data-nav="home"]');
+    const dashboard = narrow.locator('#pane-body .home', { hasText: 'Team dashboard' });
+    await dashboard.waitFor({ timeout: WAIT });
+    expect(await dashboard.innerText()).toContain('Nothing to review: last week\'s QA sample has no cases.');
+    expect(await dashboard.innerText()).not.toContain('fully reviewed');
+    await screenshot('narrow-lead-home', narrow);
   });
 });

@@ -1,1 +1,1 @@
-export * from '../../src/sandbox/slack-double.js';
+export * from '../../slack-double/index.js';

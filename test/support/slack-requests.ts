@@ -1,1 +1,1 @@
-export * from '../../src/sandbox/slack-requests.js';
+export * from '../../slack-double/requests/index.js';

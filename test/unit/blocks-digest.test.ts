@@ -74,8 +74,8 @@ describe('renderDigest', () => {
     expect(drawn).toContain('*Oldest open*\\n6h · ESC-3');
     // P0 claims [120, 720]: p50 rank 1 = 2m (yesterday 3m: ▼1m), p90 rank 2 = 12m (yesterday 3m: ▲9m), max 12m.
     expect(drawn).toContain('Time to claim: p50 2m ▼1m · p90 12m ▲9m · max 12m');
-    // P0 resolves [1800, 5400]: p50 30m, p90 1h 30m.
-    expect(drawn).toContain('Time to resolve: p50 30m · p90 1h 30m');
+    // P0 resolves [1800, 5400]: p50 30m, p90 1h 30m, max 1h 30m.
+    expect(drawn).toContain('Time to resolve: p50 30m · p90 1h 30m · max 1h 30m');
     // P0 claim in time 1/2 = 50% vs 100%: ▼50 pts. Resolve 1/2 = 50% vs 100%: ▼50 pts.
     expect(drawn).toContain('In time: claim 1/2 (50%) ▼50 pts · resolve 1/2 (50%) ▼50 pts');
     // P1: one claim at 10m, no previous figure to compare with; its resolve deadline (16:00) has passed unresolved.

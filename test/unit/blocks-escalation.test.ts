@@ -62,6 +62,11 @@ describe('renderEscalationMessage', () => {
       expect(stateLine(payload)).toContain(`⚠️ *Claim overdue* since <!date^${epochOf(isoAfter(5 * MINUTE))}^`);
     });
 
+    it('turns the open dot red: the case is breached, not merely waiting', () => {
+      expect(stateLine(payload)).toContain('🔴 *Open* — claim SLA breached, still unclaimed');
+      expect(stateLine(payload)).not.toContain('🟢');
+    });
+
     it('does not mark the resolution overdue yet', () => {
       expect(stateLine(payload)).toContain('Resolve by <!date^');
       expect(stateLine(payload)).not.toContain('Resolution overdue');

@@ -301,13 +301,28 @@ describe('parseEnv', () => {
   });
 
   describe('when SLACK_BOT_TOKEN is missing', () => {
-    it('names it', () => {
+    it('says it is not set and what a bot token looks like', () => {
       const { SLACK_BOT_TOKEN: _token, ...rest } = GOOD;
-      expect(envProblems(rest)).toEqual([expect.stringMatching(/^SLACK_BOT_TOKEN: /)]);
+      expect(envProblems(rest)).toEqual(["SLACK_BOT_TOKEN is not set; set it to the app's bot token, xoxb-…, from OAuth & Permissions in the Slack app's settings"]);
     });
 
     it('treats an empty value as missing', () => {
-      expect(envProblems({ ...GOOD, SLACK_BOT_TOKEN: '' })).toEqual([expect.stringMatching(/^SLACK_BOT_TOKEN: /)]);
+      expect(envProblems({ ...GOOD, SLACK_BOT_TOKEN: '' })).toEqual([expect.stringMatching(/^SLACK_BOT_TOKEN is not set; /)]);
+    });
+  });
+
+  describe('when SLACK_SIGNING_SECRET is missing or short', () => {
+    it('states the rule either way', () => {
+      const { SLACK_SIGNING_SECRET: _secret, ...rest } = GOOD;
+      expect(envProblems(rest)).toEqual(["SLACK_SIGNING_SECRET is not set; set it to the app's signing secret, at least 8 characters (Slack's are 32 hexadecimal characters), from Basic Information in the Slack app's settings"]);
+      expect(envProblems({ ...GOOD, SLACK_SIGNING_SECRET: 'short' })).toEqual(["SLACK_SIGNING_SECRET: must be the app's signing secret, at least 8 characters (Slack's are 32 hexadecimal characters)"]);
+    });
+  });
+
+  describe('when PORT is not a port', () => {
+    it('says what it must be', () => {
+      expect(envProblems({ ...GOOD, PORT: 'http' })).toEqual(['PORT: must be a port number from 0 to 65535, such as 3000']);
+      expect(envProblems({ ...GOOD, PORT: '70000' })).toEqual(['PORT: must be a port number from 0 to 65535, such as 3000']);
     });
   });
 
@@ -336,13 +351,17 @@ describe('parseEnv', () => {
   });
 
   describe('when everything is missing', () => {
-    it('lists every required variable', () => {
+    it('lists every required variable as not set, with what to set it to', () => {
       // INTAKE_API_TOKENS is optional: named tokens in the config file may replace it (see access/tokens.ts).
-      expect(envProblems({}).map((problem) => problem.split(':')[0])).toEqual(['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'CONFIG_PATH']);
+      expect(envProblems({})).toEqual([
+        expect.stringMatching(/^SLACK_BOT_TOKEN is not set; set it to .*xoxb-/),
+        expect.stringMatching(/^SLACK_SIGNING_SECRET is not set; set it to .*at least 8 characters/),
+        'CONFIG_PATH is not set; set it to the path of the YAML or JSON config file, such as config/example.yml',
+      ]);
     });
 
     it('puts each problem on its own line of the message', () => {
-      expect(() => parseEnv({})).toThrow(/^The environment is not valid:\n {2}- SLACK_BOT_TOKEN: .*\n {2}- SLACK_SIGNING_SECRET: /);
+      expect(() => parseEnv({})).toThrow(/^The environment is not valid:\n {2}- SLACK_BOT_TOKEN is not set; .*\n {2}- SLACK_SIGNING_SECRET is not set; /);
     });
   });
 });

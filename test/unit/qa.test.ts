@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { mulberry32, qaPickCount, qaSeed, sampleForQa, weekBounds } from '../../src/triage/qa.js';
+import { mulberry32 } from '../../src/mulberry32.js';
+import { qaPickCount, qaSeed, sampleForQa, weekBounds } from '../../src/triage/qa.js';
 import type { Escalation } from '../../src/triage/types.js';
 import { KENJI, LEAD, LINH, MAYA, resolvedEscalation } from './fixtures.js';
 

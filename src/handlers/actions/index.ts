@@ -6,23 +6,16 @@ import { parseOfferValue, renderOfferDeclined, renderOfferSettled } from '../../
 import type { OfferAnswer } from '../../triage/offers.js';
 import { DomainError, ErrorCode, isDomainError } from '../../errors.js';
 import { renderBreakStarted, renderExposurePrompt } from '../../blocks/wellbeing.js';
-import type { HandlerDeps } from '../deps.js';
+import type { HandlerDeps, ReportingDeps } from '../deps.js';
+import { observeDurations } from '../durations.js';
 import { DateTime } from 'luxon';
 import { renderQaSample } from '../../blocks/qa.js';
-import type { ReportsService } from '../../triage/reports.js';
 import { tellUser, userMessageFor } from '../reply.js';
 
 type ButtonArgs = { body: BlockAction<ButtonAction>; action: ButtonAction };
 
 function where(body: BlockAction): string | undefined {
   return body.channel?.id ?? body.container?.channel_id;
-}
-
-export function observeDurations(deps: HandlerDeps, escalation: { priority: string; createdAt: string; claimedAt?: string; resolvedAt?: string }, which: 'claim' | 'resolve'): void {
-  const end = which === 'claim' ? escalation.claimedAt : escalation.resolvedAt;
-  if (!end) return;
-  const seconds = (Date.parse(end) - Date.parse(escalation.createdAt)) / 1000;
-  (which === 'claim' ? deps.metrics.timeToClaim : deps.metrics.timeToResolve).observe({ priority: escalation.priority }, seconds);
 }
 
 export function registerActions(app: App, deps: HandlerDeps): void {
@@ -165,7 +158,7 @@ export function registerActions(app: App, deps: HandlerDeps): void {
   });
 }
 
-export function registerQaActions(app: App, deps: HandlerDeps & { reports: ReportsService; zoneOf: (teamId: string) => string }): void {
+export function registerQaActions(app: App, deps: ReportingDeps): void {
   const { triage, logger } = deps;
   for (const [actionId, verdict] of [[ActionId.qaReviewed, 'reviewed'], [ActionId.qaFollowUp, 'follow_up']] as const) {
     app.action<BlockAction<ButtonAction>>(actionId, async ({ ack, body, action, client }) => {

@@ -4,9 +4,9 @@ import { renderSwapAlreadyDecided, renderSwapDecided } from '../../blocks/oncall
 import type { MessagePayload } from '../../blocks/types.js';
 import type { SwapRequestRecord } from '../../rotation/ports.js';
 import type { SwapDecision } from '../../rotation/service.js';
-import type { OnCallDeps } from '../commands/oncall.js';
+import type { OnCallDeps } from '../deps.js';
 import { tellUser, userMessageFor } from '../reply.js';
-import { publishHome } from '../events/home.js';
+import { publishHome } from '../home-tab.js';
 
 export function registerSwapActions(app: App, deps: OnCallDeps): void {
   const { rotation, logger } = deps;

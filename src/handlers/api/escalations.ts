@@ -9,6 +9,7 @@ import { mayRead, missingReadScope, missingScope, sourceFor, type IntakeToken } 
 import { apiGate, bearerAuth, tokenOf, type ApiAccess } from './auth.js';
 import { isRedisUnavailable } from '../../store/redis.js';
 import { INTAKE_RETRY_AFTER_S } from '../../store/intake-redis.js';
+import type { IntakeAccepted, PublicEscalation } from './contract.js';
 
 export const INTAKE_BODY_LIMIT = '64kb';
 const INTAKE_BODY_LIMIT_BYTES = 64 * 1024;
@@ -33,7 +34,7 @@ interface Answer {
  * Redis did not answer in time. The request path's connection gives up within two seconds and a
  * receive Redis runs later stores nothing, so the source can safely send the same case again.
  */
-const UNAVAILABLE: Required<Answer> = {
+export const UNAVAILABLE: Required<Answer> = {
   status: 503,
   json: { error: 'unavailable', problems: [{ path: '(server)', message: `the case store did not answer in time, so the escalation was not taken in; send it again with the same externalId in ${INTAKE_RETRY_AFTER_S} seconds (a case is never stored twice)` }] },
   headers: { 'retry-after': String(INTAKE_RETRY_AFTER_S) },
@@ -68,11 +69,11 @@ function intakeReceiver(deps: IntakeDeps): (body: unknown, token: IntakeToken) =
     const { created, escalation } = received;
     deps.metrics.intake.inc({ result: created ? 'created' : 'duplicate', priority: escalation.priority });
     deps.logger.info({ escalationId: escalation.id, created, priority: escalation.priority, category: escalation.category }, 'escalation received');
-    return { status: created ? 201 : 200, json: { id: escalation.id, priority: escalation.priority, claimDeadline: escalation.claimDeadline, resolveDeadline: escalation.resolveDeadline } };
+    return { status: created ? 201 : 200, json: { id: escalation.id, priority: escalation.priority, claimDeadline: escalation.claimDeadline, resolveDeadline: escalation.resolveDeadline } satisfies IntakeAccepted };
   };
 }
 
-const INTERNAL_ERROR_BODY = { error: 'internal_error', problems: [{ path: '(server)', message: 'the request could not be completed; nothing was lost, retry with the same externalId' }] };
+export const INTERNAL_ERROR_BODY = { error: 'internal_error', problems: [{ path: '(server)', message: 'the request could not be completed; nothing was lost, retry with the same externalId' }] };
 
 function sendJson(response: ServerResponse, status: number, json: unknown, headers: Record<string, string> = {}): void {
   const body = JSON.stringify(json);
@@ -144,7 +145,7 @@ export function fastIntake(deps: IntakeDeps & { access: ApiAccess }): (request: 
   };
 }
 
-export function toPublicEscalation(escalation: Escalation) {
+export function toPublicEscalation(escalation: Escalation): PublicEscalation {
   const { messageChannel, messageTs, ...rest } = escalation;
   return { ...rest, slack: messageChannel && messageTs ? { channel: messageChannel, ts: messageTs } : undefined };
 }

@@ -2,9 +2,18 @@ import express, { type Router } from 'express';
 import type { Redis } from 'ioredis';
 import type { Queue, Worker } from 'bullmq';
 import type { Metrics } from '../../metrics.js';
-import { describeRefusal, type SlackRefusal } from '../../jobs/slack-gate.js';
 
-export function healthRouter(deps: { redis: Redis; workers: Worker[]; queues: Queue[]; metrics: Metrics; armingStream: string; slackRefusal: () => Promise<SlackRefusal | undefined> }): Router {
+export interface HealthDeps {
+  redis: Redis;
+  workers: Worker[];
+  queues: Queue[];
+  metrics: Metrics;
+  armingStream: string;
+  /** Why Slack is refusing the bot, in the words /readyz reports, while it does. */
+  slackRefusal: () => Promise<string | undefined>;
+}
+
+export function healthRouter(deps: HealthDeps): Router {
   const router = express.Router();
   router.get('/healthz', (_request, response) => {
     response.json({ status: 'ok' });
@@ -19,7 +28,7 @@ export function healthRouter(deps: { redis: Redis; workers: Worker[]; queues: Qu
     for (const worker of deps.workers) if (!worker.isRunning()) problems.push(`worker ${worker.name} is not running`);
     if (!problems.length) {
       const refusal = await deps.slackRefusal().catch(() => undefined);
-      if (refusal) problems.push(describeRefusal(refusal));
+      if (refusal) problems.push(refusal);
     }
     response.status(problems.length ? 503 : 200).json({ status: problems.length ? 'unavailable' : 'ready', problems });
   });

@@ -1,3 +1,4 @@
+import { renderCalendarFeeds, renderNoCalendarFeeds, renderPersonalFeedsReset, renderTeamFeedsReset } from '../../blocks/calendar.js';
 import type { MessagePayload } from '../../blocks/types.js';
 import { calendarFeedsFor, personalFeedResets, teamFeedResets } from '../../access/calendar.js';
 import { DomainError, ErrorCode } from '../../errors.js';
@@ -13,8 +14,6 @@ export interface CalendarCommandDeps {
   logger: Logger;
 }
 
-const reply = (text: string): MessagePayload => ({ text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: text.slice(0, 3000) } }] });
-
 /**
  * `/oncall calendar`, `/oncall calendar reset` and `/oncall calendar reset team [team]`. Who gets or
  * may reset which feed is decided in access/calendar.ts; this reads versions, bumps them, renders.
@@ -25,26 +24,25 @@ export async function answerCalendar(deps: CalendarCommandDeps, userId: string, 
     const teams = teamFeedResets(userId, deps.teams, teamWord);
     await Promise.all(teams.map((team) => deps.calendarVersions.bump(team.id)));
     deps.logger.info({ teams: teams.map((team) => team.id), by: userId }, 'team calendar links reset');
-    return reply(`Done: the old team calendar link of ${teams.map((team) => team.name).join(', ')} no longer works. Everyone subscribed needs a fresh link from \`/oncall calendar\`.`);
+    return renderTeamFeedsReset(teams.map((team) => team.name));
   }
   if (sub === 'reset' && scope === '') {
     const teams = personalFeedResets(userId, deps.teams);
     await Promise.all(teams.map((team) => deps.calendarVersions.bump(team.id, userId)));
     deps.logger.info({ teams: teams.map((team) => team.id), by: userId }, 'personal calendar links reset');
-    return reply(`Done: your old personal calendar links (${teams.map((team) => team.name).join(', ')}) no longer work. \`/oncall calendar\` gives you new ones; the team links are unchanged.`);
+    return renderPersonalFeedsReset(teams.map((team) => team.name));
   }
   if (sub !== '') throw new DomainError(ErrorCode.InvalidInput, 'Usage: `/oncall calendar` for your links, `/oncall calendar reset` to revoke your personal ones, `/oncall calendar reset team` (leads) to revoke a team\'s.');
 
   const answer = calendarFeedsFor(userId, deps.teams);
-  if ('refusal' in answer) return reply(answer.refusal);
-  const lines = await Promise.all(
+  if ('refusal' in answer) return renderNoCalendarFeeds(answer.refusal);
+  const feeds = await Promise.all(
     answer.feeds.map(async ({ team, scope: feedScope }) => {
       const person = feedScope === 'person' ? userId : undefined;
       const query = calendarQuery(deps.calendarSecret, { teamId: team.id, userId: person, version: await deps.calendarVersions.current(team.id, person) });
-      return feedScope === 'team'
-        ? `• ${team.name} (everyone): ${deps.publicUrl}/api/v1/rotations/${team.id}.ics?${query}`
-        : `• ${team.name} (your shifts): ${deps.publicUrl}/api/v1/rotations/${team.id}/${userId}.ics?${query}`;
+      const path = feedScope === 'team' ? `${team.id}.ics` : `${team.id}/${userId}.ics`;
+      return { teamName: team.name, scope: feedScope, url: `${deps.publicUrl}/api/v1/rotations/${path}?${query}` };
     }),
   );
-  return reply(`Subscribe to these in your calendar app (90 days ahead, refreshed by the app):\n${lines.join('\n')}\nKeep them to yourself: the link is the password. If one leaked, \`/oncall calendar reset\` revokes yours.`);
+  return renderCalendarFeeds(feeds);
 }

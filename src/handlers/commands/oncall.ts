@@ -1,39 +1,24 @@
 import type { App } from '@slack/bolt';
 import {
-  ONCALL_USAGE,
   renderFairness,
   renderHolidays,
-  renderNextHandoffs,
+  renderOnCallHelp,
   renderOnCallNow,
+  renderOverrideSet,
   renderSchedule,
   renderShifts,
   renderSwapPendingForRequester,
   renderSwapRequestDm,
+  renderTeamsNextHandoffs,
 } from '../../blocks/oncall.js';
 import type { MessagePayload } from '../../blocks/types.js';
 import { DomainError, ErrorCode } from '../../errors.js';
-import type { BullSlackOutbox } from '../../jobs/outbox.js';
-import type { RotationJobs } from '../../jobs/rotation.js';
-import type { CalendarFeedVersions } from '../../rotation/calendar-token.js';
-import type { RotationService } from '../../rotation/service.js';
 import type { Team } from '../../roster/types.js';
-import type { ReportsService } from '../../triage/reports.js';
 import { assertLead } from '../../access/policy.js';
-import type { HandlerDeps } from '../deps.js';
+import type { OnCallDeps } from '../deps.js';
 import { userMessageFor } from '../reply.js';
 import { parseMention, splitOverrideWords } from './oncall-parse.js';
 import { answerCalendar } from './oncall-calendar.js';
-
-export interface OnCallDeps extends HandlerDeps {
-  rotation: RotationService;
-  rotationJobs: RotationJobs;
-  outbox: BullSlackOutbox;
-  /** Signs calendar feed links: CALENDAR_SECRET, or the one generated and kept in Redis. */
-  calendarSecret: string;
-  calendarVersions: CalendarFeedVersions;
-  publicUrl: string;
-  reports: ReportsService;
-}
 
 const DAY = 86_400_000;
 
@@ -73,8 +58,7 @@ export function registerOnCallCommand(app: App, deps: OnCallDeps): void {
         return onCallAt(rotation.teams, now);
       case 'next': {
         const teams = teamsFor(userId, isTeam(rest[0]) ? rest[0] : undefined).filter((team) => team.rotation);
-        const parts = await Promise.all(teams.map(async (team) => renderNextHandoffs({ id: team.id, name: team.name }, await rotation.nextHandoffs(team.id, now, 3))));
-        return parts.length ? { text: parts.map((part: MessagePayload) => part.text).join('\n'), blocks: parts.flatMap((part: MessagePayload) => part.blocks).slice(0, 50) } : { text: 'No rotation to look ahead in.', blocks: [] };
+        return renderTeamsNextHandoffs(await Promise.all(teams.map(async (team) => ({ team: { id: team.id, name: team.name }, handoffs: await rotation.nextHandoffs(team.id, now, 3) }))));
       }
       case 'me': {
         const shifts = await rotation.shiftsOf(userId, now, 30);
@@ -133,13 +117,12 @@ export function registerOnCallCommand(app: App, deps: OnCallDeps): void {
         const override = await rotation.addOverride(team.id, userId, { userId: target, role: words.role, start: from.instant, end: to.instant });
         await deps.rotationJobs.ensureScheduled(team.id);
         logger.info({ teamId: team.id, overrideId: override.id, by: userId }, 'override set');
-        const text = `Done: <@${target}> covers *${words.role}* for ${team.name} from ${from.description} to ${to.description}.`;
-        return { text, blocks: [{ type: 'section', text: { type: 'mrkdwn', text } }] };
+        return renderOverrideSet(team.name, { userId: target, role: words.role }, from.description, to.description);
       }
       case 'calendar':
         return answerCalendar({ ...deps, teams: rotation.teams }, userId, rest);
       case 'help':
-        return { text: ONCALL_USAGE, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: ONCALL_USAGE } }] };
+        return renderOnCallHelp();
       default:
         if (isTeam(first)) return onCallAt([rotation.team(first.toLowerCase())], now);
         throw usage(`I don't know \`/oncall ${first}\`.`, '`/oncall`, `/oncall next`, `/oncall at tomorrow 9am`');

@@ -2,10 +2,10 @@ import type { App } from '@slack/bolt';
 import { renderCreateModal } from '../../blocks/modals.js';
 import { renderEscalationDetail, renderOpenList, renderRestrictedCase, TRIAGE_USAGE } from '../../blocks/triage.js';
 import { assertOnAnyRoster, exportableTeams, figuresScope } from '../../access/policy.js';
-import type { HandlerDeps } from '../deps.js';
+import type { ReportingDeps } from '../deps.js';
 import { userMessageFor } from '../reply.js';
-import { renderDigest } from '../../blocks/digest.js';
-import { parseReportRange, periodFor, type ReportsService } from '../../triage/reports.js';
+import { renderStats } from '../../blocks/digest.js';
+import { parseReportRange, periodFor } from '../../triage/reports.js';
 import { weekBounds } from '../../triage/qa.js';
 import { renderQaSample } from '../../blocks/qa.js';
 import { parseDuration } from '../../triage/duration.js';
@@ -14,12 +14,7 @@ import { renderBreakStarted } from '../../blocks/wellbeing.js';
 /** A break longer than this is time off, which belongs in the rotation as an override. */
 const MAX_BREAK_MS = 4 * 3_600_000;
 
-export interface TriageCommandDeps extends HandlerDeps {
-  reports: ReportsService;
-  zoneOf: (teamId: string) => string;
-}
-
-export function registerTriageCommand(app: App, deps: TriageCommandDeps): void {
+export function registerTriageCommand(app: App, deps: ReportingDeps): void {
   const { triage, logger } = deps;
 
   app.command('/triage', async ({ ack, command, client }) => {
@@ -58,11 +53,7 @@ export function registerTriageCommand(app: App, deps: TriageCommandDeps): void {
           const now = deps.clock();
           const period = periodFor(kind, now, deps.zoneOf(team.id));
           const { current, previous } = await deps.reports.kpis(team.id, period, now);
-          const lead = people === 'everyone';
-          const digest = renderDigest(kind, team, current, previous, period, deps.config.categories, { showPeople: lead, now });
-          const mine = current.specialists.find((row) => row.userId === command.user_id);
-          const own = !lead ? [{ type: 'context', elements: [{ type: 'mrkdwn', text: `Your figures: claimed ${mine?.claimed ?? 0}, resolved ${mine?.resolved ?? 0}, sensitive cases ${mine?.sensitiveExposure ?? 0}.` }] }] : [];
-          await ack({ response_type: 'ephemeral', text: digest.text, blocks: [...digest.blocks, ...own].slice(0, 50) });
+          await ack({ response_type: 'ephemeral', ...renderStats(kind, team, current, previous, period, deps.config.categories, { showPeople: people === 'everyone', now, viewer: command.user_id }) });
           return;
         }
         case 'export': {

@@ -3,7 +3,7 @@ import { InputId, ViewId } from '../../blocks/ids.js';
 import { isDomainError, ErrorCode } from '../../errors.js';
 import { intakeSchema } from '../../triage/intake.js';
 import type { HandlerDeps } from '../deps.js';
-import { observeDurations } from '../actions/index.js';
+import { observeDurations } from '../durations.js';
 import { tellUser, userMessageFor } from '../reply.js';
 import { renderOffer } from '../../blocks/offer.js';
 

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { SCOPES } from '../../access/tokens.js';
+import { IMMINENCES, PRIORITIES, SEVERITIES, STATES } from '../../triage/types.js';
+
+/**
+ * The bodies the API answers, as zod schemas: the handlers type their answers with them and
+ * openapi.ts publishes them, so the document cannot promise a shape the API does not send.
+ */
+
+const timestamp = z.iso.datetime({ offset: true }).meta({ example: '2026-11-22T03:05:00.000Z' });
+const escalationId = z.string().regex(/^ESC-\d+$/).meta({ description: 'The bot\'s id for the case', example: 'ESC-1001' });
+
+export const problemSchema = z.strictObject({
+  path: z.string().meta({ description: 'Where the problem is: a body field such as `caseUrl` or `problems.0`, a query parameter, a header (`Authorization`, `Content-Type`), `(body)` or `(server)`' }),
+  message: z.string().meta({ description: 'What is wrong and how to put it right, in words meant for the person integrating' }),
+}).meta({ id: 'Problem' });
+
+/** Every refusal and failure: a machine-readable `error` and at least one problem. */
+export function problemBodySchema<const Errors extends readonly [string, ...string[]]>(errors: Errors) {
+  return z.strictObject({ error: z.enum(errors), problems: z.array(problemSchema).min(1) });
+}
+
+export const intakeAcceptedSchema = z.strictObject({
+  id: escalationId,
+  priority: z.enum(PRIORITIES).meta({ description: 'From the risk matrix: category, severity and imminence' }),
+  claimDeadline: timestamp.meta({ description: 'When the claim SLA breaches and paging starts' }),
+  resolveDeadline: timestamp.meta({ example: '2026-11-22T04:00:00.000Z' }),
+}).meta({ id: 'IntakeAccepted' });
+export type IntakeAccepted = z.input<typeof intakeAcceptedSchema>;
+
+export const conflictBodySchema = problemBodySchema(['idempotency_conflict']).extend({
+  id: escalationId.meta({ description: 'The case already stored under this source and externalId' }),
+});
+
+export const forbiddenBodySchema = problemBodySchema(['forbidden']).extend({
+  missingScope: z.enum(SCOPES).meta({ description: 'The scope the route needs and the token lacks' }),
+});
+
+export const rateLimitedBodySchema = problemBodySchema(['rate_limited']).extend({
+  retryAfter: z.number().int().min(1).meta({ description: 'Seconds to wait, as in the Retry-After header' }),
+});
+
+const timelineEventSchema = z.strictObject({
+  seq: z.number().int().min(1),
+  type: z.string().meta({ description: 'What happened: created, claimed, released, reassigned, offered, offer_declined, note, paged, page_acknowledged, escalated_to_lead, sla_warning, sla_breach, resolved, reopened, qa_review, post_failed, watchdog_healed' }),
+  at: timestamp,
+  actor: z.string().meta({ description: 'A Slack user id, or `system` for timers and intake' }),
+  text: z.string().optional(),
+  target: z.string().optional(),
+  clock: z.enum(['claim', 'resolve']).optional(),
+  step: z.number().int().min(0).optional(),
+  outcome: z.string().optional(),
+});
+
+export const publicEscalationSchema = z.strictObject({
+  id: escalationId,
+  externalId: z.string(),
+  source: z.string(),
+  category: z.string(),
+  severity: z.enum(SEVERITIES),
+  imminence: z.enum(IMMINENCES),
+  market: z.string(),
+  language: z.string(),
+  summary: z.string(),
+  caseUrl: z.string(),
+  reportedAt: timestamp,
+  team: z.string(),
+  channel: z.string().meta({ description: 'The Slack channel the case is routed to' }),
+  priority: z.enum(PRIORITIES),
+  createdAt: timestamp,
+  createdBy: z.string(),
+  state: z.enum(STATES),
+  assignee: z.string().optional(),
+  claimedAt: timestamp.optional(),
+  resolvedAt: timestamp.optional(),
+  outcome: z.string().optional(),
+  resolutionNote: z.string().optional(),
+  claimDeadline: timestamp,
+  resolveDeadline: timestamp,
+  slaEpoch: z.number().int(),
+  version: z.number().int(),
+  timeline: z.array(timelineEventSchema),
+  slack: z.strictObject({ channel: z.string(), ts: z.string() }).optional().meta({ description: 'The case\'s Slack post, once it is there' }),
+}).meta({ id: 'Escalation' });
+export type PublicEscalation = z.input<typeof publicEscalationSchema>;
+
+export const healthBodySchema = z.strictObject({ status: z.literal('ok') });
+
+export const readinessBodySchema = z.strictObject({
+  status: z.enum(['ready', 'unavailable']),
+  problems: z.array(z.string()).meta({ description: 'Empty when ready; otherwise each reason, such as "redis is not answering"' }),
+});

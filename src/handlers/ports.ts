@@ -1,0 +1,27 @@
+/**
+ * What listeners need from outside the request, as narrow as they use it. src/jobs and src/store
+ * implement these; a listener never sees the queue behind them, so one can be tested with a plain object.
+ */
+import type { SlackOutbox } from '../triage/ports.js';
+
+/** The only outbox write a listener makes itself: a DM that goes out once per dedupe id. */
+export type DirectMessages = Pick<SlackOutbox, 'message'>;
+
+/** Re-plans a team's handoff and pre-shift jobs once its rotation changed (an override set, a swap approved). */
+export interface RotationScheduling {
+  ensureScheduled(teamId: string): Promise<void>;
+}
+
+/**
+ * What the replay guard remembers about Slack deliveries; kept in Redis so every instance shares it.
+ */
+export interface SlackDeliveryLedger {
+  /** True the first time this signature hash is offered within Slack's 5-minute window (kept 6). */
+  firstSighting(signatureHash: string): Promise<boolean>;
+  /** True when no delivery of this event is being handled or has been handled. */
+  claimEvent(eventId: string): Promise<boolean>;
+  /** The claimed delivery was answered: later retries of it are acknowledged and dropped. */
+  eventHandled(eventId: string): Promise<void>;
+  /** The claimed delivery failed: a retry of it should do the work. */
+  releaseEvent(eventId: string): Promise<void>;
+}

@@ -1,0 +1,72 @@
+import type { Queue } from 'bullmq';
+import type { Logger } from 'pino';
+import type { IntakeToken } from '../access/tokens.js';
+import type { AppConfig } from '../config/schema.js';
+import type { ApiAccess } from '../handlers/api/auth.js';
+import type { ListenerDeps } from '../handlers/deps.js';
+import type { SlackDeliveryLedger } from '../handlers/ports.js';
+import type { DigestJobs } from '../jobs/digests.js';
+import type { BullSlackOutbox } from '../jobs/outbox.js';
+import type { RotationJobs } from '../jobs/rotation.js';
+import type { BullSlaScheduler } from '../jobs/sla.js';
+import type { StoreKeys } from '../store/keys.js';
+import type { RedisEscalationRepository } from '../store/escalations.js';
+import type { RedisSlackDelivery } from '../store/slack-delivery.js';
+import type { OnCallResolver } from '../triage/ports.js';
+import type { TriageService } from '../triage/service.js';
+import type { Connections } from './connections.js';
+
+export interface AppOptions {
+  config: AppConfig;
+  slackBotToken: string;
+  slackSigningSecret: string;
+  slackAppToken?: string;
+  slackApiUrl?: string;
+  redisUrl: string;
+  redisPrefix: string;
+  port: number;
+  /** The intake API's tokens, resolved (see access/tokens.ts resolveTokens). */
+  intakeTokens: IntakeToken[];
+  logger: Logger;
+  clock?: () => Date;
+  onCall?: OnCallResolver;
+  /** Run the BullMQ workers in this process; a deployment may run workers separately. @defaultValue true */
+  runWorkers?: boolean;
+  /** @defaultValue 1000 */
+  channelIntervalMs?: number;
+  /** How often the watchdog checks every open case, and how old a case must be before a missing post counts. @defaultValue 30 s and 60 s */
+  watchdog?: { everyMs?: number; postGraceMs?: number };
+  /** Base URL people reach this app at, for calendar links. @defaultValue http://localhost:PORT */
+  publicUrl?: string;
+  /** Signs calendar feed links. @defaultValue a random secret generated once and kept in Redis */
+  calendarSecret?: string;
+  /** Why Slack could not be reached when the process started (see startup/preflight.ts); the app starts anyway. */
+  slackUnreachableAtStart?: string;
+}
+
+/**
+ * The object graph one process runs on, built once by graph.ts. The listeners, the HTTP API and the
+ * worker set each take the part they need from it, so a dependency the graph leaves out, or builds
+ * with the wrong shape, fails to compile where it is built rather than at the first request.
+ */
+export interface Deps extends ListenerDeps {
+  connections: Connections;
+  keys: StoreKeys;
+  repository: RedisEscalationRepository;
+  slackDelivery: RedisSlackDelivery;
+  /** What the replay guard remembers of Slack's deliveries, shared by every instance. */
+  replayLedger: SlackDeliveryLedger;
+  timers: BullSlaScheduler;
+  outbox: BullSlackOutbox;
+  rotationJobs: RotationJobs;
+  digests: DigestJobs;
+  /** Who holds each role at an instant: the rotation, unless AppOptions.onCall stands in for it. */
+  onCall: OnCallResolver;
+  /** The triage the intake API calls: the same rules, on the intake's own Redis connection. */
+  intakeTriage: TriageService;
+  /** Token and rate limit for the read API, and the same tokens on the intake's connection. */
+  access: ApiAccess;
+  intakeAccess: ApiAccess;
+  /** The queues every instance owns (the watchdog's belongs to the worker set). */
+  queues: Queue[];
+}

@@ -1,0 +1,99 @@
+import type { Queue, Worker } from 'bullmq';
+import { LogLevel, WebClient } from '@slack/web-api';
+import { renderPostFailure } from '../blocks/delivery.js';
+import { startArmingRelay } from '../jobs/arming.js';
+import { startDigestWorker } from '../jobs/digests.js';
+import { startOutboxWorker } from '../jobs/outbox.js';
+import { startRotationWorker } from '../jobs/rotation.js';
+import { giveTimersPrecedence, startSlaWorker } from '../jobs/sla.js';
+import { SlackGate, type SlackRefusal } from '../jobs/slack-gate.js';
+import { startWatchdogWorker, Watchdog } from '../jobs/watchdog.js';
+import { RedisLock } from '../store/locks.js';
+import { CaseDelivery } from '../triage/delivery.js';
+import { slackClientOptions } from './connections.js';
+import type { AppOptions, Deps } from './deps.js';
+
+/** The outbox's concurrency while SLA timers fire, and how long after the last one it stays there. */
+const TIMER_PRECEDENCE = { busyConcurrency: 4, idleAfterMs: 1_000 };
+
+export interface WorkerSet {
+  /** Checked by /readyz: a worker that stopped running makes the instance unready. */
+  workers: Worker[];
+  /** The queues only a worker process owns. */
+  queues: Queue[];
+  watchdog?: Watchdog;
+  /** Why Slack refuses the bot now, if it does. */
+  slackRefusal(): Promise<SlackRefusal | undefined>;
+  /** Stops taking jobs and lets the running ones finish; the queues and connections stay open. */
+  stop(): Promise<void>;
+}
+
+type WorkerOptions = Pick<AppOptions, 'slackBotToken' | 'slackApiUrl' | 'slackUnreachableAtStart' | 'channelIntervalMs' | 'watchdog'>;
+
+/** An instance without workers makes no Slack calls of its own; it reports what the workers found. */
+export function withoutWorkers(deps: Deps): WorkerSet {
+  return { workers: [], queues: [], slackRefusal: () => deps.slackDelivery.sharedRefusal<SlackRefusal>(), stop: async () => undefined };
+}
+
+/** The SLA timers, the outbox, the arming relay, rotation handoffs, digests and the watchdog, in this process. */
+export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<WorkerSet> {
+  const { triage, repository, outbox, rotation, rotationJobs, digests, timers, slackDelivery, config, logger, metrics, clock } = deps;
+  const context = deps.connections.queueContext;
+  // Rate limits are handled by the outbox (it re-queues the job for Retry-After) rather than by
+  // holding a worker slot while the client sleeps.
+  const outboxClient = new WebClient(options.slackBotToken, { ...slackClientOptions(options.slackApiUrl), rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR });
+  const slaWorker = startSlaWorker(context, { triage, logger, metrics });
+  const gate = new SlackGate({
+    store: slackDelivery,
+    probe: async () => {
+      await outboxClient.auth.test();
+    },
+    onAccepted: () => outbox.releaseWaiting(),
+    logger,
+    metrics,
+    clock,
+  });
+  // Slack down at start: the bot runs degraded and says so in /readyz until a probe gets through.
+  // A clean start clears a refusal an earlier run left for the other instances.
+  if (options.slackUnreachableAtStart) gate.refuse('unreachable', options.slackUnreachableAtStart, { alreadySaid: true });
+  else await slackDelivery.clearRefusal();
+  const delivery = new CaseDelivery({ teams: config.teams, repository, outbox, onCall: deps.onCall, clock, draftPostFailure: renderPostFailure });
+  const outboxWorker = startOutboxWorker(context, {
+    client: outboxClient,
+    outbox,
+    repository,
+    delivery: slackDelivery,
+    categories: config.categories,
+    teams: config.teams,
+    logger,
+    metrics,
+    clock,
+    gate,
+    onPostFailed: (escalationId, channel, slackError) => delivery.postFailed(escalationId, channel, slackError),
+    channelIntervalMs: options.channelIntervalMs,
+  });
+  const stopPrecedence = giveTimersPrecedence(slaWorker, outboxWorker, TIMER_PRECEDENCE);
+  const relay = startArmingRelay({ redis: deps.connections.redis, keys: deps.keys, triage, logger });
+  const workers: Worker[] = [slaWorker, outboxWorker];
+  workers.push(startRotationWorker(context, { rotation, jobs: rotationJobs, outbox, logger, clock }));
+  await rotationJobs.ensureAll();
+  await rotationJobs.startRecurring();
+  workers.push(startDigestWorker(context, { jobs: digests, logger }));
+  await digests.start();
+  const watchdog = new Watchdog(context, { repository, slaQueue: timers.queue, timers, outbox, teams: config.teams, categories: config.categories, sla: config.sla, gate, lock: new RedisLock(deps.connections.redis, deps.keys.watchdogLock), logger, metrics, clock }, options.watchdog?.everyMs, options.watchdog?.postGraceMs);
+  workers.push(startWatchdogWorker(context, { watchdog, logger }));
+  await watchdog.start();
+
+  return {
+    workers,
+    queues: [watchdog.queue],
+    watchdog,
+    slackRefusal: async () => gate.closed ?? (await slackDelivery.sharedRefusal<SlackRefusal>()),
+    async stop() {
+      gate.stop();
+      stopPrecedence();
+      await relay.stop();
+      await Promise.all(workers.map((worker) => worker.close()));
+    },
+  };
+}
