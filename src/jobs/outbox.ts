@@ -305,12 +305,13 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
   }
 
   async function withRenderLock(job: WaitingJob, escalationId: string, run: () => Promise<void>): Promise<void> {
-    const token = await deps.delivery.lockRender(escalationId, 15_000);
+    const lock = deps.delivery.renderLock(escalationId);
+    const token = await lock.acquire(15_000);
     if (!token) return waitLonger(job);
     try {
       await run();
     } finally {
-      await deps.delivery.unlockRender(escalationId, token);
+      await lock.release(token);
     }
   }
 
@@ -444,4 +445,4 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
 }
 
 /** Errors a retry cannot fix; the job fails at once and stays in the failed set for an operator. */
-const PERMANENT_ERRORS = new Set(['invalid_blocks', 'invalid_arguments', 'channel_not_found', 'not_in_channel', 'is_archived', 'msg_too_long', 'no_text', 'invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'missing_scope', 'user_not_found', 'cannot_dm_bot']);
+const PERMANENT_ERRORS = new Set(['invalid_blocks', 'invalid_arguments', 'channel_not_found', 'not_in_channel', 'is_archived', 'msg_too_long', 'no_text', 'missing_scope', 'user_not_found', 'cannot_dm_bot']);

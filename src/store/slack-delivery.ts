@@ -3,16 +3,15 @@
  * per-channel send slots, the posts waiting in each channel (a surge is measured from them), the
  * rolling surge message, and a render lock per case so two redraws never race.
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { StoreKeys } from './keys.js';
+import { RedisLock } from './locks.js';
 
 const script = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
 
 interface DeliveryScripts {
   takeSendSlot(key: string, now: number, gapMs: number): Promise<number>;
-  releaseLock(key: string, token: string): Promise<number>;
 }
 
 /** How long a post counts as pending for others in its channel; bounds the cost of a post that never lands. */
@@ -27,7 +26,6 @@ export class RedisSlackDelivery {
     private readonly keys: StoreKeys,
   ) {
     if (!('takeSendSlot' in redis)) redis.defineCommand('takeSendSlot', { numberOfKeys: 1, lua: script('take-send-slot-1') });
-    if (!('releaseLock' in redis)) redis.defineCommand('releaseLock', { numberOfKeys: 1, lua: script('release-lock-1') });
     this.scripts = redis as unknown as DeliveryScripts;
   }
 
@@ -92,13 +90,9 @@ export class RedisSlackDelivery {
     }
   }
 
-  /** Takes the render lock of a case (or a channel's surge summary); undefined when someone else holds it. */
-  async lockRender(name: string, ttlMs: number): Promise<string | undefined> {
-    const token = randomUUID();
-    return (await this.redis.set(this.keys.renderLock(name), token, 'PX', ttlMs, 'NX')) === 'OK' ? token : undefined;
+  /** The render lock of a case (or of a channel's surge summary), so two redraws never race. */
+  renderLock(name: string): RedisLock {
+    return new RedisLock(this.redis, this.keys.renderLock(name));
   }
 
-  async unlockRender(name: string, token: string): Promise<void> {
-    await this.scripts.releaseLock(this.keys.renderLock(name), token);
-  }
 }
