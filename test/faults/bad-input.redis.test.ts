@@ -28,9 +28,7 @@ describe('bad input', () => {
       rng: new Rng(seedFromEnv()),
       count: COUNT,
       // Bolt holds each unacknowledged request 3 s; enough in flight keeps those waits overlapping.
-      // At 96 in flight, with the fuzzer, the double and the app on one event loop beside the rest
-      // of `npm test`, about one run in two saw ~90 probes go 20 s without an answer; see the note.
-      concurrency: 48,
+      concurrency: 96,
       context: { escalationIds, forgeryTarget: forgeryTarget!, responseUrl: () => logged.double.newResponseUrl() },
       errorLogs,
       crashes: () => logged.crashes,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cleanFreeText, cutToGraphemes, graphemeCount, NOTE_MAX_GRAPHEMES, stripUnsafeCharacters, tooLongMessage } from '../../src/triage/text-hygiene.js';
+import { mulberry32 } from '../../src/mulberry32.js';
+import { cleanFreeText, cutToGraphemes, graphemeCount, graphemeSegments, NOTE_MAX_GRAPHEMES, stripUnsafeCharacters, tooLongMessage } from '../../src/triage/text-hygiene.js';
 
 const FAMILY = '👨‍👩‍👧‍👦';
 const FLAG = '🇮🇪';
@@ -28,6 +29,29 @@ describe('cleaning a note', () => {
 });
 
 describe('counting and cutting by grapheme', () => {
+  const whole = (text: string) => [...new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)].map(({ index, segment }) => ({ index, segment }));
+
+  it('segments long text a window at a time exactly as segmenting it whole, across flags, ZWJ sequences, combining marks, CRLF and lone surrogates', () => {
+    const pieces = ['x', 'é', 'e\u0301', '\u0301', FAMILY, '\u200d', '👩', FLAG, '🇮', '\r', '\n', '\r\n', '\ud83d', '\ude00', '한', '\u1100', '\u1161', '\u11a8', 'क्षि', ' ', '\u0e33', '🏽', '\ufe0f', '\u0903'];
+    const random = mulberry32(20261203);
+    for (let round = 0; round < 30; round += 1) {
+      let text = '';
+      const length = 500 + Math.floor(random() * 4_000);
+      while (text.length < length) text += pieces[Math.floor(random() * pieces.length)];
+      expect([...graphemeSegments(text)]).toEqual(whole(text));
+    }
+  });
+
+  it('keeps one grapheme longer than a window whole: a base letter with thousands of combining marks', () => {
+    const text = `a${'e' + '\u0301'.repeat(5_000)}b`;
+    expect([...graphemeSegments(text)]).toEqual(whole(text));
+    expect(graphemeCount(text)).toBe(3);
+  });
+
+  it('counts a 200,000-character note, so its writer is told how long it is', () => {
+    expect(cleanFreeText('x'.repeat(200_000), NOTE_MAX_GRAPHEMES)).toMatchObject({ ok: false, length: 200_000 });
+  });
+
   it('counts a family emoji and a flag as one character each', () => {
     expect(graphemeCount(FAMILY)).toBe(1);
     expect(graphemeCount(`${FLAG}a${FAMILY}`)).toBe(3);

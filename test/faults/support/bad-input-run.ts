@@ -1,8 +1,9 @@
 import { expect } from 'vitest';
-import { escalationBody, INTAKE_TOKEN, SPECIALISTS } from '../../support/harness.js';
+import { escalationBody, INTAKE_TOKEN, REDIS_URL, SPECIALISTS } from '../../support/harness.js';
 import { classifyErrors, probes, send, sendAll, verdict, type ErrorLog, type FuzzContext, type Probe, type ProbeResult } from './bad-input.js';
 import type { Rng } from './prng.js';
 import { say, sleep, tally } from './report.js';
+import { watchStalls } from './stall-watch.js';
 
 export async function createEscalations(baseUrl: string, count: number): Promise<string[]> {
   const ids: string[] = [];
@@ -14,6 +15,9 @@ export async function createEscalations(baseUrl: string, count: number): Promise
   return ids;
 }
 
+/** Far above a garbage collection or a busy machine's scheduling; far below Bolt's and a client's patience. */
+const STALL_LIMIT_MS = 2_000;
+
 const group = (label: string) => label.split('.').slice(0, 2).join('.');
 
 /**
@@ -22,11 +26,13 @@ const group = (label: string) => label.split('.').slice(0, 2).join('.');
  */
 export async function fuzz(options: { name: string; baseUrl: string; rng: Rng; count: number; concurrency: number; context: FuzzContext; errorLogs: () => ErrorLog[]; crashes?: () => string[] }): Promise<void> {
   const { name, baseUrl, rng, count, context } = options;
-  say(name, `seed ${rng.seed}: replay with FAULTS_SEED=${rng.seed}`);
+  say(name, `seed ${rng.seed}: replay with FAULTS_SEED=${rng.seed}; started ${new Date().toISOString()}`);
   const all = probes(rng, count, context);
   const startedAt = Date.now();
+  const stalls = watchStalls(REDIS_URL);
   const results = await sendAll(baseUrl, all, options.concurrency);
   const sentIn = Date.now() - startedAt;
+  const stalled = await stalls.stop();
   // Listeners keep working after their ack; unacknowledged requests were already answered by Bolt's 3 s timer.
   await sleep(1_000);
 
@@ -48,6 +54,8 @@ export async function fuzz(options: { name: string; baseUrl: string; rng: Rng; c
   const answered = results.filter((result) => result.status !== 404).map((result) => result.ms).sort((a, b) => a - b);
   const slowest = [...results].sort((a, b) => b.ms - a.ms).filter((result) => result.status !== 404).slice(0, 3);
   lines.push(`answer times (404s excluded, Bolt holds those 3 s): median ${answered[Math.floor(answered.length / 2)] ?? 0} ms, p95 ${answered[Math.floor(answered.length * 0.95)] ?? 0} ms; slowest ${slowest.map((result) => `${result.probe.label} ${result.ms} ms`).join(', ')}`);
+  const silent = results.filter((result) => result.status === 0).map((result) => (result.sentAt - startedAt) / 1000);
+  lines.push(`${stalled.report}${silent.length ? `; ${silent.length} probes had no answer in 20 s, sent between ${Math.min(...silent).toFixed(1)} s and ${Math.max(...silent).toFixed(1)} s` : ''}`);
   lines.push(...wrong.slice(0, 25).map((line) => `WRONG ${line}`));
 
   const healthz = await fetch(`${baseUrl}/healthz`).then((response) => response.status, () => 0);
@@ -66,6 +74,9 @@ export async function fuzz(options: { name: string; baseUrl: string; rng: Rng; c
   lines.push(...crashes.slice(0, 5).map((crash) => `CRASH ${crash.slice(0, 400)}`));
   say(name, ...lines);
 
+  // Every request in flight goes unanswered while one request's synchronous work holds the event
+  // loop; the slowest answers above name it.
+  expect(stalled.worstLoopLagMs, stalled.report).toBeLessThan(STALL_LIMIT_MS);
   expect(wrong).toEqual([]);
   expect(healthz).toBe(200);
   expect(readyz).toBe(200);

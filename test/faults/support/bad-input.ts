@@ -22,6 +22,8 @@ export interface ProbeResult {
   status: number;
   text: string;
   ms: number;
+  /** Epoch ms the probe was first sent. */
+  sentAt: number;
   error?: string;
   /** The first attempt's network error, when a retry on a fresh socket then got an answer. */
   retriedAfter?: string;
@@ -381,7 +383,7 @@ export async function send(baseUrl: string, probe: Probe): Promise<ProbeResult> 
   for (let attempt = 0; attempt < 2; attempt += 1) {
     try {
       const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers: probe.headers, body: probe.body, signal: AbortSignal.timeout(20_000) });
-      return { probe, status: response.status, text: await response.text(), ms: Date.now() - started, retriedAfter: firstError };
+      return { probe, status: response.status, text: await response.text(), ms: Date.now() - started, sentAt: started, retriedAfter: firstError };
     } catch (error) {
       const message = String((error as Error).cause ?? error);
       // A pooled keep-alive socket the server closed as it was reused fails before the server reads a
@@ -390,7 +392,7 @@ export async function send(baseUrl: string, probe: Probe): Promise<ProbeResult> 
         firstError = message;
         continue;
       }
-      return { probe, status: 0, text: '', ms: Date.now() - started, error: firstError ? `${firstError}, then ${message}` : message };
+      return { probe, status: 0, text: '', ms: Date.now() - started, sentAt: started, error: firstError ? `${firstError}, then ${message}` : message };
     }
   }
   throw new Error('unreachable');
