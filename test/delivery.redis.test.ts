@@ -110,7 +110,9 @@ describe('when Slack refuses the bot\'s token', () => {
 describe('the watchdog', () => {
   it('re-arms a case whose timers were deleted by hand, and its breach still pages', async () => {
     const { json } = await harness.intake(escalationBody(P0));
+    const intact = await harness.intake(escalationBody(P0));
     await harness.waitForPost(json.id);
+    await harness.waitForPost(intact.json.id);
     const sla = harness.app.watchdog!['deps'].slaQueue;
     const timers = (await sla.getJobs(['delayed', 'waiting'])).filter((job) => job.data.escalationId === json.id);
     expect(timers.length).toBeGreaterThan(0);
@@ -121,6 +123,8 @@ describe('the watchdog', () => {
     const run = await harness.app.watchdog!.run();
     console.info(`tried: deleted ${timers.length} SLA timers of ${json.id}; survived: the watchdog found ${JSON.stringify(run.healed.filter((entry) => entry.escalationId === json.id))}`);
     expect(run.healed).toContainEqual({ escalationId: json.id, finding: 'timers_missing' });
+    // Its live timers are read from their job ids: a case whose timers are all there is left alone.
+    expect(run.healed.filter((entry) => entry.escalationId === intact.json.id)).toEqual([]);
     await eventually(async () => dmsAbout(PRIMARY, json.id).find((message) => message.text.startsWith('📟')), 10_000);
     expect((await timeline(json.id)).some((event) => event.type === 'watchdog_healed')).toBe(true);
   }, 20_000);

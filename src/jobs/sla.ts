@@ -12,6 +12,15 @@ const MAX_STEPS = 8;
 
 const timerJobId = (ref: SlaTimerRef) => (ref.wake ? jobId(ref.escalationId, ref.epoch, ref.clock, ref.kind, ref.step, ref.wake) : jobId(ref.escalationId, ref.epoch, ref.clock, ref.kind, ref.step));
 
+const CLOCKS: ReadonlySet<string> = new Set<SlaClock>(['claim', 'resolve']);
+
+/** The case, plan and clock a timer's job id names, so a scan of live timers reads ids, not job hashes. */
+export function parseTimerJobId(id: string): { escalationId: string; epoch: number; clock: SlaClock } | undefined {
+  const [escalationId, epoch, clock] = id.split('.');
+  if (!escalationId || !epoch || !clock || !CLOCKS.has(clock) || !/^\d+$/.test(epoch)) return undefined;
+  return { escalationId, epoch: Number(epoch), clock: clock as SlaClock };
+}
+
 export class BullSlaScheduler implements SlaScheduler {
   readonly queue: Queue<SlaTimerRef>;
 
@@ -77,6 +86,38 @@ export function startSlaWorker(context: QueueContext, deps: { triage: TriageServ
   worker.on('failed', (job, error) => deps.logger.error({ err: error, timer: job?.id, escalationId: job?.data.escalationId }, 'sla timer failed'));
   worker.on('error', logWorkerError(deps.logger, 'sla worker error'));
   return worker;
+}
+
+/**
+ * When this process's SLA worker last started a timer, so the work that shares its CPU can give
+ * way to breaches, which are what minutes hang on.
+ */
+export class TimerActivity {
+  private lastStartedAt = Number.NEGATIVE_INFINITY;
+  private readonly onActive = () => {
+    this.lastStartedAt = performance.now();
+  };
+
+  constructor(private readonly slaWorker: Worker) {
+    slaWorker.on('active', this.onActive);
+  }
+
+  /** How long since a timer last started, in ms; Infinity before the first. */
+  idleMs(): number {
+    return performance.now() - this.lastStartedAt;
+  }
+
+  /** Resolves once no timer has started for `quietMs`, or after `maxWaitMs` whatever the timers do. */
+  async quiet(quietMs: number, maxWaitMs: number): Promise<void> {
+    const giveUpAt = performance.now() + maxWaitMs;
+    while (this.idleMs() < quietMs && performance.now() < giveUpAt) {
+      await new Promise((resolve) => setTimeout(resolve, Math.min(quietMs - this.idleMs(), giveUpAt - performance.now()) + 1));
+    }
+  }
+
+  stop(): void {
+    this.slaWorker.off('active', this.onActive);
+  }
 }
 
 /**

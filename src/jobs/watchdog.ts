@@ -17,6 +17,7 @@ import type { Escalation, SlaClock } from '../triage/types.js';
 import { describeFinding, healable, healedAs, inspectCase, POST_GRACE_MS, type Finding } from '../triage/watchdog.js';
 import type { BullSlackOutbox } from './outbox.js';
 import { QueueName, type QueueContext, logWorkerError } from './queues.js';
+import { parseTimerJobId, type TimerActivity } from './sla.js';
 import type { SlackGate } from './slack-gate.js';
 
 /** @defaultValue 30 s, as the delivery guarantees promise */
@@ -37,10 +38,20 @@ export interface WatchdogDeps {
   gate?: SlackGate;
   /** Keeps a slow pass from overlapping the next one on another instance. */
   lock: Pick<RedisLock, 'acquire' | 'release'>;
+  /**
+   * Waits, within the pass's budget, while this process's SLA timers are firing: the watchdog's own
+   * reads share the CPU and Redis with the breaches it watches over. Absent, a pass never waits.
+   */
+  timerActivity?: Pick<TimerActivity, 'quiet'>;
   logger: Logger;
   metrics: Metrics;
   clock: () => Date;
 }
+
+/** A pass gives way to firing timers once they have been quiet this long… */
+const QUIET_MS = 250;
+/** …for at most this share of its interval in all, so it still ends before the next is due. */
+const GIVE_WAY_SHARE = 0.5;
 
 export interface WatchdogRun {
   checked: number;
@@ -48,21 +59,29 @@ export interface WatchdogRun {
   unhealed: Array<{ escalationId: string; problem: string }>;
 }
 
-/** Clocks with a live timer job, per case and plan: `${id}.${epoch}` → clocks. */
+/**
+ * Clocks with a live timer job, per case and plan: `${id}.${epoch}` → clocks. Read from job ids a
+ * page at a time (a timer's id names its case, plan and clock), never from the job hashes: with
+ * tens of thousands of timers live, loading every hash each pass slowed the breaches it watches.
+ */
 async function liveTimerClocks(queue: Queue<SlaTimerRef>): Promise<Map<string, Set<SlaClock>>> {
   const live = new Map<string, Set<SlaClock>>();
-  const page = 1_000;
-  for (let start = 0; ; start += page) {
-    const jobs = await queue.getJobs([...LIVE_STATES], start, start + page - 1, true);
-    for (const job of jobs) {
-      if (!job?.data) continue;
-      const key = `${job.data.escalationId}.${job.data.epoch}`;
-      const clocks = live.get(key) ?? new Set<SlaClock>();
-      clocks.add(job.data.clock);
-      live.set(key, clocks);
+  const page = 5_000;
+  for (const state of LIVE_STATES) {
+    for (let start = 0; ; start += page) {
+      const ids = await queue.getRanges([state], start, start + page - 1, true);
+      for (const id of ids) {
+        const timer = parseTimerJobId(id);
+        if (!timer) continue;
+        const key = `${timer.escalationId}.${timer.epoch}`;
+        const clocks = live.get(key) ?? new Set<SlaClock>();
+        clocks.add(timer.clock);
+        live.set(key, clocks);
+      }
+      if (ids.length < page) break;
     }
-    if (jobs.length < page) return live;
   }
+  return live;
 }
 
 export class Watchdog {
@@ -96,9 +115,16 @@ export class Watchdog {
   private async checkAll(): Promise<WatchdogRun> {
     const { deps } = this;
     const run: WatchdogRun = { checked: 0, healed: [], unhealed: [] };
+    const giveWayUntil = performance.now() + this.everyMs * GIVE_WAY_SHARE;
+    const giveWay = async () => {
+      const left = giveWayUntil - performance.now();
+      if (deps.timerActivity && left > 0) await deps.timerActivity.quiet(QUIET_MS, left);
+    };
+    await giveWay();
     const live = await liveTimerClocks(deps.slaQueue);
     const unhealedByTeam = new Map<string, Array<{ escalationId: string; problem: string }>>();
     for await (const batch of deps.repository.scanOpen()) {
+      await giveWay();
       for (const escalation of batch) {
         run.checked += 1;
         const now = deps.clock();

@@ -5,7 +5,7 @@ import { startArmingRelay } from '../jobs/arming.js';
 import { startDigestWorker } from '../jobs/digests.js';
 import { startOutboxWorker } from '../jobs/outbox.js';
 import { startRotationWorker } from '../jobs/rotation.js';
-import { giveTimersPrecedence, startSlaWorker } from '../jobs/sla.js';
+import { giveTimersPrecedence, startSlaWorker, TimerActivity } from '../jobs/sla.js';
 import { SlackGate, type SlackRefusal } from '../jobs/slack-gate.js';
 import { startWatchdogWorker, Watchdog } from '../jobs/watchdog.js';
 import { RedisLock } from '../store/locks.js';
@@ -73,6 +73,7 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
     channelIntervalMs: options.channelIntervalMs,
   });
   const stopPrecedence = giveTimersPrecedence(slaWorker, outboxWorker, TIMER_PRECEDENCE);
+  const timerActivity = new TimerActivity(slaWorker);
   const relay = startArmingRelay({ redis: deps.connections.redis, keys: deps.keys, triage, logger });
   const workers: Worker[] = [slaWorker, outboxWorker];
   workers.push(startRotationWorker(context, { rotation, jobs: rotationJobs, outbox, logger, clock }));
@@ -80,7 +81,7 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   await rotationJobs.startRecurring();
   workers.push(startDigestWorker(context, { jobs: digests, logger }));
   await digests.start();
-  const watchdog = new Watchdog(context, { repository, slaQueue: timers.queue, timers, outbox, teams: config.teams, categories: config.categories, sla: config.sla, gate, lock: new RedisLock(deps.connections.redis, deps.keys.watchdogLock), logger, metrics, clock }, options.watchdog?.everyMs, options.watchdog?.postGraceMs);
+  const watchdog = new Watchdog(context, { repository, slaQueue: timers.queue, timers, outbox, teams: config.teams, categories: config.categories, sla: config.sla, gate, lock: new RedisLock(deps.connections.redis, deps.keys.watchdogLock), timerActivity, logger, metrics, clock }, options.watchdog?.everyMs, options.watchdog?.postGraceMs);
   workers.push(startWatchdogWorker(context, { watchdog, logger }));
   await watchdog.start();
 
@@ -92,6 +93,7 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
     async stop() {
       gate.stop();
       stopPrecedence();
+      timerActivity.stop();
       await relay.stop();
       await Promise.all(workers.map((worker) => worker.close()));
     },

@@ -1,4 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { EventEmitter } from 'node:events';
+import type { Worker } from 'bullmq';
+import { parseTimerJobId, TimerActivity } from '../../src/jobs/sla.js';
 import { fallbackChannel, postedNowhere } from '../../src/triage/delivery.js';
 import { inspectCase, type CaseSnapshot } from '../../src/triage/watchdog.js';
 import type { SlaClock } from '../../src/triage/types.js';
@@ -99,5 +102,47 @@ describe('fallbackChannel', () => {
   it('counts a case as posted nowhere only when the last refusal had no fallback', () => {
     expect(postedNowhere(escalation({ messageTs: undefined, timeline: [event(1, { type: 'post_failed', target: 'C1', outcome: 'C2' })] }))).toBe(false);
     expect(postedNowhere(escalation({ messageTs: undefined, timeline: [event(1, { type: 'post_failed', target: 'C1' })] }))).toBe(true);
+  });
+});
+
+describe('parseTimerJobId', () => {
+  it('reads the case, plan and clock from a timer job id, woken or not, and nothing from other ids', () => {
+    expect(parseTimerJobId('ESC-1042.3.claim.breach.0')).toEqual({ escalationId: 'ESC-1042', epoch: 3, clock: 'claim' });
+    expect(parseTimerJobId('ESC-7.0.resolve.page.2.1796288853')).toEqual({ escalationId: 'ESC-7', epoch: 0, clock: 'resolve' });
+    for (const id of ['repeat_watchdog_1796288853', 'ESC-1.x.claim.breach.0', 'ESC-1.1.lunch.breach.0', 'ESC-1', '']) expect(parseTimerJobId(id)).toBeUndefined();
+  });
+});
+
+describe('TimerActivity', () => {
+  const activity = () => {
+    const worker = new EventEmitter();
+    return { worker, timers: new TimerActivity(worker as unknown as Worker) };
+  };
+
+  it('lets a watchdog pass go on at once when no timer has started', async () => {
+    const { timers } = activity();
+    let done = false;
+    const waiting = timers.quiet(250, 5_000).then(() => (done = true));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(done).toBe(true);
+    await waiting;
+  });
+
+  it('holds a pass while timers keep starting, and lets it go once they stop or its budget is spent', async () => {
+    const { worker, timers } = activity();
+    const starting = setInterval(() => worker.emit('active'), 10);
+    worker.emit('active');
+    const order: string[] = [];
+    const budgetSpent = timers.quiet(250, 150).then(() => order.push('budget spent'));
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    order.push('timers still firing');
+    await budgetSpent;
+    clearInterval(starting);
+    const afterQuiet = timers.quiet(50, 10_000).then(() => order.push('quiet'));
+    await afterQuiet;
+    expect(order).toEqual(['timers still firing', 'budget spent', 'quiet']);
+    expect(timers.idleMs()).toBeGreaterThanOrEqual(50);
+    timers.stop();
+    expect(worker.listenerCount('active')).toBe(0);
   });
 });
