@@ -23,6 +23,8 @@ export enum ErrorCode {
   PageThrottled = 'page_throttled',
   /** A source reused an externalId for a case with different content; detail.escalationId is the first case. */
   IdempotencyConflict = 'idempotency_conflict',
+  /** The source's token is over its rate limit; detail.retryAfterMs says when a request may go ahead. */
+  RateLimited = 'rate_limited',
 }
 
 export class DomainError extends Error {

@@ -1,4 +1,5 @@
 import { gzipSync } from 'node:zlib';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RATE_LIMIT, legacyTokens, type IntakeToken, type Scope } from '../src/access/tokens.js';
 import type { RunningApp } from '../src/server.js';
@@ -176,8 +177,15 @@ describe('when a source sends the same externalId again', () => {
 describe('when a token sends faster than its rate limit', () => {
   it('answers 429 with Retry-After once its burst is spent, on both paths, while another token still gets 201', async () => {
     const statuses: number[] = [];
-    for (let index = 0; index < 3; index += 1) statuses.push((await post(FLOOD, body())).status);
+    const first = body();
+    for (const sent of [first, body(), body()]) statuses.push((await post(FLOOD, sent)).status);
     expect(statuses).toEqual([201, 201, 201]);
+    // Over the limit, every answer is the 429, whatever was sent: a bad body, a retry of a stored case,
+    // an oversized one, one that is not JSON; and a new case sent over the limit is not stored.
+    const over = body();
+    const overLimit = [await post(FLOOD, over), await post(FLOOD, {}), await post(FLOOD, first), await post(FLOOD, { summary: 'x'.repeat(70_000) })];
+    const notJson = await fetch(`${app.url}/api/v1/escalations`, { method: 'POST', body: '{', headers: { authorization: `Bearer ${FLOOD.secret}`, 'content-type': 'application/json' } });
+    expect([...overLimit.map((answer) => answer.status), notJson.status]).toEqual([429, 429, 429, 429, 429]);
     for (const via of ['fast', 'express'] as const) {
       const limited = await post(FLOOD, body(), via);
       expect(limited.status).toBe(429);
@@ -186,6 +194,8 @@ describe('when a token sends faster than its rate limit', () => {
       expect(limited.json).toMatchObject({ error: 'rate_limited', retryAfter: Number(limited.headers.get('retry-after')), problems: [{ path: 'Authorization', message: expect.stringContaining('this token (flood) is limited to 1 requests a second') }] });
     }
     expect((await post(LE, body())).status).toBe(201);
+    await sleep(1_100);
+    expect((await post(FLOOD, over)).status).toBe(201);
   });
 
   it('counts the limit across app instances, which share it in Redis', async () => {

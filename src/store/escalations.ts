@@ -1,13 +1,11 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
-import type { EscalationRepository, TransitionRequest, TransitionResult } from '../triage/ports.js';
+import type { EscalationRepository, IntakeAdmission, Received, ReceiveResult, TransitionRequest, TransitionResult } from '../triage/ports.js';
 import type { Escalation, EscalationState, TimelineEvent } from '../triage/types.js';
 import { contentDigest } from '../triage/intake.js';
 import { TIMELINE_SUFFIX, type StoreKeys } from './keys.js';
 import { WriteNotAppliedError } from './redis.js';
-import { outcomeOf } from './script-codes.js';
+import { outcomeOf, scriptSource } from './script-codes.js';
 
-const script = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
 
 /** The scripts, once defined on a connection, are commands of it. */
 interface EscalationScripts {
@@ -85,11 +83,11 @@ export class RedisEscalationRepository implements EscalationRepository {
     this.firstNumber = options.firstNumber ?? 1000;
     this.receiveWindow = options.receiveWindow;
     if (!('createEscalation' in redis)) {
-      redis.defineCommand('createEscalation', { numberOfKeys: 5, lua: script('create-escalation-5') });
-      redis.defineCommand('transitionEscalation', { numberOfKeys: 4, lua: script('transition-4') });
-      redis.defineCommand('receiveEscalation', { numberOfKeys: 6, lua: script('receive-escalation-6') });
-      redis.defineCommand('moveEscalation', { numberOfKeys: 4, lua: script('move-escalation-4') });
-      redis.defineCommand('markRendered', { numberOfKeys: 1, lua: script('mark-rendered-1') });
+      redis.defineCommand('createEscalation', { numberOfKeys: 5, lua: scriptSource('create-escalation-5') });
+      redis.defineCommand('transitionEscalation', { numberOfKeys: 4, lua: scriptSource('transition-4') });
+      redis.defineCommand('receiveEscalation', { numberOfKeys: 7, lua: scriptSource('receive-escalation-7', ['takeToken']) });
+      redis.defineCommand('moveEscalation', { numberOfKeys: 4, lua: scriptSource('move-escalation-4') });
+      redis.defineCommand('markRendered', { numberOfKeys: 1, lua: scriptSource('mark-rendered-1') });
     }
     this.scripts = redis as unknown as EscalationScripts;
   }
@@ -116,7 +114,9 @@ export class RedisEscalationRepository implements EscalationRepository {
     return { created: outcomeOf('create-escalation-5', code) === 'created', id: storedId };
   }
 
-  async receive(draft: Omit<Escalation, 'id'>, digest: string): Promise<{ created: boolean; id: string; conflict?: boolean }> {
+  receive(draft: Omit<Escalation, 'id'>, digest: string): Promise<Received>;
+  receive(draft: Omit<Escalation, 'id'>, digest: string, admission: IntakeAdmission | undefined): Promise<ReceiveResult>;
+  async receive(draft: Omit<Escalation, 'id'>, digest: string, admission?: IntakeAdmission): Promise<ReceiveResult> {
     const [created] = draft.timeline;
     if (!created || created.seq !== 1) throw new Error('an escalation is created with its first timeline event, seq 1');
     const deadline = this.receiveDeadline();
@@ -127,6 +127,7 @@ export class RedisEscalationRepository implements EscalationRepository {
       this.keys.teamOpen(draft.team),
       this.keys.created,
       this.keys.arming,
+      this.keys.intakeRate(admission?.name ?? draft.source),
       this.keys.escalation(''),
       TIMELINE_SUFFIX,
       this.firstNumber,
@@ -135,8 +136,11 @@ export class RedisEscalationRepository implements EscalationRepository {
       JSON.stringify(toHashFields(draft)),
       digest,
       deadline,
+      admission?.perSecond ?? '',
+      admission?.burst ?? '',
     );
-    const outcome = outcomeOf('receive-escalation-6', code);
+    const outcome = outcomeOf('receive-escalation-7', code);
+    if (outcome === 'rate_limited') return { limited: { retryAfterMs: Number(id) } };
     if (outcome === 'past_deadline') throw new WriteNotAppliedError(`Redis ran the receive of ${draft.source}/${draft.externalId} after its deadline, so it stored nothing`);
     return outcome === 'conflict' ? { created: false, id, conflict: true } : { created: outcome === 'created', id };
   }

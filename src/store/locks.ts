@@ -1,5 +1,5 @@
+import { scriptSource } from './script-codes.js';
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 
 interface LockScripts {
@@ -14,7 +14,7 @@ export class RedisLock {
     private readonly redis: Redis,
     private readonly key: string,
   ) {
-    if (!('releaseLock' in redis)) redis.defineCommand('releaseLock', { numberOfKeys: 1, lua: readFileSync(new URL('./scripts/release-lock-1.lua', import.meta.url), 'utf8') });
+    if (!('releaseLock' in redis)) redis.defineCommand('releaseLock', { numberOfKeys: 1, lua: scriptSource('release-lock-1') });
     this.scripts = redis as unknown as LockScripts;
   }
 

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { IntakeToken, RateDecision, RateLimiter } from '../access/tokens.js';
 import type { StoreKeys } from './keys.js';
-import { outcomeOf } from './script-codes.js';
+import { outcomeOf, scriptSource } from './script-codes.js';
 
 interface RateScripts {
   takeToken(key: string, perSecond: number, burst: number): Promise<[number, number]>;
@@ -20,7 +19,7 @@ export class RedisRateLimiter implements RateLimiter {
     redis: Redis,
     private readonly keys: StoreKeys,
   ) {
-    if (!('takeToken' in redis)) redis.defineCommand('takeToken', { numberOfKeys: 1, lua: readFileSync(new URL('./scripts/take-token-1.lua', import.meta.url), 'utf8') });
+    if (!('takeToken' in redis)) redis.defineCommand('takeToken', { numberOfKeys: 1, lua: scriptSource('take-token-1', ['takeToken']) });
     this.scripts = redis as unknown as RateScripts;
   }
 

@@ -1,16 +1,14 @@
-import { readFileSync } from 'node:fs';
 import type { Redis } from 'ioredis';
 import type { Override } from '../rotation/override.js';
 import type { OverrideSnapshot, RotationStore, SwapRequestRecord } from '../rotation/ports.js';
 import { storeKeys, type StoreKeys } from './keys.js';
-import { outcomeOf } from './script-codes.js';
+import { outcomeOf, scriptSource } from './script-codes.js';
 
 interface RotationScripts {
   addOverrides(...args: (string | number)[]): Promise<number>;
   closeSwap(key: string, status: string, decidedBy: string, decidedAt: string): Promise<number>;
 }
 
-const script = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
 
 function toOverride(json: string): Override {
   const raw = JSON.parse(json) as Omit<Override, 'start' | 'end' | 'createdAt'> & { start: string; end: string; createdAt: string };
@@ -27,8 +25,8 @@ export class RedisRotationStore implements RotationStore {
     private readonly redis: Redis,
     prefix: string,
   ) {
-    if (!('addOverrides' in redis)) redis.defineCommand('addOverrides', { numberOfKeys: 2, lua: script('add-overrides-2') });
-    if (!('closeSwap' in redis)) redis.defineCommand('closeSwap', { numberOfKeys: 1, lua: script('close-swap-1') });
+    if (!('addOverrides' in redis)) redis.defineCommand('addOverrides', { numberOfKeys: 2, lua: scriptSource('add-overrides-2') });
+    if (!('closeSwap' in redis)) redis.defineCommand('closeSwap', { numberOfKeys: 1, lua: scriptSource('close-swap-1') });
     this.scripts = redis as unknown as RotationScripts;
     this.keys = storeKeys(prefix);
   }

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * What every Lua script under store/scripts/ answers, in one table: each script's header documents
  * its codes, and the stores read them only through this table, never as bare numbers.
@@ -5,7 +7,7 @@
 export const SCRIPT_CODES = {
   'transition-4': { 1: 'done', 0: 'already_done', [-1]: 'not_found', [-2]: 'wrong_state', [-3]: 'stale_version', [-4]: 'stale_epoch', [-5]: 'suppressed' },
   'move-escalation-4': { 1: 'moved', [-1]: 'not_found', [-2]: 'resolved', [-3]: 'stale_version' },
-  'receive-escalation-6': { 1: 'created', 0: 'known', [-1]: 'conflict', [-2]: 'past_deadline' },
+  'receive-escalation-7': { 1: 'created', 0: 'known', [-1]: 'conflict', [-2]: 'past_deadline', [-3]: 'rate_limited' },
   'create-escalation-5': { 1: 'created', 0: 'exists' },
   'add-overrides-2': { 1: 'done', 0: 'stale', [-1]: 'swap_not_pending' },
   'close-swap-1': { 1: 'closed', 0: 'not_pending' },
@@ -21,4 +23,13 @@ export function outcomeOf<S extends Script>(script: S, code: number): ScriptOutc
   const outcome = (SCRIPT_CODES[script] as unknown as Record<number, ScriptOutcome<S> | undefined>)[code];
   if (outcome === undefined) throw new Error(`${script}.lua answered unknown code ${code}`);
   return outcome;
+}
+
+/** Functions more than one script uses, under scripts/lib/: Redis runs each script alone, so they are prepended. */
+const LIBRARIES = { takeToken: 'token-bucket' } as const;
+
+/** A script's source as ioredis's defineCommand takes it, with the library functions it calls before it. */
+export function scriptSource(name: string, uses: Array<keyof typeof LIBRARIES> = []): string {
+  const read = (path: string) => readFileSync(new URL(`./scripts/${path}.lua`, import.meta.url), 'utf8');
+  return [...uses.map((library) => read(`lib/${LIBRARIES[library]}`)), read(name)].join('\n');
 }

@@ -3,12 +3,11 @@
  * per-channel send slots, the posts waiting in each channel (a surge is measured from them), the
  * rolling surge message, and a render lock per case so two redraws never race.
  */
-import { readFileSync } from 'node:fs';
+import { scriptSource } from './script-codes.js';
 import type { Redis } from 'ioredis';
 import type { StoreKeys } from './keys.js';
 import { RedisLock } from './locks.js';
 
-const script = (name: string) => readFileSync(new URL(`./scripts/${name}.lua`, import.meta.url), 'utf8');
 
 interface DeliveryScripts {
   takeSendSlot(key: string, now: number, gapMs: number): Promise<number>;
@@ -25,7 +24,7 @@ export class RedisSlackDelivery {
     private readonly redis: Redis,
     private readonly keys: StoreKeys,
   ) {
-    if (!('takeSendSlot' in redis)) redis.defineCommand('takeSendSlot', { numberOfKeys: 1, lua: script('take-send-slot-1') });
+    if (!('takeSendSlot' in redis)) redis.defineCommand('takeSendSlot', { numberOfKeys: 1, lua: scriptSource('take-send-slot-1') });
     this.scripts = redis as unknown as DeliveryScripts;
   }
 

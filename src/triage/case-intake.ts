@@ -10,6 +10,7 @@ import { routeFor } from './routing.js';
 import { deadlinesFor, plannedTimers } from './sla.js';
 import type { Escalation, EscalationInput } from './types.js';
 import type { IntakeResult, TriageDeps } from './triage-deps.js';
+import type { IntakeAdmission } from './ports.js';
 import type { CaseContext } from './case-context.js';
 
 export class CaseIntake {
@@ -24,7 +25,7 @@ export class CaseIntake {
    * (source, externalId) seen before answers the case already stored when the content matches, and
    * throws IdempotencyConflict when it does not.
    */
-  async intake(input: EscalationInput, createdBy: string): Promise<IntakeResult> {
+  async intake(input: EscalationInput, createdBy: string, admission?: IntakeAdmission): Promise<IntakeResult> {
     const { config, repository, clock } = this.deps;
     const now = clock();
     const route = routeFor(config.routes, input.category, input.market, (teamId) => this.cases.team(teamId).channel);
@@ -44,7 +45,9 @@ export class CaseIntake {
       version: 1,
       timeline: [{ seq: 1, type: 'created', at: now.toISOString(), actor: createdBy, text: `Escalated from ${input.source}` }],
     };
-    const { created, id, conflict } = await repository.receive(draft, contentDigest(input));
+    const received = await repository.receive(draft, contentDigest(input), admission);
+    if ('limited' in received) throw new DomainError(ErrorCode.RateLimited, `${input.source} is over its rate limit`, { retryAfterMs: String(received.limited.retryAfterMs) });
+    const { created, id, conflict } = received;
     // Answering 200 here would silently drop a different case sent under a reused key.
     if (conflict) {
       throw new DomainError(ErrorCode.IdempotencyConflict, `externalId "${input.externalId}" from ${input.source} was already used for ${id} with different content; send a new externalId for a new case, or resend the original content unchanged`, { escalationId: id });

@@ -3,6 +3,25 @@ import type { SlaTimer } from './sla.js';
 import type { ExposureClaim, WellbeingNotice } from './wellbeing.js';
 import type { Escalation, EscalationState, SlaClock, TimelineEvent } from './types.js';
 
+/**
+ * The source token's rate limit, taken in the same atomic step as the receive when the request was
+ * not counted against it already: one round trip for intake instead of two.
+ */
+export interface IntakeAdmission {
+  /** The token's name: tokens of one name share one limit. */
+  name: string;
+  perSecond: number;
+  burst: number;
+}
+
+/** Stored, or known before (with `conflict` when its content differs); or refused by the admission's limit, storing nothing. */
+export type ReceiveResult = Received | { limited: { retryAfterMs: number } };
+export interface Received {
+  created: boolean;
+  id: string;
+  conflict?: boolean;
+}
+
 /** What the domain needs from storage; src/store implements it on Redis. */
 export interface EscalationRepository {
   /**
@@ -10,7 +29,8 @@ export interface EscalationRepository {
    * (its SLA timers and Slack post); the arming relay does that. A known (source, externalId)
    * stores nothing and answers the existing id, with `conflict` when its content digest differs.
    */
-  receive(draft: Omit<Escalation, 'id'>, contentDigest: string): Promise<{ created: boolean; id: string; conflict?: boolean }>;
+  receive(draft: Omit<Escalation, 'id'>, contentDigest: string): Promise<Received>;
+  receive(draft: Omit<Escalation, 'id'>, contentDigest: string, admission: IntakeAdmission | undefined): Promise<ReceiveResult>;
   get(id: string): Promise<Escalation | undefined>;
   transition(id: string, change: TransitionRequest): Promise<TransitionResult>;
   /** Open and claimed escalations, oldest first. */

@@ -45,16 +45,26 @@ export interface Refusal {
  */
 export type GateResult = { token: IntakeToken } | { refusal: Refusal };
 
+export const UNAUTHORIZED: Refusal = { status: 401, json: UNAUTHORIZED_BODY, headers: { 'www-authenticate': 'Bearer' } };
+
+export function rateLimited(token: IntakeToken, retryAfterMs: number): Refusal {
+  const retryAfter = retryAfterSeconds(retryAfterMs);
+  return { status: 429, json: { error: 'rate_limited', problems: [{ path: 'Authorization', message: rateLimitMessage(token, retryAfter) }], retryAfter }, headers: { 'retry-after': String(retryAfter) } };
+}
+
+/** Counts one request against the token's limit: the 429 when it is over, else undefined. */
+export async function overLimit(access: ApiAccess, token: IntakeToken): Promise<Refusal | undefined> {
+  const decision = await access.limiter.take(token);
+  return decision.allowed ? undefined : rateLimited(token, decision.retryAfterMs);
+}
+
 export function apiGate(access: ApiAccess): (header: string | undefined, need: (token: IntakeToken) => Scope | undefined) => Promise<GateResult> {
   const match = bearerMatcher(access.tokens);
   return async (header, need): Promise<GateResult> => {
     const token = match(header);
-    if (!token) return { refusal: { status: 401, json: UNAUTHORIZED_BODY, headers: { 'www-authenticate': 'Bearer' } } };
-    const decision = await access.limiter.take(token);
-    if (!decision.allowed) {
-      const retryAfter = retryAfterSeconds(decision.retryAfterMs);
-      return { refusal: { status: 429, json: { error: 'rate_limited', problems: [{ path: 'Authorization', message: rateLimitMessage(token, retryAfter) }], retryAfter }, headers: { 'retry-after': String(retryAfter) } } };
-    }
+    if (!token) return { refusal: UNAUTHORIZED };
+    const limited = await overLimit(access, token);
+    if (limited) return { refusal: limited };
     const missing = need(token);
     if (missing) return { refusal: { status: 403, json: { error: 'forbidden', problems: [{ path: 'Authorization', message: scopeMessage(token, missing) }], missingScope: missing }, headers: {} } };
     return { token };

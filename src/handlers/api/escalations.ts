@@ -6,7 +6,7 @@ import { intakeSchema } from '../../triage/intake.js';
 import type { Escalation } from '../../triage/types.js';
 import type { HandlerDeps } from '../deps.js';
 import { mayRead, missingReadScope, missingScope, sourceFor, type IntakeToken } from '../../access/tokens.js';
-import { apiGate, bearerAuth, tokenOf, type ApiAccess } from './auth.js';
+import { apiGate, bearerAuth, bearerMatcher, overLimit, rateLimited, tokenOf, UNAUTHORIZED, type ApiAccess, type GateResult } from './auth.js';
 import { isRedisUnavailable } from '../../store/redis.js';
 import { INTAKE_RETRY_AFTER_S } from '../../store/intake-redis.js';
 import type { IntakeAccepted, PublicEscalation } from './contract.js';
@@ -40,22 +40,33 @@ export const UNAVAILABLE: Required<Answer> = {
   headers: { 'retry-after': String(INTAKE_RETRY_AFTER_S) },
 };
 
+/**
+ * How the request stands with its token's rate limit: already counted (express's gate ran), or
+ * still to be counted, in which case a case is taken in with the limit in the same atomic step and
+ * any other answer counts it first, so an over-limit source hears 429 whatever it sent.
+ */
+type Limit = { counted: true } | { counted: false; access: ApiAccess };
+
 /** Validates a parsed body and takes the escalation in as the token's source: the answer both intake paths send. */
-function intakeReceiver(deps: IntakeDeps): (body: unknown, token: IntakeToken) => Promise<Answer> {
+function intakeReceiver(deps: IntakeDeps): (body: unknown, token: IntakeToken, limit: Limit) => Promise<Answer> {
   const schema = intakeSchema({ categories: [...deps.config.categories.keys()], summaryMaxLength: deps.config.summaryMaxLength, caseUrlOrigins: deps.config.caseUrlOrigins });
-  return async (body, token) => {
+  return async (body, token, limit) => {
     const parsed = schema.safeParse(body);
     const problems = parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
     const source = sourceFor(token, parsed.success ? parsed.data.source : claimedSource(body));
     if (!source.ok && !problems.some((problem) => problem.path === 'source')) problems.push({ path: 'source', message: source.message });
     if (!parsed.success || !source.ok) {
+      const limited = limit.counted ? undefined : await overLimit(limit.access, token);
+      if (limited) return limited;
       deps.metrics.intake.inc({ result: 'invalid', priority: '' });
       return { status: 400, json: { error: 'invalid_escalation', problems } };
     }
+    const admission = limit.counted ? undefined : { name: token.name, perSecond: token.rateLimit.perSecond, burst: token.rateLimit.burst };
     let received;
     try {
-      received = await deps.triage.intake({ ...parsed.data, source: source.source }, `api:${source.source}`);
+      received = await deps.triage.intake({ ...parsed.data, source: source.source }, `api:${source.source}`, admission);
     } catch (error) {
+      if (isDomainError(error) && error.code === ErrorCode.RateLimited) return rateLimited(token, Number(error.detail.retryAfterMs));
       if (isRedisUnavailable(error)) {
         deps.metrics.intake.inc({ result: 'unavailable', priority: '' });
         deps.logger.warn({ err: error, source: source.source, externalId: parsed.data.externalId }, 'escalation not taken in: Redis did not answer in time');
@@ -90,7 +101,9 @@ function sendJson(response: ServerResponse, status: number, json: unknown, heade
 export function fastIntake(deps: IntakeDeps & { access: ApiAccess }): (request: IncomingMessage, response: ServerResponse) => boolean {
   const receive = intakeReceiver(deps);
   const gate = apiGate(deps.access);
+  const match = bearerMatcher(deps.access.tokens);
   const needCreate = (token: IntakeToken) => missingScope(token, 'create');
+  const uncounted: Limit = { counted: false, access: deps.access };
   return (request, response) => {
     if (request.method !== 'POST' || request.url !== INTAKE_PATH) return false;
     const encoding = request.headers['content-encoding'];
@@ -105,12 +118,15 @@ export function fastIntake(deps: IntakeDeps & { access: ApiAccess }): (request: 
       deps.logger.error({ err: error, path: INTAKE_PATH }, 'request failed');
       if (!response.headersSent) sendJson(response, 500, INTERNAL_ERROR_BODY);
     };
-    // The token check (one Redis round trip, for the rate limit) runs while the body arrives; its
-    // answer still comes first, as through express, where the gate runs before the body is parsed.
-    const gated = gate(request.headers.authorization, needCreate);
+    const send = (answer: Answer) => sendJson(response, answer.status, answer.json, answer.headers);
+    // A token that may create cases has its rate limit taken with the receive itself, one round
+    // trip in all; any other token goes through the gate (its Redis round trip runs while the body
+    // arrives), whose answer comes first, as through express.
+    const offered = match(request.headers.authorization);
+    const gated: Promise<GateResult & { limit?: Limit }> = !offered ? Promise.resolve({ refusal: UNAUTHORIZED }) : needCreate(offered) ? gate(request.headers.authorization, needCreate) : Promise.resolve({ token: offered, limit: uncounted });
     gated.then((result) => {
       // Answered at once; the body goes on being read (and dropped) below, so the client's writes never hit a closed socket.
-      if ('refusal' in result) sendJson(response, result.refusal.status, result.refusal.json, result.refusal.headers);
+      if ('refusal' in result) send(result.refusal);
     }, failed);
     // As express.json does, an oversized body is read to its end before the 413, so a client still
     // sending gets the answer instead of a broken pipe.
@@ -124,10 +140,14 @@ export function fastIntake(deps: IntakeDeps & { access: ApiAccess }): (request: 
       else chunks.push(chunk);
     });
     request.on('error', () => response.destroy());
-    request.on('end', () => void gated.then((result) => {
+    request.on('end', () => void gated.then(async (result) => {
       if ('refusal' in result) return;
+      const { token } = result;
+      const limit = result.limit ?? { counted: true };
+      // Answers that are not a receive count against the limit first, as the gate would have.
+      const unlessLimited = async (answer: Answer) => send((limit.counted ? undefined : await overLimit(limit.access, token)) ?? answer);
       if (over) {
-        sendJson(response, 413, { error: 'payload_too_large', problems: [{ path: '(body)', message: `the body must be at most ${INTAKE_BODY_LIMIT}` }] });
+        await unlessLimited({ status: 413, json: { error: 'payload_too_large', problems: [{ path: '(body)', message: `the body must be at most ${INTAKE_BODY_LIMIT}` }] } });
         return;
       }
       const text = Buffer.concat(chunks).toString('utf8');
@@ -136,11 +156,12 @@ export function fastIntake(deps: IntakeDeps & { access: ApiAccess }): (request: 
         // As express.json does, an empty body is an empty object, so every missing field is named.
         body = text.trim() === '' ? {} : JSON.parse(text);
       } catch (error) {
-        sendJson(response, 400, { error: 'invalid_json', problems: [{ path: '(body)', message: `the body is not valid JSON: ${(error as Error).message}` }] });
+        await unlessLimited({ status: 400, json: { error: 'invalid_json', problems: [{ path: '(body)', message: `the body is not valid JSON: ${(error as Error).message}` }] } });
         return;
       }
-      receive(body, result.token).then(({ status, json, headers }) => sendJson(response, status, json, headers), failed);
-    }, () => undefined));
+      send(await receive(body, token, limit));
+      // A gate that failed was answered above; what fails after it is answered here.
+    }, () => undefined).catch(failed));
     return true;
   };
 }
@@ -166,7 +187,7 @@ export function escalationsRouter(deps: HandlerDeps & { access: ApiAccess }): Ro
     },
     express.json({ limit: INTAKE_BODY_LIMIT, strict: true, type: () => true }),
     async (request, response) => {
-      const { status, json, headers } = await receive(request.body, tokenOf(response));
+      const { status, json, headers } = await receive(request.body, tokenOf(response), { counted: true });
       response.status(status).set(headers ?? {}).json(json);
     },
   );

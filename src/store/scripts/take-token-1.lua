@@ -1,6 +1,6 @@
 --[[
-  Takes one request from a token bucket, atomically, so every app instance shares one limit per
-  intake token. Time is Redis's own (TIME), so instances with drifting clocks still agree.
+  Takes one request from an intake token's bucket (lib/token-bucket.lua) for the API routes other
+  than intake, whose receive takes it in the same step (receive-escalation-7).
 
   KEYS[1] the bucket (hash: tokens, at = ms of the last refill)
 
@@ -9,26 +9,5 @@
 
   Returns { 1, 0 } when the request may go ahead; { 0, ms until a whole token is back } when not.
 ]]
-local time = redis.call('TIME')
-local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-local rate = tonumber(ARGV[1])
-local burst = tonumber(ARGV[2])
-local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
-local tokens = tonumber(state[1]) or burst
-local at = tonumber(state[2]) or now
-if now > at then
-  tokens = math.min(burst, tokens + (now - at) * rate / 1000)
-  at = now
-end
-local allowed = 0
-local wait = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-  allowed = 1
-else
-  wait = math.ceil((1 - tokens) * 1000 / rate)
-end
-redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', at)
--- A full bucket is the same as none: let an idle one expire.
-redis.call('PEXPIRE', KEYS[1], math.ceil(burst * 1000 / rate) + 1000)
+local allowed, wait = take_token(KEYS[1], tonumber(ARGV[1]), tonumber(ARGV[2]))
 return { allowed, wait }

@@ -10,6 +10,7 @@
   KEYS[4] team's open escalations zset
   KEYS[5] all-escalations zset       (for reports)
   KEYS[6] arming stream
+  KEYS[7] the source token's rate-limit bucket (lib/token-bucket.lua), used when ARGV[9] is set
 
   ARGV[1] escalation hash key without the id (the id is appended)
   ARGV[2] what follows the hash key in the timeline list's key
@@ -22,16 +23,26 @@
   ARGV[8] deadline in Redis's own time (ms since the epoch), or '' for none: a receive that sat in
           a socket while Redis was frozen, and runs after its client was told to retry, must not
           store a case nobody was told about
+  ARGV[9] the token's refill rate (requests per second), or '' when the request was already
+          counted against its limit: taking the token here saves intake a round trip
+  ARGV[10] the token's burst
 
   Returns { 1, id } when created; { 0, existing id } when the key was known with the same digest
   (a retry); { -1, existing id } when it was known with a different digest (a different case sent
   under a used key: nothing is stored, and the caller must not answer as if it were); { -2, '' }
-  when the deadline had passed (nothing is stored).
+  when the deadline had passed (nothing is stored); { -3, ms until a whole token is back } when
+  the token is over its rate limit (nothing is stored).
 ]]
 if ARGV[8] ~= '' then
   local now = redis.call('TIME')
   if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[8]) then
     return { -2, '' }
+  end
+end
+if ARGV[9] ~= '' then
+  local allowed, wait = take_token(KEYS[7], tonumber(ARGV[9]), tonumber(ARGV[10]))
+  if allowed == 0 then
+    return { -3, wait }
   end
 end
 local existing = redis.call('HMGET', KEYS[1], 'id', 'digest')
