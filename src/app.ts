@@ -1,4 +1,5 @@
 import { resolveTokens } from './access/tokens.js';
+import { resolvePagerDutyRoutingKeys } from './roster/contact.js';
 import { parseEnv, EnvError } from './config/env.js';
 import { ConfigError, loadConfigFile } from './config/load.js';
 import { createLogger } from './logger.js';
@@ -20,12 +21,16 @@ async function main(): Promise<void> {
   let env;
   let config;
   let tokens;
+  let routingKeys;
   try {
     env = parseEnv(process.env);
     config = loadConfigFile(env.CONFIG_PATH);
     // Named tokens' secrets come from the environment variables the config file names.
     tokens = resolveTokens({ specs: config.intakeTokens, env: process.env, legacy: env.INTAKE_API_TOKENS });
-    if (tokens.problems.length) throw new EnvError(tokens.problems);
+    // So are the teams' PagerDuty routing keys: a page must not find its key missing at 3 a.m.
+    routingKeys = resolvePagerDutyRoutingKeys(config.teams.values(), process.env);
+    const secretProblems = [...tokens.problems, ...routingKeys.problems];
+    if (secretProblems.length) throw new EnvError(secretProblems);
   } catch (error) {
     if (error instanceof EnvError || error instanceof ConfigError) {
       process.stderr.write(`Escalation Bot cannot start.\n${error.message}\n`);
@@ -61,6 +66,9 @@ async function main(): Promise<void> {
     publicUrl: env.PUBLIC_URL?.replace(/\/$/, ''),
     calendarSecret: env.CALENDAR_SECRET,
     runWorkers: env.RUN_WORKERS,
+    deadMansSwitch: env.DEAD_MANS_SWITCH_URL ? { url: env.DEAD_MANS_SWITCH_URL, everyMs: env.DEAD_MANS_SWITCH_EVERY } : undefined,
+    pagerDutyRoutingKeys: routingKeys.keys,
+    pagerDuty: env.PAGERDUTY_EVENTS_URL ? { eventsUrl: env.PAGERDUTY_EVENTS_URL } : undefined,
     logger,
     slackUnreachableAtStart,
   });

@@ -22,7 +22,19 @@ export function createMetrics() {
     watchdogFindings: new Counter({ name: 'escbot_watchdog_findings_total', help: 'Broken invariants the watchdog found, by finding and whether it healed them', labelNames: ['finding', 'healed'], registers: [registry] }),
     watchdogUnhealed: new Gauge({ name: 'escbot_watchdog_unhealed_cases', help: 'Open cases the watchdog found broken and could not heal on its last run', registers: [registry] }),
     watchdogLastRun: new Gauge({ name: 'escbot_watchdog_last_run_timestamp_seconds', help: 'When this instance last completed a watchdog run', registers: [registry] }),
+    heartbeatSilentSources: new Gauge({ name: 'escbot_heartbeat_silent_sources', help: 'Sources with a heartbeat that have been silent for longer than it (the checker tells every team\'s leads of each)', registers: [registry] }),
+    heartbeatSecondsSinceSeen: new Gauge({ name: 'escbot_heartbeat_seconds_since_seen', help: 'Seconds since each watched source sent a heartbeat or an escalation (or, never heard from, since the bot began watching it)', labelNames: ['source'], registers: [registry] }),
+    deadMansSwitchFailures: new Counter({ name: 'escbot_dead_mans_switch_failures_total', help: 'Dead man\'s switch pings that failed, by reason (http_<status>, timeout, network)', labelNames: ['reason'], registers: [registry] }),
+    deadMansSwitchLastPing: new Gauge({ name: 'escbot_dead_mans_switch_last_ping_timestamp_seconds', help: 'When this instance last pinged the dead man\'s switch and was answered 2xx', registers: [registry] }),
     queueDepth: new Gauge({ name: 'escbot_queue_jobs', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers: [registry] }),
+    caseEventsBacklog: new Gauge({ name: 'escbot_case_events_backlog', help: 'Case events not yet handed to every subscriber (case tool webhooks, PagerDuty); it should stay near zero', registers: [registry] }),
+    caseEventsLost: new Counter({ name: 'escbot_case_events_lost_total', help: 'Case events trimmed from the stream before their subscribers had them (at least this many)', registers: [registry] }),
+    webhooksDelivered: new Counter({ name: 'escbot_webhooks_delivered_total', help: 'Case tool webhooks answered 2xx, by source', labelNames: ['source'], registers: [registry] }),
+    webhookAttemptsFailed: new Counter({ name: 'escbot_webhook_attempts_failed_total', help: 'Case tool webhook attempts that failed, by source and reason (http_<status>, timeout, network, …)', labelNames: ['source', 'reason'], registers: [registry] }),
+    webhooksGaveUp: new Counter({ name: 'escbot_webhooks_gave_up_total', help: 'Case tool webhooks the bot stopped trying to deliver, by source and last reason; the team\'s leads were told', labelNames: ['source', 'reason'], registers: [registry] }),
+    pagerDutySent: new Counter({ name: 'escbot_pagerduty_events_sent_total', help: 'PagerDuty events (trigger, acknowledge, resolve) answered 2xx, by team and action', labelNames: ['team', 'action'], registers: [registry] }),
+    pagerDutyAttemptsFailed: new Counter({ name: 'escbot_pagerduty_attempts_failed_total', help: 'PagerDuty event attempts that failed, by team and reason (http_<status>, timeout, network, …)', labelNames: ['team', 'reason'], registers: [registry] }),
+    pagerDutyGaveUp: new Counter({ name: 'escbot_pagerduty_gave_up_total', help: 'PagerDuty events the bot stopped trying to send, by team, action and last reason; the team\'s leads were told', labelNames: ['team', 'action', 'reason'], registers: [registry] }),
   };
 }
 

@@ -7,6 +7,7 @@ import { parseConfig } from '../src/config/load.js';
 import { calendarRouter } from '../src/handlers/api/calendar.js';
 import { escalationsRouter } from '../src/handlers/api/escalations.js';
 import { healthRouter } from '../src/handlers/api/health.js';
+import { heartbeatsRouter } from '../src/handlers/api/heartbeats.js';
 import { apiPaths, intakeExample, OPENAPI_PATH, openApiDocument, openApiRouter } from '../src/handlers/api/openapi.js';
 import { reportsRouter } from '../src/handlers/api/reports.js';
 import { calendarToken } from '../src/rotation/calendar-token.js';
@@ -18,6 +19,8 @@ const READER = named('auditor', ['read:all']);
 const CREATOR = named('intake-only', ['create']);
 /** One request, then refused until a second has passed. */
 const FLOOD = named('flood', ['create'], { perSecond: 0.001, burst: 1 });
+/** A source expected every quarter of an hour. */
+const BEATING = { ...named('moderation-queue', ['create']), heartbeatMs: 900_000 };
 
 const config = parseConfig(testConfig(), 'openapi test config');
 const paths = apiPaths(config);
@@ -47,7 +50,7 @@ let harness: Harness;
 let url: string;
 
 beforeAll(async () => {
-  harness = await startHarness({ app: { calendarSecret: CALENDAR_SECRET, intakeTokens: [...legacyTokens([INTAKE_TOKEN], { perSecond: 1_000_000, burst: 1_000_000 }), READER, CREATOR, FLOOD] } });
+  harness = await startHarness({ app: { calendarSecret: CALENDAR_SECRET, intakeTokens: [...legacyTokens([INTAKE_TOKEN], { perSecond: 1_000_000, burst: 1_000_000 }), READER, CREATOR, FLOOD, BEATING] } });
   url = harness.app.url;
 });
 afterAll(async () => {
@@ -71,6 +74,7 @@ describe('the document', () => {
     const served = [
       escalationsRouter({ config, triage: stub, logger: stub, metrics: stub, clock: stub, afterAck: stub, access: { tokens: [], limiter: stub } }),
       reportsRouter({ reports: stub, access: { tokens: [], limiter: stub }, clock: stub, zone: 'UTC' }),
+      heartbeatsRouter({ access: { tokens: [], limiter: stub }, heartbeats: stub, logger: stub }),
       calendarRouter({ rotation: stub, secret: CALENDAR_SECRET, versions: stub, clock: stub, logger: stub }),
       healthRouter({ redis: stub, workers: [], queues: [], metrics: stub, armingStream: 'arming', slackRefusal: stub }),
       openApiRouter({ config }),
@@ -164,6 +168,17 @@ describe('what the API answers', () => {
     expectDocumented(await send(`${csv}?from=2026-11-01&to=2026-11-30`, { token: INTAKE_TOKEN }), csv, 'get', 200);
     expectDocumented(await send(`${csv}?from=2026-11-30&to=2026-11-01`, { token: INTAKE_TOKEN }), csv, 'get', 400);
     expectDocumented(await send(`${csv}?from=2026-11-01&to=2026-11-30`, { token: CREATOR.secret }), csv, 'get', 403);
+  });
+
+  it('heartbeats: each answer is the one documented', async () => {
+    const path = '/api/v1/heartbeats/{source}';
+    const beat = (source: string, token?: string) => send(`/api/v1/heartbeats/${source}`, { method: 'POST', token });
+    expectDocumented(await beat(BEATING.name, BEATING.secret), path, 'post', 200);
+    expectDocumented(await beat(BEATING.name), path, 'post', 401);
+    expectDocumented(await beat(CREATOR.name, BEATING.secret), path, 'post', 403);
+    expectDocumented(await beat(CREATOR.name, CREATOR.secret), path, 'post', 404);
+    await beat(FLOOD.name, FLOOD.secret);
+    expectDocumented(await beat(FLOOD.name, FLOOD.secret), path, 'post', 429);
   });
 
   it('calendar feeds: each refusal is the one documented', async () => {

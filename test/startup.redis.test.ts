@@ -106,3 +106,33 @@ describe('when an open case belongs to a team the config no longer has', () => {
     expect(result.stdout).not.toContain('listening');
   }, 30_000);
 });
+
+describe('when the config has contact data that cannot be used', () => {
+  const [team] = testConfig().teams as Array<Record<string, unknown> & { members: Array<Record<string, unknown>> }>;
+
+  it('exits 78 naming the path of a phone number that is not E.164 and of an unknown method, before anything is sent', async () => {
+    const [first, ...others] = team!.members;
+    const badContact = writeConfigFile(testConfig({ teams: [{ ...team, members: [{ ...first, contact: { phone: '086 123 4567', notify: [{ method: 'pager', after: '2m' }] } }, ...others] }] }));
+    const callsBefore = double.calls().length;
+    const result = await runChildAppToExit({ configPath: badContact, slackApiUrl: double.url, prefix });
+    expect(result.code).toBe(78);
+    expect(lines(result.stderr)).toEqual([
+      'Escalation Bot cannot start.',
+      `${badContact} is not valid:`,
+      '  - teams.0.members.0.contact.phone: must be an E.164 phone number: +, the country code and the number, digits only, such as +353861234567',
+      '  - teams.0.members.0.contact.notify.0.method: must be one of: slack, sms, voice, email, pagerduty',
+    ]);
+    expect(double.calls()).toHaveLength(callsBefore);
+  }, 30_000);
+
+  it("exits 78 naming a team's PagerDuty routing key variable that is not set", async () => {
+    const pagerDuty = writeConfigFile(testConfig({ teams: [{ ...team, pagerduty: { routingKeyEnv: 'PAGERDUTY_ROUTING_KEY_TEST_UNSET' } }] }));
+    const result = await runChildAppToExit({ configPath: pagerDuty, slackApiUrl: double.url, prefix });
+    expect(result.code).toBe(78);
+    expect(lines(result.stderr)).toEqual([
+      'Escalation Bot cannot start.',
+      'The environment is not valid:',
+      "  - teams.0.pagerduty.routingKeyEnv (emergency): the environment variable PAGERDUTY_ROUTING_KEY_TEST_UNSET holding the team's PagerDuty routing key is not set; set it to the Integration Key of the service's Events API v2 integration (32 letters and digits)",
+    ]);
+  }, 30_000);
+});

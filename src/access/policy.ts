@@ -149,6 +149,19 @@ export function leadsAudience(team: Team): { channel: string } | { users: string
 }
 
 /**
+ * Where news that concerns no one team goes (a source gone silent, the bot's own monitor failing):
+ * every team's leads, each leads channel or lead's DM once however many teams share it.
+ */
+export function everyTeamsLeads(teams: Iterable<Team>): string[] {
+  const destinations = new Set<string>();
+  for (const team of teams) {
+    const audience = leadsAudience(team);
+    for (const destination of 'channel' in audience ? [audience.channel] : audience.users) destinations.add(destination);
+  }
+  return [...destinations];
+}
+
+/**
  * For a paged person who may not read the case: who may take it, so the page still leads to
  * someone who can act (trained members first, then the leads), without the content.
  */

@@ -44,6 +44,10 @@ export interface TokenSpec {
   /** Limits `export` to these teams' cases; absent means every team. */
   exportTeams?: string[];
   rateLimit?: RateLimit;
+  /** Where this source's case tool hears of its cases' events; the signing secret stays in the environment variable named. */
+  webhook?: { url: string; secretEnv: string };
+  /** How often the source must be heard from (a heartbeat or an escalation), in ms; absent: it is not watched. */
+  heartbeat?: number;
 }
 
 export interface IntakeToken {
@@ -53,6 +57,10 @@ export interface IntakeToken {
   /** Undefined: every team. */
   exportTeams?: ReadonlySet<string>;
   rateLimit: RateLimit;
+  /** The source's case tool webhook, with its signing secret read from the environment. */
+  webhook?: { url: string; secret: string };
+  /** The source is reported to the leads when silent for longer than this (ms); absent: it is not watched. */
+  heartbeatMs?: number;
   /**
    * A token from INTAKE_API_TOKENS: every scope, and the body's `source` is taken as it was before
    * tokens were named (one token shared by every source could not say which one is sending).
@@ -100,12 +108,16 @@ export function resolveTokens(input: { specs: readonly TokenSpec[]; env: Readonl
       problems.push(`${where}: the secret in ${spec.secretEnv} must be at least ${MIN_SECRET_LENGTH} characters`);
       return;
     }
+    const webhook = spec.webhook && webhookOf(spec.webhook, input.env, `intake.tokens.${index}.webhook.secretEnv (${spec.name})`, problems);
+    if (spec.webhook && !webhook) return;
     tokens.push({
       name: spec.name,
       secret,
       scopes: new Set(spec.scopes),
       exportTeams: spec.exportTeams ? new Set(spec.exportTeams) : undefined,
       rateLimit: spec.rateLimit ?? DEFAULT_RATE_LIMIT,
+      ...(webhook ? { webhook } : {}),
+      ...(spec.heartbeat !== undefined ? { heartbeatMs: spec.heartbeat } : {}),
       legacy: false,
     });
   });
@@ -128,9 +140,50 @@ export function resolveTokens(input: { specs: readonly TokenSpec[]; env: Readonl
     const first = byName.get(token.name);
     if (!first) byName.set(token.name, token);
     else if (grantOf(first) !== grantOf(token)) problems.push(`intake tokens named "${token.name}" grant different scopes, export teams or rate limits; two tokens of one name are one source rotating its secret and must grant the same`);
+    else if (JSON.stringify(first.webhook ?? null) !== JSON.stringify(token.webhook ?? null)) problems.push(`intake tokens named "${token.name}" have different webhooks; two tokens of one name are one source rotating its secret, with one case tool webhook: give both the same webhook url and secretEnv`);
+    else if (first.heartbeatMs !== token.heartbeatMs) problems.push(`intake tokens named "${token.name}" have different heartbeats; two tokens of one name are one source rotating its secret, expected as often with either: give both the same heartbeat`);
   }
   if (tokens.length === 0 && problems.length === 0) problems.push('no intake token is configured: list each source under intake.tokens in the config file (or set INTAKE_API_TOKENS)');
   return { tokens, problems, warnings };
+}
+
+/** A webhook's signing secret from the environment, or a problem naming the setting to fix. */
+function webhookOf(spec: { url: string; secretEnv: string }, env: Readonly<Record<string, string | undefined>>, where: string, problems: string[]): { url: string; secret: string } | undefined {
+  const secret = env[spec.secretEnv]?.trim();
+  if (!secret) {
+    problems.push(`${where}: the environment variable ${spec.secretEnv} holding the webhook's signing secret is not set; set it to ${MIN_SECRET_LENGTH}+ characters, e.g. openssl rand -hex 32`);
+    return undefined;
+  }
+  if (secret.length < MIN_SECRET_LENGTH) {
+    problems.push(`${where}: the webhook's signing secret in ${spec.secretEnv} must be at least ${MIN_SECRET_LENGTH} characters, e.g. openssl rand -hex 32`);
+    return undefined;
+  }
+  return { url: spec.url, secret };
+}
+
+/** The sources that are watched for silence, each with how often it must be heard from (ms). */
+export function heartbeatCadences(tokens: readonly IntakeToken[]): Map<string, number> {
+  return new Map(tokens.flatMap((token) => (token.heartbeatMs !== undefined ? [[token.name, token.heartbeatMs] as const] : [])));
+}
+
+export type HeartbeatDecision = { allowed: true; everyMs: number } | { allowed: false; reason: 'other_source' | 'not_watched'; message: string };
+
+/**
+ * May this token record a heartbeat for `source`: only for its own source, so one source cannot
+ * keep another looking alive, and only where the config expects heartbeats. Another source is
+ * refused before anything is said of it, so a token learns nothing about other sources.
+ */
+export function mayBeat(token: IntakeToken, source: string): HeartbeatDecision {
+  if (token.legacy) {
+    return { allowed: false, reason: 'other_source', message: 'this token is one of INTAKE_API_TOKENS, which belong to no one source; send heartbeats with the source\'s own token from intake.tokens' };
+  }
+  if (token.name !== source) {
+    return { allowed: false, reason: 'other_source', message: `this token belongs to source "${token.name}" and may send heartbeats only for it, to /api/v1/heartbeats/${encodeURIComponent(token.name)}` };
+  }
+  if (token.heartbeatMs === undefined) {
+    return { allowed: false, reason: 'not_watched', message: `source "${token.name}" has no heartbeat configured; give its token under intake.tokens a heartbeat, such as heartbeat: 15m, to have its silence reported` };
+  }
+  return { allowed: true, everyMs: token.heartbeatMs };
 }
 
 /** The scope a request needs and the token lacks, if any. */

@@ -1,9 +1,20 @@
 import { z } from 'zod';
 import { formatIssues } from './load.js';
+import { parseDuration } from '../triage/duration.js';
 
 /** Not held to Slack's exact form, because tests and the sandbox sign with secrets of their own. */
 const SIGNING_SECRET_RULE = 'at least 8 characters (Slack\'s are 32 hexadecimal characters)';
 const PORT_RULE = 'must be a port number from 0 to 65535, such as 3000';
+const PING_EVERY_RULE = 'must be how often to ping the monitor, from 1s to 1h, such as 30s, 1m or 5m';
+const PAGERDUTY_URL_RULE = 'must be the https URL of PagerDuty\'s Events API v2, such as https://events.pagerduty.com/v2/enqueue (http only on localhost)';
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** zod runs every check: what is no URL, or not http(s), the URL check has already named once. */
+function httpsOrLoopback(value: string): boolean {
+  if (!URL.canParse(value)) return true;
+  const url = new URL(value);
+  return url.protocol !== 'http:' || LOOPBACK_HOSTS.has(url.hostname);
+}
 
 /**
  * A required variable's description is what a missing one is answered with (see describeUnset), so it
@@ -43,10 +54,41 @@ const envSchema = z.object({
   CALENDAR_SECRET: z.string().min(32, 'must be at least 32 characters, e.g. from `openssl rand -hex 32`').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /**
-   * `false` runs a web instance only (intake API and Slack listeners, no timers, outbox or arming
-   * relay), for deployments that scale the request side apart from the workers.
+   * `false` runs a web instance only (intake API and Slack listeners, no timers, outbox, arming or
+   * case event relay, or webhooks), for deployments that scale the request side apart from the workers.
    */
   RUN_WORKERS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true').transform((value) => value === 'true'),
+  /**
+   * A dead man's switch: an outside monitor's ping URL, requested every DEAD_MANS_SWITCH_EVERY
+   * (default 1m) by one worker instance, so the monitor raises the alarm when the bot is down.
+   */
+  DEAD_MANS_SWITCH_URL: z.url({ protocol: /^https?$/, error: 'must be the http or https URL the monitor gives for pings, such as https://hc-ping.com/<uuid>' }).optional(),
+  DEAD_MANS_SWITCH_EVERY: z
+    .string()
+    .transform((value, context) => {
+      const ms = parseDuration(value);
+      if (ms === undefined || ms < 1_000 || ms > 3_600_000) {
+        context.addIssue({ code: 'custom', message: `"${value}" ${PING_EVERY_RULE}` });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .optional(),
+  /**
+   * Where the teams' PagerDuty events go (Events API v2); default https://events.pagerduty.com/v2/enqueue.
+   * Set it for an account in another PagerDuty service region (each has its own Events API host) or a local stand-in.
+   * The routing keys themselves come from the variables the config's `pagerduty.routingKeyEnv` names.
+   */
+  PAGERDUTY_EVENTS_URL: z
+    .url({ protocol: /^https?$/, error: PAGERDUTY_URL_RULE })
+    // The body carries the routing key: only loopback may be reached in the clear.
+    .refine(httpsOrLoopback, PAGERDUTY_URL_RULE)
+    .optional(),
+}).superRefine((env, context) => {
+  // Set alone, it reads as a switch that is on while nothing is pinged.
+  if (env.DEAD_MANS_SWITCH_EVERY !== undefined && env.DEAD_MANS_SWITCH_URL === undefined) {
+    context.addIssue({ code: 'custom', path: ['DEAD_MANS_SWITCH_EVERY'], message: 'is set without DEAD_MANS_SWITCH_URL; set the monitor\'s ping URL there, such as https://hc-ping.com/<uuid>, or remove DEAD_MANS_SWITCH_EVERY' });
+  }
 });
 
 export type Env = z.output<typeof envSchema>;

@@ -9,6 +9,7 @@ import { DEFAULT_WELLBEING, type WellbeingPolicy } from '../triage/wellbeing.js'
 import { rotationConfigSchema } from '../rotation/index.js';
 import type { TokenSpec } from '../access/tokens.js';
 import { intakeConfigSchema } from './intake-schema.js';
+import { contactSchema, notificationPolicySchema, pagerDutySchema, teamContactIssues } from './contact-schema.js';
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U012ABCDEF');
 const slackChannelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C012ABCDEF (not a #name)');
@@ -39,6 +40,7 @@ const memberSchema = z.object({
   skills: z.array(z.string()).default(['*']),
   languages: z.array(z.string().min(2)).default(['en']),
   timeZone: z.string().optional(),
+  contact: contactSchema.optional(),
 }).strict();
 
 const teamSchema = z.object({
@@ -54,6 +56,8 @@ const teamSchema = z.object({
   /** A Slack user group (S…) kept pointing at whoever is on call, e.g. @triage-oncall. */
   userGroup: z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id such as S012ABCDEF').optional(),
   rotation: rotationConfigSchema.optional(),
+  pagerduty: pagerDutySchema.optional(),
+  notificationPolicy: notificationPolicySchema.optional(),
 }).strict();
 
 const routeSchema = z.object({
@@ -156,6 +160,7 @@ export const configFileSchema = z
     config.teams.forEach((team, teamIndex) => {
       for (const id of duplicates(team.members.map((member) => member.userId))) context.addIssue({ code: 'custom', path: ['teams', teamIndex, 'members'], message: `${id} is listed twice` });
       const rosterIds = new Set(team.members.map((member) => member.userId));
+      for (const issue of teamContactIssues(team)) context.addIssue({ code: 'custom', path: ['teams', teamIndex, ...issue.path], message: issue.message });
       for (const role of ROLES) {
         const userId = team.onCall[role];
         if (userId && !rosterIds.has(userId)) context.addIssue({ code: 'custom', path: ['teams', teamIndex, 'onCall', role], message: `${userId} is not in this team's members` });

@@ -25,3 +25,8 @@ export interface SlackDeliveryLedger {
   /** The claimed delivery failed: a retry of it should do the work. */
   releaseEvent(eventId: string): Promise<void>;
 }
+
+/** Where a source's heartbeat is recorded; answers when, in ms of the store's clock. */
+export interface HeartbeatLedger {
+  beat(source: string): Promise<number>;
+}

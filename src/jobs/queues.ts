@@ -6,6 +6,10 @@ export const QueueName = {
   sla: 'sla',
   outbox: 'slack-outbox',
   watchdog: 'watchdog',
+  heartbeats: 'source-heartbeats',
+  deadMansSwitch: 'dead-mans-switch',
+  webhooks: 'case-webhooks',
+  pagerDuty: 'pagerduty-events',
 } as const;
 
 export interface QueueContext {

@@ -1,4 +1,5 @@
 import type { RotationConfig } from '../rotation/config-schema.js';
+import type { ContactDetails, NotificationPolicy, PagerDutyService } from './contact.js';
 
 /** The roles a rotation resolves at any instant and a paging chain walks, in that order. */
 export const ROLES = ['primary', 'backup', 'lead'] as const;
@@ -20,6 +21,8 @@ export interface Member {
   /** Language tags this person works in (`en`, `ja`, `pt-BR`). */
   languages: string[];
   timeZone?: string;
+  /** Where this person is reached when paged beyond Slack, and in which order. */
+  contact?: ContactDetails;
 }
 
 export interface Category {
@@ -49,4 +52,8 @@ export interface Team {
   /** A Slack user group (S…) kept pointing at whoever is on call, e.g. @triage-oncall. */
   userGroup?: string;
   rotation?: RotationConfig;
+  /** The team's PagerDuty service, a contact method its members' rules may use. */
+  pagerduty?: PagerDutyService;
+  /** The leads' rules, per priority, for how pages reach people beyond Slack. */
+  notificationPolicy?: NotificationPolicy;
 }

@@ -5,6 +5,7 @@ import { contentDigest } from '../triage/intake.js';
 import { TIMELINE_SUFFIX, type StoreKeys } from './keys.js';
 import { WriteNotAppliedError } from './redis.js';
 import { outcomeOf, scriptSource } from './script-codes.js';
+import { CASE_EVENTS_MAXLEN } from './case-events.js';
 
 
 /** The scripts, once defined on a connection, are commands of it. */
@@ -84,9 +85,9 @@ export class RedisEscalationRepository implements EscalationRepository {
     this.receiveWindow = options.receiveWindow;
     if (!('createEscalation' in redis)) {
       redis.defineCommand('createEscalation', { numberOfKeys: 5, lua: scriptSource('create-escalation-5') });
-      redis.defineCommand('transitionEscalation', { numberOfKeys: 4, lua: scriptSource('transition-4') });
-      redis.defineCommand('receiveEscalation', { numberOfKeys: 7, lua: scriptSource('receive-escalation-7', ['takeToken']) });
-      redis.defineCommand('moveEscalation', { numberOfKeys: 4, lua: scriptSource('move-escalation-4') });
+      redis.defineCommand('transitionEscalation', { numberOfKeys: 5, lua: scriptSource('transition-5') });
+      redis.defineCommand('receiveEscalation', { numberOfKeys: 8, lua: scriptSource('receive-escalation-8', ['takeToken']) });
+      redis.defineCommand('moveEscalation', { numberOfKeys: 5, lua: scriptSource('move-escalation-5') });
       redis.defineCommand('markRendered', { numberOfKeys: 1, lua: scriptSource('mark-rendered-1') });
     }
     this.scripts = redis as unknown as EscalationScripts;
@@ -128,6 +129,7 @@ export class RedisEscalationRepository implements EscalationRepository {
       this.keys.created,
       this.keys.arming,
       this.keys.intakeRate(admission?.name ?? draft.source),
+      this.keys.heartbeatSeen,
       this.keys.escalation(''),
       TIMELINE_SUFFIX,
       this.firstNumber,
@@ -138,8 +140,9 @@ export class RedisEscalationRepository implements EscalationRepository {
       deadline,
       admission?.perSecond ?? '',
       admission?.burst ?? '',
+      draft.source,
     );
-    const outcome = outcomeOf('receive-escalation-7', code);
+    const outcome = outcomeOf('receive-escalation-8', code);
     if (outcome === 'rate_limited') return { limited: { retryAfterMs: Number(id) } };
     if (outcome === 'past_deadline') throw new WriteNotAppliedError(`Redis ran the receive of ${draft.source}/${draft.externalId} after its deadline, so it stored nothing`);
     return outcome === 'conflict' ? { created: false, id, conflict: true } : { created: outcome === 'created', id };
@@ -174,6 +177,7 @@ export class RedisEscalationRepository implements EscalationRepository {
       this.keys.timeline(id),
       this.keys.open,
       this.keys.teamOpen(team),
+      this.keys.caseEvents,
       change.from.join(','),
       change.to ?? '',
       JSON.stringify(change.event),
@@ -182,16 +186,17 @@ export class RedisEscalationRepository implements EscalationRepository {
       change.onceKey ? `mark.${change.onceKey}` : '',
       change.unlessKey ? `mark.${change.unlessKey}` : '',
       change.bumpEpoch ? '1' : '0',
+      CASE_EVENTS_MAXLEN,
       ...fields,
     );
-    const status = outcomeOf('transition-4', code);
+    const status = outcomeOf('transition-5', code);
     if (status === 'not_found') return { status };
     const snapshot = { state: state as EscalationState, assignee: assignee || undefined, version: Number(version), slaEpoch: Number(slaEpoch) };
     return status === 'done' || status === 'already_done' ? { status, seq: Number(seq), ...snapshot } : { status, ...snapshot };
   }
 
   /**
-   * Moves an open or claimed case to another team (see move-escalation-4.lua), planned from the
+   * Moves an open or claimed case to another team (see move-escalation-5.lua), planned from the
    * version given. A case whose post is dropped (`messageTs` unset) is drawn afresh when posted again.
    */
   async move(id: string, change: MoveRequest): Promise<MoveResult> {
@@ -203,13 +208,15 @@ export class RedisEscalationRepository implements EscalationRepository {
       this.keys.timeline(id),
       this.keys.teamOpen(change.fromTeam),
       this.keys.teamOpen(change.team),
+      this.keys.caseEvents,
       change.expectedVersion,
       change.team,
       change.to ?? '',
       JSON.stringify(change.event),
+      CASE_EVENTS_MAXLEN,
       ...fields,
     );
-    const status = outcomeOf('move-escalation-4', code);
+    const status = outcomeOf('move-escalation-5', code);
     return status === 'moved' ? { status, version: Number(version), seq: Number(seq), slaEpoch: Number(slaEpoch) } : { status };
   }
 
@@ -259,6 +266,11 @@ export class RedisEscalationRepository implements EscalationRepository {
     for (const id of ids) pipeline.hmget(this.keys.escalation(id), 'priority', 'createdAt', 'messageTs');
     const fields = ((await pipeline.exec()) ?? []).map((reply) => reply[1] as Array<string | null>);
     return ids.map((id, index) => ({ id, priority: fields[index]?.[0] ?? undefined, createdAt: fields[index]?.[1] ?? '', posted: Boolean(fields[index]?.[2]) }));
+  }
+
+  /** The source system a case came from; what the case event subscribers route by. */
+  async sourceOf(id: string): Promise<string | undefined> {
+    return (await this.redis.hget(this.keys.escalation(id), 'source')) ?? undefined;
   }
 
   async setMessageRef(id: string, channel: string, ts: string): Promise<void> {

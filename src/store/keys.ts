@@ -14,6 +14,8 @@ export function storeKeys(prefix: string) {
     timeline: (id: string) => `${prefix}:esc:${id}${TIMELINE_SUFFIX}`,
     /** New cases waiting for their timers and Slack post; see jobs/arming.ts. */
     arming: `${prefix}:esc:arming`,
+    /** One entry per timeline event, written by the script that appends it; see jobs/case-events.ts. */
+    caseEvents: `${prefix}:esc:events`,
     open: `${prefix}:esc:open`,
     teamOpen: (teamId: string) => `${prefix}:team:${teamId}:open`,
     created: `${prefix}:esc:created`,
@@ -33,6 +35,15 @@ export function storeKeys(prefix: string) {
     /** The last digest period sent per team and kind, and a marker per period so one instance sends it. */
     digestLast: (teamId: string, kind: string) => `${prefix}:digest:last:${teamId}:${kind}`,
     digestSent: (teamId: string, kind: string, periodStart: number) => `${prefix}:digest:sent:${teamId}:${kind}:${periodStart}`,
+    /** When each source was last heard from (zset: source → ms of Redis's clock); see store/heartbeats.ts. */
+    heartbeatSeen: `${prefix}:heartbeat:seen`,
+    /** When the bot first watched each source (hash), and the start of each silence reported (hash). */
+    heartbeatWatched: `${prefix}:heartbeat:watched`,
+    heartbeatSilent: `${prefix}:heartbeat:silent`,
+    /** The dead man's switch's failures in a row (hash: since, count); see jobs/dead-mans-switch.ts. */
+    deadMansSwitchFailing: `${prefix}:dead-mans-switch:failing`,
+    /** Set while the monitor asked, with Retry-After, not to be pinged. */
+    deadMansSwitchHold: `${prefix}:dead-mans-switch:hold`,
     /** Held by the instance running a watchdog pass; see jobs/watchdog.ts. */
     watchdogLock: `${prefix}:watchdog:lock`,
     /** Set while Slack refuses the bot or cannot be reached; see jobs/slack-gate.ts. */

@@ -9,6 +9,10 @@ import type { DigestJobs } from '../jobs/digests.js';
 import type { BullSlackOutbox } from '../jobs/outbox.js';
 import type { RotationJobs } from '../jobs/rotation.js';
 import type { BullSlaScheduler } from '../jobs/sla.js';
+import type { DeadMansSwitchOptions } from '../jobs/dead-mans-switch.js';
+import type { RedisHeartbeats } from '../store/heartbeats.js';
+import type { WebhookOptions } from '../jobs/webhooks.js';
+import type { PagerDutyOptions } from '../jobs/pagerduty.js';
 import type { StoreKeys } from '../store/keys.js';
 import type { RedisEscalationRepository } from '../store/escalations.js';
 import type { RedisSlackDelivery } from '../store/slack-delivery.js';
@@ -36,6 +40,14 @@ export interface AppOptions {
   channelIntervalMs?: number;
   /** How often the watchdog checks every open case, and how old a case must be before a missing post counts. @defaultValue 30 s and 60 s */
   watchdog?: { everyMs?: number; postGraceMs?: number };
+  /** Attempts, backoff and timeout of the case tool webhooks (tests keep the backoff short). @defaultValue see WebhookOptions */
+  webhooks?: WebhookOptions;
+  /** Team id → the routing key of the team's PagerDuty service (see roster/contact.ts resolvePagerDutyRoutingKeys). @defaultValue none: nothing is sent to PagerDuty */
+  pagerDutyRoutingKeys?: ReadonlyMap<string, string>;
+  /** Where PagerDuty events go, and their attempts, backoff and timeout (tests keep the backoff short). @defaultValue see PagerDutyOptions */
+  pagerDuty?: PagerDutyOptions;
+  /** The outside monitor pinged on a schedule, so it notices when the bot is down. @defaultValue none: no pings */
+  deadMansSwitch?: DeadMansSwitchOptions;
   /** Base URL people reach this app at, for calendar links. @defaultValue http://localhost:PORT */
   publicUrl?: string;
   /** Signs calendar feed links. @defaultValue a random secret generated once and kept in Redis */
@@ -54,6 +66,8 @@ export interface Deps extends ListenerDeps {
   keys: StoreKeys;
   repository: RedisEscalationRepository;
   slackDelivery: RedisSlackDelivery;
+  /** When each source was last heard from; the heartbeat route writes it, the checker and /metrics read it. */
+  heartbeats: RedisHeartbeats;
   /** What the replay guard remembers of Slack's deliveries, shared by every instance. */
   replayLedger: SlackDeliveryLedger;
   timers: BullSlaScheduler;

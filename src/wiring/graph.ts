@@ -8,6 +8,7 @@ import { RotationService } from '../rotation/service.js';
 import { findOrphansOrStop, rerouteOrphans } from '../startup/orphans.js';
 import { RedisCalendarFeedVersions, storedCalendarSecret } from '../store/calendar-feeds.js';
 import { RedisEscalationRepository } from '../store/escalations.js';
+import { RedisHeartbeats } from '../store/heartbeats.js';
 import { RECEIVE_WINDOW_MS } from '../store/intake-redis.js';
 import { storeKeys } from '../store/keys.js';
 import { RedisRateLimiter } from '../store/rate-limit.js';
@@ -70,6 +71,7 @@ export async function buildDeps(options: AppOptions): Promise<Deps> {
     keys,
     repository,
     slackDelivery,
+    heartbeats: new RedisHeartbeats(redis, keys),
     replayLedger: new RedisSlackDeliveryLedger(redis, keys),
     timers,
     outbox,

@@ -4,6 +4,9 @@ import express, { type Express } from 'express';
 import { apiErrorHandler, escalationsRouter, fastIntake } from '../handlers/api/escalations.js';
 import { calendarRouter } from '../handlers/api/calendar.js';
 import { healthRouter } from '../handlers/api/health.js';
+import { heartbeatsRouter } from '../handlers/api/heartbeats.js';
+import { heartbeatCadences } from '../access/tokens.js';
+import { observeHeartbeats } from '../jobs/heartbeats.js';
 import { openApiRouter } from '../handlers/api/openapi.js';
 import { reportsRouter } from '../handlers/api/reports.js';
 import { describeRefusal } from '../jobs/slack-gate.js';
@@ -30,6 +33,7 @@ export function createApi(): Express {
  */
 export async function startHttpServer(api: Express, deps: Deps, workers: WorkerSet, port: number): Promise<HttpServer> {
   const { config, clock, logger } = deps;
+  const cadences = heartbeatCadences(deps.access.tokens);
   api.use(
     healthRouter({
       redis: deps.connections.redis,
@@ -41,9 +45,11 @@ export async function startHttpServer(api: Express, deps: Deps, workers: WorkerS
         const refusal = await workers.slackRefusal();
         return refusal && describeRefusal(refusal);
       },
+      beforeScrape: () => observeHeartbeats(deps.heartbeats, cadences, deps.metrics),
     }),
   );
   api.use(escalationsRouter({ ...deps, triage: deps.intakeTriage, access: deps.intakeAccess }));
+  api.use(heartbeatsRouter({ access: deps.access, heartbeats: deps.heartbeats, logger }));
   api.use(reportsRouter({ reports: deps.reports, access: deps.access, clock, zone: deps.zoneOf([...config.teams.keys()][0] ?? '') }));
   api.use(calendarRouter({ rotation: deps.rotation, secret: deps.calendarSecret, versions: deps.calendarVersions, clock, logger }));
   api.use(openApiRouter({ config }));

@@ -2,12 +2,18 @@ import type { Queue, Worker } from 'bullmq';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { renderPostFailure } from '../blocks/delivery.js';
 import { startArmingRelay } from '../jobs/arming.js';
+import { startCaseEventRelay } from '../jobs/case-events.js';
+import { DeadMansSwitch, startDeadMansSwitchWorker } from '../jobs/dead-mans-switch.js';
+import { HeartbeatChecker, startHeartbeatWorker } from '../jobs/heartbeats.js';
+import { heartbeatCadences } from '../access/tokens.js';
 import { startDigestWorker } from '../jobs/digests.js';
 import { startOutboxWorker } from '../jobs/outbox.js';
 import { startRotationWorker } from '../jobs/rotation.js';
 import { giveTimersPrecedence, startSlaWorker, TimerActivity } from '../jobs/sla.js';
 import { SlackGate, type SlackRefusal } from '../jobs/slack-gate.js';
 import { startWatchdogWorker, Watchdog } from '../jobs/watchdog.js';
+import { CaseWebhooks, startWebhookWorker, type CaseWebhook } from '../jobs/webhooks.js';
+import { PagerDutyEvents, startPagerDutyWorker } from '../jobs/pagerduty.js';
 import { RedisLock } from '../store/locks.js';
 import { CaseDelivery } from '../triage/delivery.js';
 import { slackClientOptions } from './connections.js';
@@ -28,14 +34,14 @@ export interface WorkerSet {
   stop(): Promise<void>;
 }
 
-type WorkerOptions = Pick<AppOptions, 'slackBotToken' | 'slackApiUrl' | 'slackUnreachableAtStart' | 'channelIntervalMs' | 'watchdog'>;
+type WorkerOptions = Pick<AppOptions, 'slackBotToken' | 'slackApiUrl' | 'slackUnreachableAtStart' | 'channelIntervalMs' | 'watchdog' | 'intakeTokens' | 'webhooks' | 'deadMansSwitch' | 'pagerDutyRoutingKeys' | 'pagerDuty'>;
 
 /** An instance without workers makes no Slack calls of its own; it reports what the workers found. */
 export function withoutWorkers(deps: Deps): WorkerSet {
   return { workers: [], queues: [], slackRefusal: () => deps.slackDelivery.sharedRefusal<SlackRefusal>(), stop: async () => undefined };
 }
 
-/** The SLA timers, the outbox, the arming relay, rotation handoffs, digests and the watchdog, in this process. */
+/** The SLA timers, the outbox, the arming and case event relays, case tool webhooks, PagerDuty events, rotation handoffs, digests, the watchdog, the source heartbeat checks and the dead man's switch, in this process. */
 export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<WorkerSet> {
   const { triage, repository, outbox, rotation, rotationJobs, digests, timers, slackDelivery, config, logger, metrics, clock } = deps;
   const context = deps.connections.queueContext;
@@ -74,8 +80,17 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   });
   const stopPrecedence = giveTimersPrecedence(slaWorker, outboxWorker, TIMER_PRECEDENCE);
   const timerActivity = new TimerActivity(slaWorker);
-  const relay = startArmingRelay({ redis: deps.connections.redis, keys: deps.keys, triage, logger });
+  // Every case event reaches each subscriber: `created` through the arming relay, the rest through the case event relay.
+  const hooks = new Map<string, CaseWebhook>(options.intakeTokens.flatMap((token) => (token.webhook ? [[token.name, token.webhook] as const] : [])));
+  const webhooks = new CaseWebhooks(context, { hooks, sourceOf: (id) => repository.sourceOf(id) }, options.webhooks);
+  const routingKeys = options.pagerDutyRoutingKeys ?? new Map<string, string>();
+  const pagerDuty = new PagerDutyEvents(context, { routingKeys, repository }, options.pagerDuty);
+  const subscribers = [webhooks, pagerDuty];
+  const relay = startArmingRelay({ redis: deps.connections.redis, keys: deps.keys, triage, logger, subscribers });
+  const caseEvents = startCaseEventRelay({ redis: deps.connections.redis, keys: deps.keys, subscribers, logger, metrics });
   const workers: Worker[] = [slaWorker, outboxWorker];
+  workers.push(startWebhookWorker(context, { hooks, repository, teams: config.teams, outbox, metrics, logger, clock, options: options.webhooks }));
+  workers.push(startPagerDutyWorker(context, { events: pagerDuty, routingKeys, repository, teams: config.teams, outbox, metrics, logger, clock, options: options.pagerDuty }));
   workers.push(startRotationWorker(context, { rotation, jobs: rotationJobs, outbox, logger, clock }));
   await rotationJobs.ensureAll();
   await rotationJobs.startRecurring();
@@ -84,17 +99,23 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   const watchdog = new Watchdog(context, { repository, slaQueue: timers.queue, timers, outbox, teams: config.teams, categories: config.categories, sla: config.sla, gate, lock: new RedisLock(deps.connections.redis, deps.keys.watchdogLock), timerActivity, logger, metrics, clock }, options.watchdog?.everyMs, options.watchdog?.postGraceMs);
   workers.push(startWatchdogWorker(context, { watchdog, logger }));
   await watchdog.start();
+  const heartbeats = new HeartbeatChecker(context, { store: deps.heartbeats, cadences: heartbeatCadences(options.intakeTokens), teams: config.teams, outbox, logger });
+  if (heartbeats.watching) workers.push(startHeartbeatWorker(context, { checker: heartbeats, logger }));
+  await heartbeats.start();
+  const deadMansSwitch = new DeadMansSwitch(context, { redis: deps.connections.redis, keys: deps.keys, teams: config.teams, outbox, metrics, logger, clock }, options.deadMansSwitch);
+  if (deadMansSwitch.options) workers.push(startDeadMansSwitchWorker(context, { deadMansSwitch, logger }));
+  await deadMansSwitch.start();
 
   return {
     workers,
-    queues: [watchdog.queue],
+    queues: [watchdog.queue, webhooks.queue, pagerDuty.queue, heartbeats.queue, deadMansSwitch.queue],
     watchdog,
     slackRefusal: async () => gate.closed ?? (await slackDelivery.sharedRefusal<SlackRefusal>()),
     async stop() {
       gate.stop();
       stopPrecedence();
       timerActivity.stop();
-      await relay.stop();
+      await Promise.all([relay.stop(), caseEvents.stop()]);
       await Promise.all(workers.map((worker) => worker.close()));
     },
   };

@@ -1,6 +1,6 @@
 /**
  * The triage ports in memory, for use-case tests that need no Redis, BullMQ or Slack. The
- * repository applies a transition with the same checks, in the same order, as transition-4.lua, so
+ * repository applies a transition with the same checks, in the same order, as transition-5.lua, so
  * a use case behaves here as it does against Redis (test/*.redis.test.ts show that side).
  */
 import type { Role } from '../../src/roster/types.js';

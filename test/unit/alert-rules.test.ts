@@ -40,7 +40,7 @@ async function exported(): Promise<Set<string>> {
 describe('the Prometheus alerting rules', () => {
   it('cover the signals an operator must act on', () => {
     const watched = new Set(rules.flatMap((rule) => namesIn(String(rule.expr))));
-    for (const name of ['escbot_arming_backlog', 'escbot_post_failures_total', 'escbot_slack_api_errors_total', 'escbot_outbox_gave_up_total', 'escbot_slack_accepting', 'escbot_watchdog_unhealed_cases', 'escbot_watchdog_last_run_timestamp_seconds', 'escbot_sla_breaches_total']) {
+    for (const name of ['escbot_arming_backlog', 'escbot_post_failures_total', 'escbot_slack_api_errors_total', 'escbot_outbox_gave_up_total', 'escbot_slack_accepting', 'escbot_watchdog_unhealed_cases', 'escbot_watchdog_last_run_timestamp_seconds', 'escbot_sla_breaches_total', 'escbot_webhooks_gave_up_total', 'escbot_pagerduty_gave_up_total', 'escbot_case_events_backlog', 'escbot_case_events_lost_total', 'escbot_heartbeat_silent_sources', 'escbot_dead_mans_switch_failures_total']) {
       expect(watched, name).toContain(name);
     }
   });

@@ -170,4 +170,11 @@ describe('architecture', () => {
       .flatMap((file) => imports.get(file)!.filter(({ target }) => target.startsWith('slack-double/')).map(({ target }) => `${file} → ${target}`));
     expect(offending).toEqual([]);
   });
+
+  it('lets only the sandbox use the contact stand-ins: the bot knows Twilio and SMTP servers by their addresses alone', () => {
+    const offending = files
+      .filter((file) => !file.startsWith('src/sandbox/'))
+      .flatMap((file) => imports.get(file)!.filter(({ target }) => target.startsWith('contact-doubles/')).map(({ target }) => `${file} → ${target}`));
+    expect(offending).toEqual([]);
+  });
 });

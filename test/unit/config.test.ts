@@ -230,6 +230,30 @@ describe('parseConfig', () => {
       ]);
       expect(configProblems(intake([{ name: 'bi', secretEnv: 'INTAKE_TOKEN_BI', scopes: ['export'], exportTeams: ['nobody'] }]))).toEqual(['intake.tokens.0.exportTeams.0: unknown team "nobody"']);
     });
+
+    it('reads a heartbeat as a duration, like the SLA targets', () => {
+      const config = parseConfig(intake([{ name: 'moderation-queue', secretEnv: 'INTAKE_TOKEN_MQ', scopes: ['create'], heartbeat: '15m' }, { name: 'le-portal', secretEnv: 'INTAKE_TOKEN_LE', scopes: ['create'], heartbeat: 'PT90S' }]));
+      expect(config.intakeTokens.map((token) => token.heartbeat)).toEqual([900_000, 90_000]);
+    });
+
+    it('stops at a heartbeat that is not a usable duration, naming its path and what to write', () => {
+      const hint = 'write how often the source sends at the least, from 1s to 7d, such as 90s, 15m or 1h';
+      expect(
+        configProblems(
+          intake([
+            { name: 'a', secretEnv: 'INTAKE_TOKEN_A', scopes: ['create'], heartbeat: 'often' },
+            { name: 'b', secretEnv: 'INTAKE_TOKEN_B', scopes: ['create'], heartbeat: '500ms' },
+            { name: 'c', secretEnv: 'INTAKE_TOKEN_C', scopes: ['create'], heartbeat: '30d' },
+            { name: 'd', secretEnv: 'INTAKE_TOKEN_D', scopes: ['create'], heartbeat: true },
+          ]),
+        ),
+      ).toEqual([
+        `intake.tokens.0.heartbeat: "often" is not a usable heartbeat: ${hint}`,
+        `intake.tokens.1.heartbeat: "500ms" is not a usable heartbeat: ${hint}`,
+        `intake.tokens.2.heartbeat: "30d" is not a usable heartbeat: ${hint}`,
+        `intake.tokens.3.heartbeat: must be a duration: ${hint}`,
+      ]);
+    });
   });
 
   describe('when the source is named', () => {
@@ -287,6 +311,20 @@ describe('parseEnv', () => {
     it('runs a web instance only when RUN_WORKERS is false, and names any other value', () => {
       expect(parseEnv({ ...GOOD, RUN_WORKERS: 'false' }).RUN_WORKERS).toBe(false);
       expect(envProblems({ ...GOOD, RUN_WORKERS: 'no' })).toEqual(['RUN_WORKERS: must be true or false']);
+    });
+  });
+
+  describe('when a dead man\'s switch is set', () => {
+    it('reads its URL and how often to ping', () => {
+      const env = parseEnv({ ...GOOD, DEAD_MANS_SWITCH_URL: 'https://hc-ping.com/0f5e3c1a', DEAD_MANS_SWITCH_EVERY: '30s' });
+      expect([env.DEAD_MANS_SWITCH_URL, env.DEAD_MANS_SWITCH_EVERY]).toEqual(['https://hc-ping.com/0f5e3c1a', 30_000]);
+      expect(parseEnv({ ...GOOD, DEAD_MANS_SWITCH_URL: 'https://hc-ping.com/0f5e3c1a' }).DEAD_MANS_SWITCH_EVERY).toBeUndefined();
+    });
+
+    it('stops at a URL that is not http(s), an interval that is not one, or an interval without a URL', () => {
+      expect(envProblems({ ...GOOD, DEAD_MANS_SWITCH_URL: 'hc-ping.com/0f5e3c1a' })).toEqual(['DEAD_MANS_SWITCH_URL: must be the http or https URL the monitor gives for pings, such as https://hc-ping.com/<uuid>']);
+      expect(envProblems({ ...GOOD, DEAD_MANS_SWITCH_URL: 'https://hc-ping.com/0f5e3c1a', DEAD_MANS_SWITCH_EVERY: '2h' })).toEqual(['DEAD_MANS_SWITCH_EVERY: "2h" must be how often to ping the monitor, from 1s to 1h, such as 30s, 1m or 5m']);
+      expect(envProblems({ ...GOOD, DEAD_MANS_SWITCH_EVERY: '1m' })).toEqual([expect.stringMatching(/^DEAD_MANS_SWITCH_EVERY: is set without DEAD_MANS_SWITCH_URL; /)]);
     });
 
     it('reads PORT as a number', () => {

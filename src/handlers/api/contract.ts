@@ -90,3 +90,10 @@ export const readinessBodySchema = z.strictObject({
   status: z.enum(['ready', 'unavailable']),
   problems: z.array(z.string()).meta({ description: 'Empty when ready; otherwise each reason, such as "redis is not answering"' }),
 });
+
+export const heartbeatRecordedSchema = z.strictObject({
+  source: z.string().meta({ description: 'The source the heartbeat was recorded for: the token\'s', example: 'moderation-queue' }),
+  seenAt: timestamp.meta({ description: 'When it was recorded; the source counts as silent once its heartbeat has passed since then with neither a heartbeat nor an escalation' }),
+  expectedEverySeconds: z.number().positive().meta({ description: 'The source\'s heartbeat from the config: the longest it may stay silent', example: 900 }),
+}).meta({ id: 'HeartbeatRecorded' });
+export type HeartbeatRecorded = z.input<typeof heartbeatRecordedSchema>;

@@ -11,6 +11,8 @@ export interface HealthDeps {
   armingStream: string;
   /** Why Slack is refusing the bot, in the words /readyz reports, while it does. */
   slackRefusal: () => Promise<string | undefined>;
+  /** Sets gauges of shared state (the sources' heartbeats) from Redis, so every instance reports the same. */
+  beforeScrape?: () => Promise<void>;
 }
 
 export function healthRouter(deps: HealthDeps): Router {
@@ -45,6 +47,7 @@ export function healthRouter(deps: HealthDeps): Router {
     );
     try {
       deps.metrics.armingBacklog.set(await deps.redis.xlen(deps.armingStream));
+      await deps.beforeScrape?.();
     } catch {
       // As above.
     }

@@ -11,6 +11,7 @@ import {
   conflictBodySchema,
   forbiddenBodySchema,
   healthBodySchema,
+  heartbeatRecordedSchema,
   intakeAcceptedSchema,
   problemBodySchema,
   publicEscalationSchema,
@@ -149,6 +150,31 @@ function intakeOperation(config: ContractConfig): ZodOpenApiOperationObject {
   };
 }
 
+function heartbeatOperation(): ZodOpenApiOperationObject {
+  return {
+    operationId: 'recordHeartbeat',
+    summary: 'Say that a source is alive',
+    description:
+      'Records a heartbeat for the source, which must be the token\'s own and have a `heartbeat` in the config. Every escalation the source sends counts as one too. A source silent for longer than its heartbeat is reported to the leads, once per silence, and again when it is heard from. No body is needed, and any is ignored; no scope is needed.',
+    tags: ['intake'],
+    security: [{ bearer: [] }],
+    requestParams: { path: z.object({ source: z.string().meta({ description: 'The source: the name of the token sending', example: 'moderation-queue' }) }) },
+    responses: {
+      '200': { description: 'Recorded', content: json(heartbeatRecordedSchema, { recorded: { source: 'moderation-queue', seenAt: '2026-11-22T03:00:00.000Z', expectedEverySeconds: 900 } }) },
+      // The other answers are a bearer route's; this 403 is about the source, not a scope.
+      ...refusals('create'),
+      '403': {
+        description: 'The path names a source other than the token\'s own (or the token is a legacy one, of no one source)',
+        content: json(problemBodySchema(['forbidden']), { forbidden: { error: 'forbidden', problems: [{ path: 'source', message: 'this token belongs to source "moderation-queue" and may send heartbeats only for it, to /api/v1/heartbeats/moderation-queue' }] } }),
+      },
+      '404': {
+        description: 'The token\'s own source has no heartbeat configured, so there is nothing to record it against',
+        content: json(problemBodySchema(['not_found']), { not_found: { error: 'not_found', problems: [{ path: 'source', message: 'source "le-portal" has no heartbeat configured; give its token under intake.tokens a heartbeat, such as heartbeat: 15m, to have its silence reported' }] } }),
+      },
+    },
+  };
+}
+
 const calendarQuery = z.object({
   token: z.string().meta({ description: 'From the link `/oncall calendar` gives' }),
   v: z.string().regex(FEED_VERSION_PATTERN).meta({ description: 'The link\'s version; `/oncall calendar reset` makes older links stop working', example: '1' }),
@@ -197,6 +223,7 @@ export function apiPaths(config: ContractConfig): ZodOpenApiPathsObject {
         },
       },
     },
+    '/api/v1/heartbeats/{source}': { post: heartbeatOperation() },
     '/api/v1/reports/escalations.csv': {
       get: {
         operationId: 'exportEscalations',
@@ -249,7 +276,7 @@ export function openApiDocument(config: ContractConfig) {
     info: {
       title: 'Escalation Bot API',
       version: '1',
-      description: 'Intake of escalations from source systems, their export, on-call calendar feeds and health. Every refusal names each problem with the path it is at.',
+      description: 'Intake of escalations and heartbeats from source systems, their export, on-call calendar feeds and health. Every refusal names each problem with the path it is at.',
     },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An intake token: a named one from the config file\'s `intake.tokens`, or a legacy `INTAKE_API_TOKENS` one' } } },
     paths: apiPaths(config),

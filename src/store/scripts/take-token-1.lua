@@ -1,6 +1,6 @@
 --[[
   Takes one request from an intake token's bucket (lib/token-bucket.lua) for the API routes other
-  than intake, whose receive takes it in the same step (receive-escalation-7).
+  than intake, whose receive takes it in the same step (receive-escalation-8).
 
   KEYS[1] the bucket (hash: tokens, at = ms of the last refill)
 

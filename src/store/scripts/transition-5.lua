@@ -6,6 +6,8 @@
   KEYS[2] escalation timeline list
   KEYS[3] open escalations zset
   KEYS[4] team's open escalations zset
+  KEYS[5] case events stream: every appended event is announced there in the same step, so its
+          subscribers (jobs/case-events.ts) hear of it even if the caller dies right after
 
   ARGV[1]  states the change is allowed from, comma-separated
   ARGV[2]  new state, or '' to keep the state
@@ -16,7 +18,8 @@
            field then records the event's seq (so a retried timer finds what it already did)
   ARGV[7]  suppress-field: when this hash field exists, nothing happens
   ARGV[8]  '1' to bump the SLA epoch (deadlines were re-planned)
-  ARGV[9..] field, value pairs to set; an empty value deletes the field
+  ARGV[9]  the case events stream's approximate maximum length
+  ARGV[10..] field, value pairs to set; an empty value deletes the field
 
   Returns { code, state, assignee, version, seq, slaEpoch }:
      1 done                 -3 stale version
@@ -58,7 +61,7 @@ if ARGV[4] ~= '' and tonumber(ARGV[4]) ~= version then
   return reply(-3)
 end
 
-for i = 9, #ARGV, 2 do
+for i = 10, #ARGV, 2 do
   if ARGV[i + 1] == '' then
     redis.call('HDEL', hash, ARGV[i])
   else
@@ -82,6 +85,7 @@ redis.call('RPUSH', KEYS[2], cjson.encode(event))
 if ARGV[6] ~= '' then
   redis.call('HSET', hash, ARGV[6], event['seq'])
 end
+redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[9], '*', 'id', current[6], 'seq', event['seq'], 'type', event['type'], 'state', state, 'assignee', assignee)
 
 if state == 'resolved' and previous ~= 'resolved' then
   redis.call('ZREM', KEYS[3], current[6])

@@ -2,7 +2,8 @@
   Takes a new escalation in, in one atomic step: numbers it, stores it, indexes it, and records it
   as waiting to be armed (its SLA timers and Slack post), unless its source sent its externalId
   before. The arming relay reads that record; because it is written with the case, a case that got
-  its 201 is always armed, whatever crashes afterwards.
+  its 201 is always armed, whatever crashes afterwards. An accepted case (new, or sent again) also
+  records its source as heard from, which is a heartbeat without a round trip of its own.
 
   KEYS[1] (source, external id) index key (hash: id, digest of the case-defining fields)
   KEYS[2] escalation number sequence
@@ -11,6 +12,8 @@
   KEYS[5] all-escalations zset       (for reports)
   KEYS[6] arming stream
   KEYS[7] the source token's rate-limit bucket (lib/token-bucket.lua), used when ARGV[9] is set
+  KEYS[8] when each source was last heard from (zset: source → ms of Redis's clock; see
+          record-heartbeat-1.lua)
 
   ARGV[1] escalation hash key without the id (the id is appended)
   ARGV[2] what follows the hash key in the timeline list's key
@@ -26,6 +29,7 @@
   ARGV[9] the token's refill rate (requests per second), or '' when the request was already
           counted against its limit: taking the token here saves intake a round trip
   ARGV[10] the token's burst
+  ARGV[11] the source, as recorded in KEYS[8]
 
   Returns { 1, id } when created; { 0, existing id } when the key was known with the same digest
   (a retry); { -1, existing id } when it was known with a different digest (a different case sent
@@ -33,9 +37,12 @@
   when the deadline had passed (nothing is stored); { -3, ms until a whole token is back } when
   the token is over its rate limit (nothing is stored).
 ]]
+local function redis_ms()
+  local time = redis.call('TIME')
+  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+end
 if ARGV[8] ~= '' then
-  local now = redis.call('TIME')
-  if tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000) > tonumber(ARGV[8]) then
+  if redis_ms() > tonumber(ARGV[8]) then
     return { -2, '' }
   end
 end
@@ -48,6 +55,7 @@ end
 local existing = redis.call('HMGET', KEYS[1], 'id', 'digest')
 if existing[1] then
   if existing[2] == ARGV[7] then
+    redis.call('ZADD', KEYS[8], redis_ms(), ARGV[11])
     return { 0, existing[1] }
   end
   return { -1, existing[1] }
@@ -61,4 +69,5 @@ redis.call('ZADD', KEYS[3], ARGV[4], id)
 redis.call('ZADD', KEYS[4], ARGV[4], id)
 redis.call('ZADD', KEYS[5], ARGV[4], id)
 redis.call('XADD', KEYS[6], '*', 'id', id)
+redis.call('ZADD', KEYS[8], redis_ms(), ARGV[11])
 return { 1, id }

@@ -1,0 +1,286 @@
+/**
+ * PagerDuty Events API v2 for the teams that keep PagerDuty as their paging layer: a case event
+ * subscriber that queues one BullMQ job per event PagerDuty is owed (triage/pagerduty-events.ts
+ * says which), and the worker that sends it.
+ *
+ * Each job's id is made from the case, the timeline event's seq, the action and the clock, so a
+ * relay's redelivery queues nothing twice. Steps on one alert go out in order: an acknowledge that
+ * overtook its trigger (a trigger waiting out a 429, say) would be dropped by PagerDuty and leave
+ * the alert paging, so a step waits for the one before it on the same dedup key. Attempts are
+ * bounded, with exponential backoff or PagerDuty's Retry-After; a 400 (an invalid event) is final
+ * at once. When the bot stops trying, it logs, counts, and tells the team's leads through the
+ * outbox; nothing is retried forever.
+ */
+import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Logger } from 'pino';
+import { leadsAudience } from '../access/policy.js';
+import { renderPagerDutyGaveUp } from '../blocks/pagerduty.js';
+import type { Metrics } from '../metrics.js';
+import type { Team } from '../roster/types.js';
+import { PAGERDUTY_EVENT_TYPES, pagerDutyDedupKey, pagerDutyFollowUpBody, pagerDutySteps, pagerDutyTriggerBody, type PagerDutyAction, type PagerDutyEventBody, type PagerDutyStep } from '../triage/pagerduty-events.js';
+import type { EscalationRepository, SlackOutbox } from '../triage/ports.js';
+import type { Escalation, SlaClock } from '../triage/types.js';
+import type { CaseEvent, CaseEventSubscriber } from './ports.js';
+import { jobId, logWorkerError, QueueName, type QueueContext } from './queues.js';
+import { retryAfterMs } from './webhooks.js';
+
+/** PagerDuty's endpoint for accounts in its US service region; PAGERDUTY_EVENTS_URL replaces it (another region, or a stand-in). */
+export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
+
+export interface PagerDutyOptions {
+  /** Where events are POSTed. @defaultValue https://events.pagerduty.com/v2/enqueue */
+  eventsUrl?: string;
+  /** Attempts per event before the bot gives up and tells the leads. @defaultValue 10 */
+  attempts?: number;
+  /** The first retry's delay; each later one doubles, up to `maxBackoffMs`. @defaultValue 2000 */
+  backoffMs?: number;
+  /** @defaultValue 60000 (with the defaults the bot gives up about five minutes after the event) */
+  maxBackoffMs?: number;
+  /** How long one request may take before it counts as failed. @defaultValue 5000 */
+  timeoutMs?: number;
+}
+
+const DEFAULTS: Required<PagerDutyOptions> = { eventsUrl: PAGERDUTY_EVENTS_URL, attempts: 10, backoffMs: 2_000, maxBackoffMs: 60_000, timeoutMs: 5_000 };
+/** A page that waits longer than this for PagerDuty's rate limit is late anyway; the bot asks again by then. */
+const RETRY_AFTER_MAX_MS = 300_000;
+/** How often a step waiting for the one before it on its alert looks again. */
+const ORDER_POLL_MS = 500;
+/**
+ * A step whose predecessor is not queued yet waits this long for it: the relay that hands the
+ * earlier event over may have died, and its entry is taken over after 10 s. Past that, the
+ * predecessor is taken to be gone (its job aged out of the queue) and the step goes.
+ */
+const PREDECESSOR_GRACE_MS = 30_000;
+/** Past this, a step goes out whatever the step before it is doing; waiting longer cannot put them in order. */
+const ORDER_WAIT_MAX_MS = 30 * 60_000;
+/** The leads hear of a team's failures at most this often; the rest are logged and counted. */
+const TELL_LEADS_EVERY_MS = 3_600_000;
+/** The name the queue's custom backoff goes by; the worker's strategy computes it. */
+const BACKOFF = 'pagerduty';
+
+/** A job names the step; the case is read when a trigger is sent. `team` is the case's team when the event happened. */
+export interface PagerDutyJob {
+  escalationId: string;
+  seq: number;
+  action: PagerDutyAction;
+  clock: SlaClock;
+  team: string;
+  /** The job id of the step before this one on the same alert, which must have gone first. */
+  after?: string;
+}
+
+export function pagerDutyJobId(escalationId: string, step: PagerDutyStep): string {
+  return jobId('pagerduty', escalationId, step.seq, step.action, step.clock);
+}
+
+export class PagerDutyEvents implements CaseEventSubscriber {
+  readonly name = 'PagerDuty';
+  readonly queue: Queue<PagerDutyJob>;
+
+  constructor(
+    context: QueueContext,
+    private readonly deps: { routingKeys: ReadonlyMap<string, string>; repository: Pick<EscalationRepository, 'get'> },
+    options: PagerDutyOptions = {},
+  ) {
+    const { attempts, backoffMs } = { ...DEFAULTS, ...options };
+    this.queue = new Queue<PagerDutyJob>(QueueName.pagerDuty, {
+      connection: context.connection,
+      prefix: context.prefix,
+      defaultJobOptions: {
+        attempts,
+        backoff: { type: BACKOFF, delay: backoffMs },
+        // Kept a week: an event handed over again finds its job, and a later step finds its predecessor's.
+        removeOnComplete: { age: 7 * 24 * 3600 },
+        removeOnFail: { age: 30 * 24 * 3600 },
+      },
+    });
+  }
+
+  async accept(event: CaseEvent): Promise<void> {
+    if (this.deps.routingKeys.size === 0 || !PAGERDUTY_EVENT_TYPES.has(event.type)) return;
+    const escalation = await this.deps.repository.get(event.escalationId);
+    if (!escalation || !this.deps.routingKeys.has(escalation.team)) return;
+    const steps = pagerDutySteps(escalation.timeline, event.seq);
+    await Promise.all(
+      steps.map((step) => {
+        const data: PagerDutyJob = { escalationId: escalation.id, seq: step.seq, action: step.action, clock: step.clock, team: escalation.team, ...(step.after ? { after: pagerDutyJobId(escalation.id, step.after) } : {}) };
+        return this.queue.add(step.action, data, { jobId: pagerDutyJobId(escalation.id, step) });
+      }),
+    );
+  }
+}
+
+type Attempt = { sent: true } | { sent: false; reason: string; final: boolean; retryAfterMs?: number; errors?: string[] };
+
+/** An attempt that failed and is worth another; the backoff strategy reads its Retry-After. */
+class AttemptFailed extends Error {
+  constructor(
+    readonly reason: string,
+    readonly retryAfterMs: number | undefined,
+  ) {
+    super(`the PagerDuty event failed: ${reason}`);
+  }
+}
+
+/** The bot stopped trying and has told the leads; BullMQ fails the job without a retry. */
+class GaveUp extends UnrecoverableError {}
+
+/** PagerDuty's 400 body lists what it found wrong; only its own strings are kept. */
+async function errorsIn(response: Response): Promise<string[] | undefined> {
+  try {
+    const body = (await response.json()) as { message?: unknown; errors?: unknown };
+    const errors = Array.isArray(body.errors) ? body.errors.filter((error): error is string => typeof error === 'string') : [];
+    if (errors.length) return errors.slice(0, 10).map((error) => error.slice(0, 300));
+    return typeof body.message === 'string' ? [body.message.slice(0, 300)] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface PagerDutyWorkerDeps {
+  events: Pick<PagerDutyEvents, 'queue'>;
+  /** Team id → its service's routing key. */
+  routingKeys: ReadonlyMap<string, string>;
+  repository: Pick<EscalationRepository, 'get'>;
+  teams: ReadonlyMap<string, Team>;
+  outbox: Pick<SlackOutbox, 'message'>;
+  metrics: Metrics;
+  logger: Logger;
+  clock: () => Date;
+  options?: PagerDutyOptions;
+}
+
+export function startPagerDutyWorker(context: QueueContext, deps: PagerDutyWorkerDeps): Worker<PagerDutyJob> {
+  const { eventsUrl, backoffMs, maxBackoffMs, timeoutMs } = { ...DEFAULTS, ...deps.options };
+  const { metrics, logger } = deps;
+
+  async function send(body: PagerDutyEventBody): Promise<Attempt> {
+    let response: Response;
+    try {
+      response = await fetch(eventsUrl, {
+        method: 'POST',
+        // A redirect would carry the routing key wherever the answer points.
+        redirect: 'manual',
+        signal: AbortSignal.timeout(timeoutMs),
+        headers: { 'content-type': 'application/json', 'user-agent': 'EscalationBot-PagerDuty/1' },
+        body: JSON.stringify(body),
+      });
+    } catch (error) {
+      const name = (error as Error).name;
+      return { sent: false, reason: name === 'TimeoutError' || name === 'AbortError' ? 'timeout' : 'network', final: false };
+    }
+    const { status } = response;
+    if (status >= 200 && status < 300) {
+      await response.body?.cancel().catch(() => undefined);
+      return { sent: true };
+    }
+    const reason = `http_${status}`;
+    if (status === 400) return { sent: false, reason, final: true, errors: await errorsIn(response) };
+    await response.body?.cancel().catch(() => undefined);
+    if (status === 429) {
+      const asked = retryAfterMs(response.headers.get('retry-after'), Date.now());
+      return { sent: false, reason, final: false, ...(asked !== undefined ? { retryAfterMs: Math.min(asked, RETRY_AFTER_MAX_MS) } : {}) };
+    }
+    if (status === 408 || status >= 500) return { sent: false, reason, final: false };
+    // A redirect or another 4xx says the endpoint or the request is wrong: sending it again cannot help.
+    return { sent: false, reason, final: true };
+  }
+
+  /** Whether the step before this one on its alert has yet to go (or fail for good). */
+  async function mustWait(job: Job<PagerDutyJob>): Promise<boolean> {
+    if (!job.data.after) return false;
+    const waited = Date.now() - job.timestamp;
+    if (waited > ORDER_WAIT_MAX_MS) {
+      logger.warn({ job: job.id, after: job.data.after, escalationId: job.data.escalationId }, 'a PagerDuty event waited too long for the one before it on its alert; it is sent anyway');
+      return false;
+    }
+    const before = await deps.events.queue.getJob(job.data.after);
+    if (!before) return waited < PREDECESSOR_GRACE_MS;
+    const state = await before.getState();
+    return state !== 'completed' && state !== 'failed' && state !== 'unknown';
+  }
+
+  /** Logs, counts and tells the team's leads, once per team an hour. */
+  async function giveUp(data: PagerDutyJob, failure: { reason: string; attempts: number; errors?: string[] }, known?: Escalation): Promise<void> {
+    const { escalationId, action, clock, team: teamId } = data;
+    const dedupKey = pagerDutyDedupKey(escalationId, clock);
+    metrics.pagerDutyGaveUp.inc({ team: teamId, action, reason: failure.reason });
+    logger.error({ escalationId, dedupKey, action, team: teamId, reason: failure.reason, attempts: failure.attempts, errors: failure.errors }, 'gave up on a PagerDuty event; the team\'s leads are told');
+    const escalation = known ?? (await deps.repository.get(escalationId).catch(() => undefined));
+    const team = deps.teams.get(teamId);
+    if (!team) return;
+    const payload = renderPagerDutyGaveUp({ escalationId, priority: escalation?.priority, team: team.name, action, clock, dedupKey, reason: failure.reason, attempts: failure.attempts, errors: failure.errors });
+    const dedupe = `pagerduty-gave-up.${team.id}.${Math.floor(deps.clock().getTime() / TELL_LEADS_EVERY_MS)}`;
+    const audience = leadsAudience(team);
+    if ('channel' in audience) await deps.outbox.message(dedupe, audience.channel, payload);
+    else await Promise.all(audience.users.map((userId) => deps.outbox.message(`${dedupe}.${userId}`, userId, payload)));
+  }
+
+  async function deliver(job: Job<PagerDutyJob>, token?: string): Promise<string> {
+    const { data } = job;
+    const attempts = job.attemptsMade + 1;
+    const routingKey = deps.routingKeys.get(data.team);
+    if (!routingKey) {
+      // The team's PagerDuty service left the config after this was queued: nobody is waiting for it.
+      logger.info({ escalationId: data.escalationId, team: data.team, action: data.action }, 'the team has no PagerDuty service any more; the event is not sent');
+      return 'no_service';
+    }
+    if (await mustWait(job)) {
+      // BullMQ schedules on the process clock, whatever clock the app reasons with.
+      await job.moveToDelayed(Date.now() + ORDER_POLL_MS, token);
+      throw new DelayedError();
+    }
+    let escalation: Escalation | undefined;
+    let body: PagerDutyEventBody;
+    if (data.action === 'trigger') {
+      escalation = await deps.repository.get(data.escalationId);
+      if (!escalation) {
+        await giveUp(data, { reason: 'case_not_found', attempts });
+        throw new GaveUp(`escalation ${data.escalationId} does not exist`);
+      }
+      const breachedAt = escalation.timeline.find((event) => event.seq === data.seq)?.at;
+      // The team whose key it goes through, which is the team the case had when it breached.
+      body = pagerDutyTriggerBody({ ...escalation, team: data.team }, data.clock, routingKey, breachedAt);
+    } else {
+      body = pagerDutyFollowUpBody(data.escalationId, { action: data.action, clock: data.clock }, routingKey);
+    }
+    const attempt = await send(body);
+    if (attempt.sent) {
+      metrics.pagerDutySent.inc({ team: data.team, action: data.action });
+      return 'sent';
+    }
+    metrics.pagerDutyAttemptsFailed.inc({ team: data.team, reason: attempt.reason });
+    if (attempt.final || attempts >= (job.opts.attempts ?? 1)) {
+      await giveUp(data, { reason: attempt.reason, attempts, errors: attempt.errors }, escalation);
+      throw new GaveUp(`the PagerDuty event failed for good: ${attempt.reason}`);
+    }
+    throw new AttemptFailed(attempt.reason, attempt.retryAfterMs);
+  }
+
+  const worker = new Worker<PagerDutyJob>(QueueName.pagerDuty, deliver, {
+    connection: context.workerConnection(),
+    prefix: context.prefix,
+    concurrency: 10,
+    lockDuration: Math.max(30_000, timeoutMs * 3),
+    // A worker killed mid-request loses its lock; the event is sent again, and PagerDuty folds it into the same alert.
+    maxStalledCount: 3,
+    settings: {
+      backoffStrategy: (attemptsMade, _type, error) =>
+        error instanceof AttemptFailed && error.retryAfterMs !== undefined ? error.retryAfterMs : Math.min(backoffMs * 2 ** (attemptsMade - 1), maxBackoffMs),
+    },
+  });
+  worker.on('failed', (job, error) => {
+    if (!job || error instanceof GaveUp) return;
+    const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    const fields = { err: error, job: job.id, escalationId: job.data.escalationId, action: job.data.action, attempt: job.attemptsMade };
+    if (!final) {
+      logger.warn(fields, 'a PagerDuty event attempt failed; it is retried');
+      return;
+    }
+    // Something other than PagerDuty failed on the last attempt (Redis, most likely): the leads still hear of it.
+    logger.error(fields, 'a PagerDuty event failed on its last attempt');
+    giveUp(job.data, { reason: error instanceof AttemptFailed ? error.reason : 'error', attempts: job.attemptsMade }).catch((cause: unknown) => logger.error({ err: cause, job: job.id }, 'telling the leads of a PagerDuty event the bot gave up on failed'));
+  });
+  worker.on('error', logWorkerError(logger, 'PagerDuty worker error'));
+  return worker;
+}

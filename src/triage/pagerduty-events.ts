@@ -1,0 +1,146 @@
+/**
+ * What a team's PagerDuty service is told about its cases (Events API v2): a missed deadline opens
+ * an alert, someone answering it in Slack acknowledges it, and the case being resolved (or, for the
+ * claim clock, put back in the queue) resolves it. One alert per case and clock, named by
+ * `<escalation id>.<clock>`, so every event about that deadline lands on the same alert.
+ *
+ * PagerDuty pages people from what it is sent, outside the team's access rules, so a body is built
+ * from named fields only: the case id, priority, category, team and clock. Never the summary,
+ * notes, case link or any timeline text.
+ */
+import type { Escalation, Priority, SlaClock, TimelineEvent, TimelineEventType } from './types.js';
+
+export const PAGERDUTY_ACTIONS = ['trigger', 'acknowledge', 'resolve'] as const;
+export type PagerDutyAction = (typeof PAGERDUTY_ACTIONS)[number];
+
+/** The case events that can change what PagerDuty should know; the others are never looked at. */
+export const PAGERDUTY_EVENT_TYPES: ReadonlySet<TimelineEventType> = new Set<TimelineEventType>(['sla_breach', 'page_acknowledged', 'claimed', 'reassigned', 'released', 'resolved']);
+
+/** What goes out as the alert's `source`: the alert comes from the bot, not from any host of the case. */
+export const PAGERDUTY_SOURCE = 'escalation-bot';
+
+/**
+ * The alert's severity for each priority. P0 and P1 both mean harm that is imminent or under way,
+ * so both are `critical`; a P2 is an `error` and a P3 a `warning`, so a service that takes its
+ * urgency from severity pages the first three at high urgency and leaves a P3 for working hours.
+ */
+export const PAGERDUTY_SEVERITY = { P0: 'critical', P1: 'critical', P2: 'error', P3: 'warning' } as const satisfies Record<Priority, 'critical' | 'error' | 'warning' | 'info'>;
+
+/** One event owed to PagerDuty: this action on this clock's alert, because of the timeline event `seq`. */
+export interface PagerDutyStep {
+  seq: number;
+  action: PagerDutyAction;
+  clock: SlaClock;
+}
+
+export interface PlannedPagerDutyStep extends PagerDutyStep {
+  /**
+   * The step before it on the same alert. PagerDuty drops an acknowledge or resolve for an alert it
+   * does not have open, and a trigger for an alert still open is folded into it, so a step goes out
+   * only after this one has (or has failed for good).
+   */
+  after?: PagerDutyStep;
+}
+
+/** The alert's name at PagerDuty: the same for every event about one clock of one case. */
+export function pagerDutyDedupKey(escalationId: string, clock: SlaClock): string {
+  return `${escalationId}.${clock}`;
+}
+
+type Alerts = Partial<Record<SlaClock, 'triggered' | 'acknowledged'>>;
+
+/** The actions one timeline event calls for, given what each clock's alert is at PagerDuty before it. */
+function actionsFor(event: Pick<TimelineEvent, 'type' | 'clock'>, alerts: Alerts): Array<{ action: PagerDutyAction; clock: SlaClock }> {
+  switch (event.type) {
+    case 'sla_breach':
+      if (!event.clock) return [];
+      // An acknowledged alert would take the trigger silently; the new breach must page, so it gets an alert of its own.
+      return alerts[event.clock] === 'acknowledged' ? [{ action: 'resolve', clock: event.clock }, { action: 'trigger', clock: event.clock }] : [{ action: 'trigger', clock: event.clock }];
+    case 'page_acknowledged':
+      return event.clock && alerts[event.clock] === 'triggered' ? [{ action: 'acknowledge', clock: event.clock }] : [];
+    case 'claimed':
+    case 'reassigned':
+      // Someone has the case: that answers the claim deadline.
+      return alerts.claim === 'triggered' ? [{ action: 'acknowledge', clock: 'claim' }] : [];
+    case 'released':
+      // Back in the queue, the case has a fresh claim deadline; the old one's alert is over.
+      return alerts.claim ? [{ action: 'resolve', clock: 'claim' }] : [];
+    case 'resolved':
+      return (['claim', 'resolve'] as const).filter((clock) => alerts[clock]).map((clock) => ({ action: 'resolve' as const, clock }));
+    default:
+      return [];
+  }
+}
+
+/**
+ * What PagerDuty is owed for the timeline event `seq`, worked out from the timeline up to it (later
+ * events do not change it, so it is the same however late it is asked). Only clocks that breached
+ * are ever acknowledged or resolved: PagerDuty would accept and drop the others, and sending
+ * nothing says the same with fewer requests.
+ */
+export function pagerDutySteps(timeline: ReadonlyArray<Pick<TimelineEvent, 'seq' | 'type' | 'clock'>>, seq: number): PlannedPagerDutyStep[] {
+  const alerts: Alerts = {};
+  // The last step on each alert's key, resolves included: the next trigger on that key follows a resolve too.
+  const last: Partial<Record<SlaClock, PagerDutyStep>> = {};
+  const ordered = timeline.filter((event) => event.seq <= seq).sort((a, b) => a.seq - b.seq);
+  for (const event of ordered) {
+    const planned: PlannedPagerDutyStep[] = [];
+    for (const { action, clock } of actionsFor(event, alerts)) {
+      const step: PagerDutyStep = { seq: event.seq, action, clock };
+      const previous = last[clock];
+      planned.push(previous ? { ...step, after: previous } : step);
+      last[clock] = step;
+      if (action === 'resolve') delete alerts[clock];
+      else alerts[clock] = action === 'trigger' ? 'triggered' : 'acknowledged';
+    }
+    if (event.seq === seq) return planned;
+  }
+  return [];
+}
+
+/** An Events API v2 body, as PagerDuty's `/v2/enqueue` takes it. */
+export interface PagerDutyEventBody {
+  routing_key: string;
+  event_action: PagerDutyAction;
+  dedup_key: string;
+  /** On `trigger` only: acknowledge and resolve name the alert and nothing else. */
+  payload?: {
+    summary: string;
+    source: string;
+    severity: (typeof PAGERDUTY_SEVERITY)[Priority];
+    timestamp?: string;
+    component: string;
+    group: string;
+    class: string;
+    custom_details: { escalation_id: string; priority: Priority; category: string; team: string; clock: SlaClock };
+  };
+  client?: string;
+}
+
+/** An acknowledge or resolve names the alert and nothing else. */
+export function pagerDutyFollowUpBody(escalationId: string, step: { action: Exclude<PagerDutyAction, 'trigger'>; clock: SlaClock }, routingKey: string): PagerDutyEventBody {
+  return { routing_key: routingKey, event_action: step.action, dedup_key: pagerDutyDedupKey(escalationId, step.clock) };
+}
+
+/**
+ * The trigger for a missed deadline. `breachedAt` is when it passed, as the breach event recorded
+ * it; the summary reads like `ESC-1042 P0 livestream_emergency: claim deadline passed`.
+ */
+export function pagerDutyTriggerBody(escalation: Pick<Escalation, 'id' | 'priority' | 'category' | 'team'>, clock: SlaClock, routingKey: string, breachedAt?: string): PagerDutyEventBody {
+  return {
+    routing_key: routingKey,
+    event_action: 'trigger',
+    dedup_key: pagerDutyDedupKey(escalation.id, clock),
+    payload: {
+      summary: `${escalation.id} ${escalation.priority} ${escalation.category}: ${clock} deadline passed`,
+      source: PAGERDUTY_SOURCE,
+      severity: PAGERDUTY_SEVERITY[escalation.priority],
+      ...(breachedAt ? { timestamp: breachedAt } : {}),
+      component: escalation.category,
+      group: escalation.team,
+      class: `${clock}_deadline`,
+      custom_details: { escalation_id: escalation.id, priority: escalation.priority, category: escalation.category, team: escalation.team, clock },
+    },
+    client: 'Escalation Bot',
+  };
+}
