@@ -1,5 +1,5 @@
 import { resolveTokens } from './access/tokens.js';
-import { resolvePagerDutyRoutingKeys } from './roster/contact.js';
+import { resolvePagerDutyRoutingKeys, senderProblems } from './roster/contact.js';
 import { parseEnv, EnvError } from './config/env.js';
 import { ConfigError, loadConfigFile } from './config/load.js';
 import { createLogger } from './logger.js';
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
     tokens = resolveTokens({ specs: config.intakeTokens, env: process.env, legacy: env.INTAKE_API_TOKENS });
     // So are the teams' PagerDuty routing keys: a page must not find its key missing at 3 a.m.
     routingKeys = resolvePagerDutyRoutingKeys(config.teams.values(), process.env);
-    const secretProblems = [...tokens.problems, ...routingKeys.problems];
+    const secretProblems = [...tokens.problems, ...routingKeys.problems, ...senderProblems(config.teams.values(), process.env)];
     if (secretProblems.length) throw new EnvError(secretProblems);
   } catch (error) {
     if (error instanceof EnvError || error instanceof ConfigError) {
@@ -69,6 +69,9 @@ async function main(): Promise<void> {
     deadMansSwitch: env.DEAD_MANS_SWITCH_URL ? { url: env.DEAD_MANS_SWITCH_URL, everyMs: env.DEAD_MANS_SWITCH_EVERY } : undefined,
     pagerDutyRoutingKeys: routingKeys.keys,
     pagerDuty: env.PAGERDUTY_EVENTS_URL ? { eventsUrl: env.PAGERDUTY_EVENTS_URL } : undefined,
+    twilio: env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM_NUMBER ? { accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, fromNumber: env.TWILIO_FROM_NUMBER, apiUrl: env.TWILIO_API_URL } : undefined,
+    email: env.SMTP_URL && env.EMAIL_FROM ? { smtpUrl: env.SMTP_URL, from: env.EMAIL_FROM } : undefined,
+    pageAckSecret: env.PAGE_ACK_SECRET,
     logger,
     slackUnreachableAtStart,
   });

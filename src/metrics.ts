@@ -34,6 +34,8 @@ export function createMetrics() {
     webhooksGaveUp: new Counter({ name: 'escbot_webhooks_gave_up_total', help: 'Case tool webhooks the bot stopped trying to deliver, by source and last reason; the team\'s leads were told', labelNames: ['source', 'reason'], registers: [registry] }),
     pagerDutySent: new Counter({ name: 'escbot_pagerduty_events_sent_total', help: 'PagerDuty events (trigger, acknowledge, resolve) answered 2xx, by team and action', labelNames: ['team', 'action'], registers: [registry] }),
     pagerDutyAttemptsFailed: new Counter({ name: 'escbot_pagerduty_attempts_failed_total', help: 'PagerDuty event attempts that failed, by team and reason (http_<status>, timeout, network, …)', labelNames: ['team', 'reason'], registers: [registry] }),
+    notificationsSent: new Counter({ name: 'escbot_notifications_sent_total', help: 'Pages that went out beyond Slack, by method (sms, voice)', labelNames: ['method'], registers: [registry] }),
+    notificationsFailed: new Counter({ name: 'escbot_notifications_failed_total', help: 'Page notifications beyond Slack the bot stopped trying to send, by method and reason; the team\'s leads were told', labelNames: ['method', 'reason'], registers: [registry] }),
     pagerDutyGaveUp: new Counter({ name: 'escbot_pagerduty_gave_up_total', help: 'PagerDuty events the bot stopped trying to send, by team, action and last reason; the team\'s leads were told', labelNames: ['team', 'action', 'reason'], registers: [registry] }),
   };
 }

@@ -47,7 +47,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     logger: deps.logger,
   });
   register(slack.app, deps);
-  const http = await startHttpServer(api, deps, workers, options.port);
+  const http = await startHttpServer(api, deps, workers, options.port, options.twilio?.authToken);
   await slack.start();
   deps.logger.info({ port: http.port, socketMode: slack.socketMode }, 'escalation bot listening');
 

@@ -121,7 +121,9 @@ export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: Tim
     case 'escalated_to_lead':
       return `🚨 ${who} escalated to the lead, ${mention(event.target)}, ${at}.`;
     case 'page_acknowledged':
-      return `🙋 ${who} acknowledged the page ${at}.`;
+      return `🙋 ${who} acknowledged the page${event.outcome ? ` by ${event.outcome}` : ''} ${at}.`;
+    case 'notified':
+      return `📲 The page reached ${mention(event.target)} by ${event.outcome ?? 'another method'} ${at}.`;
     case 'sla_warning':
       return `⏳ ${CLOCK_NAME[event.clock ?? 'claim']} deadline ${slackDate(event.text ?? event.at, '{time}')} is close${event.target ? ` — ${mention(event.target)}` : ''}.`;
     case 'sla_breach':

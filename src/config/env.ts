@@ -84,6 +84,20 @@ const envSchema = z.object({
     // The body carries the routing key: only loopback may be reached in the clear.
     .refine(httpsOrLoopback, PAGERDUTY_URL_RULE)
     .optional(),
+  /** Twilio's account SID (AC…), for pages by SMS and call; required when any member's rule or team policy uses sms or voice. */
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-fA-F]{32}$/, 'must be a Twilio account SID: AC and 32 hex digits').optional(),
+  /** The account's auth token: authenticates the bot to Twilio and checks the signature of texts Twilio forwards to POST /twilio/sms. */
+  TWILIO_AUTH_TOKEN: z.string().min(16, 'must be the Twilio account\'s auth token').optional(),
+  /** The Twilio number pages are texted and called from, E.164 such as +353861234567. */
+  TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +353861234567').optional(),
+  /** Where the twilio client sends what it addresses to api.twilio.com; default Twilio itself. For a regional proxy or a local stand-in. */
+  TWILIO_API_URL: z.url({ protocol: /^https?$/, error: 'must be an http or https URL' }).refine(httpsOrLoopback, 'must be https (http only on localhost)').optional(),
+  /** The SMTP server pages by email go through, smtp://user:pass@host:587 or smtps://user:pass@host:465; required when any rule uses email. */
+  SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL, such as smtps://user:pass@smtp.example.com:465' }).optional(),
+  /** The From address of pages by email; required with SMTP_URL. */
+  EMAIL_FROM: z.email({ error: 'must be an email address such as escalation-bot@example.com' }).optional(),
+  /** Signs the acknowledgement links in texts; default a random secret generated once and kept in Redis. */
+  PAGE_ACK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 }).superRefine((env, context) => {
   // Set alone, it reads as a switch that is on while nothing is pinged.
   if (env.DEAD_MANS_SWITCH_EVERY !== undefined && env.DEAD_MANS_SWITCH_URL === undefined) {

@@ -10,6 +10,7 @@ export const QueueName = {
   deadMansSwitch: 'dead-mans-switch',
   webhooks: 'case-webhooks',
   pagerDuty: 'pagerduty-events',
+  notifications: 'page-notifications',
 } as const;
 
 export interface QueueContext {

@@ -78,3 +78,33 @@ export function resolvePagerDutyRoutingKeys(teams: Iterable<{ id: string; pagerd
   });
   return { keys, problems };
 }
+
+/** The variables each method beyond Slack needs, in the order an operator would set them. */
+export const SENDER_ENV = {
+  sms: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'],
+  voice: ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'],
+  email: ['SMTP_URL', 'EMAIL_FROM'],
+} as const satisfies Partial<Record<ContactMethod, readonly string[]>>;
+
+type SendingTeam = { members: Array<{ contact?: ContactDetails }>; notificationPolicy?: NotificationPolicy };
+
+/** The methods any member's rule or team's policy would page by. */
+export function methodsInUse(teams: Iterable<SendingTeam>): Set<ContactMethod> {
+  const used = new Set<ContactMethod>();
+  for (const team of teams) {
+    for (const member of team.members) for (const step of member.contact?.notify ?? []) used.add(step.method);
+    for (const policy of Object.values(team.notificationPolicy ?? {})) for (const method of Object.keys(policy.startByMs) as ContactMethod[]) used.add(method);
+  }
+  return used;
+}
+
+/** Each one stops start-up: a page must not find its credentials missing at 3 a.m. */
+export function senderProblems(teams: Iterable<SendingTeam>, env: Readonly<Record<string, string | undefined>>): string[] {
+  const used = methodsInUse(teams);
+  const missing = new Map<string, ContactMethod[]>();
+  for (const method of ['sms', 'voice', 'email'] as const) {
+    if (!used.has(method)) continue;
+    for (const name of SENDER_ENV[method]) if (!env[name]?.trim()) missing.set(name, [...(missing.get(name) ?? []), method]);
+  }
+  return [...missing].map(([name, methods]) => `${name} is not set, and pages go out by ${methods.join(' and ')} (a member's contact.notify or a team's notificationPolicy asks for it); set it, or remove those steps`);
+}

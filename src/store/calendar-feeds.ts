@@ -33,3 +33,11 @@ export async function storedCalendarSecret(redis: Redis, keys: StoreKeys): Promi
   if (!secret) throw new Error('the calendar secret could not be read back from Redis');
   return secret;
 }
+
+/** The page acknowledgement links' secret when `PAGE_ACK_SECRET` is not set: made and kept the same way. */
+export async function storedPageAckSecret(redis: Redis, keys: StoreKeys): Promise<string> {
+  await redis.set(keys.pageAckSecret, randomBytes(32).toString('hex'), 'NX');
+  const secret = await redis.get(keys.pageAckSecret);
+  if (!secret) throw new Error('the page acknowledgement secret could not be read back from Redis');
+  return secret;
+}

@@ -56,6 +56,7 @@ export function storeKeys(prefix: string) {
     slackSeenEvent: (eventId: string) => `${prefix}:slack:seen:event:${eventId}`,
     /** Generated when CALENDAR_SECRET is unset; see store/calendar-feeds.ts. */
     calendarSecret: `${prefix}:calendar:secret`,
+    pageAckSecret: `${prefix}:pages:ack-secret`,
     /** How many times a team's feed, or one person's feed on a team, was reset. */
     calendarVersion: (teamId: string, userId?: string) => (userId === undefined ? `${prefix}:calendar:v:team:${teamId}` : `${prefix}:calendar:v:person:${teamId}:${userId}`),
   };

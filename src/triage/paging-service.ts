@@ -2,6 +2,7 @@
  * Paging: SLA timers firing (gather the case, rotation and breaks once, let the pure decidePage
  * choose, apply that), pages by hand, handing a case on, and acknowledgements.
  */
+import type { ContactMethod } from '../roster/contact.js';
 import type { Role } from '../roster/types.js';
 import { DomainError, ErrorCode } from '../errors.js';
 import { capsPassed } from './wellbeing.js';
@@ -81,7 +82,7 @@ export class CasePaging {
    * An acknowledgement from the person paged (or a lead of the team) holds the chain for the
    * policy's ack timeout; a claim in that time ends it, otherwise the chain pages on.
    */
-  async acknowledgePage(id: string, userId: string, pageKey: string): Promise<{ escalation: Escalation; first: boolean }> {
+  async acknowledgePage(id: string, userId: string, pageKey: string, via?: 'sms' | 'voice' | 'email' | 'link'): Promise<{ escalation: Escalation; first: boolean }> {
     const escalation = await this.cases.get(id);
     const page = parsePageKey(pageKey);
     const paged = page ? pagedUnder(escalation.timeline, page) : [];
@@ -89,13 +90,32 @@ export class CasePaging {
     const now = this.deps.clock().toISOString();
     const result = await this.deps.repository.transition(id, {
       from: ACTIONS.acknowledgePage.from,
-      event: { type: 'page_acknowledged', at: now, actor: userId, clock: page?.kind === 'sla' ? page.clock : undefined, text: pageKey },
+      event: { type: 'page_acknowledged', at: now, actor: userId, clock: page?.kind === 'sla' ? page.clock : undefined, text: pageKey, ...(via ? { outcome: via } : {}) },
       onceKey: `ack.${pageKey}.${userId}`,
       team: escalation.team,
     });
     const done = this.cases.expectDone(id, result);
     if (result.status === 'done') await this.cases.afterChange(id, done);
     return { escalation: await this.cases.get(id), first: result.status === 'done' };
+  }
+
+  /**
+   * Records that a page reached its person outside Slack, by which method and when, and nothing of
+   * what was said. Only an open case takes it: a claim or resolve in the meantime already stopped
+   * the page. The once-key keeps a retried job to one entry.
+   */
+  async recordNotified(id: string, notice: { userId: string; pageKey: string; method: ContactMethod; onceKey: string }): Promise<'recorded' | 'stale'> {
+    const escalation = await this.cases.get(id);
+    const result = await this.deps.repository.transition(id, {
+      from: ['open'],
+      event: { type: 'notified', at: this.deps.clock().toISOString(), actor: 'system', target: notice.userId, text: notice.pageKey, outcome: notice.method },
+      onceKey: notice.onceKey,
+      team: escalation.team,
+    });
+    if (result.status === 'already_done') return 'recorded';
+    if (result.status !== 'done') return 'stale';
+    await this.cases.afterChange(id, result);
+    return 'recorded';
   }
 
   /**

@@ -43,6 +43,7 @@ export class TriageService {
   readonly pageBackup: CasePaging['pageBackup'];
   readonly escalateToLead: CasePaging['escalateToLead'];
   readonly acknowledgePage: CasePaging['acknowledgePage'];
+  readonly recordNotified: CasePaging['recordNotified'];
 
   readonly exposure: WellbeingCare['exposure'];
   readonly startBreak: WellbeingCare['startBreak'];
@@ -85,6 +86,7 @@ export class TriageService {
     this.pageBackup = paging.pageBackup.bind(paging);
     this.escalateToLead = paging.escalateToLead.bind(paging);
     this.acknowledgePage = paging.acknowledgePage.bind(paging);
+    this.recordNotified = paging.recordNotified.bind(paging);
 
     this.exposure = care.exposure.bind(care);
     this.startBreak = care.startBreak.bind(care);

@@ -29,6 +29,8 @@ export type TimelineEventType =
   | 'note'
   | 'paged'
   | 'page_acknowledged'
+  /** A page reached `target` outside Slack: `outcome` is the method, `text` the page key; nothing of the message is kept. */
+  | 'notified'
   | 'escalated_to_lead'
   | 'sla_warning'
   | 'sla_breach'

@@ -13,6 +13,9 @@ import type { DeadMansSwitchOptions } from '../jobs/dead-mans-switch.js';
 import type { RedisHeartbeats } from '../store/heartbeats.js';
 import type { WebhookOptions } from '../jobs/webhooks.js';
 import type { PagerDutyOptions } from '../jobs/pagerduty.js';
+import type { NotificationOptions } from '../jobs/notifications.js';
+import type { TwilioSettings } from '../jobs/twilio-client.js';
+import type { EmailSettings } from '../jobs/email-client.js';
 import type { StoreKeys } from '../store/keys.js';
 import type { RedisEscalationRepository } from '../store/escalations.js';
 import type { RedisSlackDelivery } from '../store/slack-delivery.js';
@@ -46,6 +49,14 @@ export interface AppOptions {
   pagerDutyRoutingKeys?: ReadonlyMap<string, string>;
   /** Where PagerDuty events go, and their attempts, backoff and timeout (tests keep the backoff short). @defaultValue see PagerDutyOptions */
   pagerDuty?: PagerDutyOptions;
+  /** Twilio's account, for pages by SMS and call. @defaultValue none: sms and voice steps are not sent (start-up refuses a config that has them) */
+  twilio?: TwilioSettings;
+  /** The SMTP server pages by email go through. @defaultValue none: email steps are not sent (start-up refuses a config that has them) */
+  email?: EmailSettings;
+  /** Attempts and backoff of SMS, call and email steps (tests keep the backoff short). @defaultValue see NotificationOptions */
+  notifications?: NotificationOptions;
+  /** Signs the acknowledgement links in texts. @defaultValue a random secret generated once and kept in Redis */
+  pageAckSecret?: string;
   /** The outside monitor pinged on a schedule, so it notices when the bot is down. @defaultValue none: no pings */
   deadMansSwitch?: DeadMansSwitchOptions;
   /** Base URL people reach this app at, for calendar links. @defaultValue http://localhost:PORT */
@@ -81,6 +92,8 @@ export interface Deps extends ListenerDeps {
   /** Token and rate limit for the read API, and the same tokens on the intake's connection. */
   access: ApiAccess;
   intakeAccess: ApiAccess;
+  /** Signs and checks the acknowledgement links in texts. */
+  pageAckSecret: string;
   /** The queues every instance owns (the watchdog's belongs to the worker set). */
   queues: Queue[];
 }

@@ -6,7 +6,7 @@ import { BullSlaScheduler } from '../jobs/sla.js';
 import { createMetrics } from '../metrics.js';
 import { RotationService } from '../rotation/service.js';
 import { findOrphansOrStop, rerouteOrphans } from '../startup/orphans.js';
-import { RedisCalendarFeedVersions, storedCalendarSecret } from '../store/calendar-feeds.js';
+import { RedisCalendarFeedVersions, storedCalendarSecret, storedPageAckSecret } from '../store/calendar-feeds.js';
 import { RedisEscalationRepository } from '../store/escalations.js';
 import { RedisHeartbeats } from '../store/heartbeats.js';
 import { RECEIVE_WINDOW_MS } from '../store/intake-redis.js';
@@ -61,6 +61,8 @@ export async function buildDeps(options: AppOptions): Promise<Deps> {
   // Feed links are credentials of their own: a leaked one must not help forge Slack requests, nor the other way round.
   if (!options.calendarSecret) logger.info('CALENDAR_SECRET is unset: calendar links are signed with a secret generated once and kept in Redis');
   const calendarSecret = options.calendarSecret ?? (await storedCalendarSecret(redis, keys));
+  // Its own secret for the same reason: an acknowledgement link must not open a calendar, nor the other way round.
+  const pageAckSecret = options.pageAckSecret ?? (await storedPageAckSecret(redis, keys));
 
   const deps = {
     config,
@@ -85,6 +87,7 @@ export async function buildDeps(options: AppOptions): Promise<Deps> {
     zoneOf,
     afterAck: new AfterAckLane({ ...AFTER_ACK, onDepth: (waiting) => metrics.afterAckWaiting.set(waiting) }),
     calendarSecret,
+    pageAckSecret,
     calendarVersions: new RedisCalendarFeedVersions(redis, keys),
     publicUrl: options.publicUrl ?? `http://localhost:${options.port}`,
     // One rate limit per token across instances and routes.

@@ -8,6 +8,7 @@ import { heartbeatsRouter } from '../handlers/api/heartbeats.js';
 import { heartbeatCadences } from '../access/tokens.js';
 import { observeHeartbeats } from '../jobs/heartbeats.js';
 import { openApiRouter } from '../handlers/api/openapi.js';
+import { pagesRouter } from '../handlers/api/pages.js';
 import { reportsRouter } from '../handlers/api/reports.js';
 import { describeRefusal } from '../jobs/slack-gate.js';
 import type { Deps } from './deps.js';
@@ -31,7 +32,7 @@ export function createApi(): Express {
  * is matched first instead of walking the API's routers, and listens. Intake takes the plain
  * node:http path when it can (see fastIntake); everything else goes to express.
  */
-export async function startHttpServer(api: Express, deps: Deps, workers: WorkerSet, port: number): Promise<HttpServer> {
+export async function startHttpServer(api: Express, deps: Deps, workers: WorkerSet, port: number, twilioAuthToken?: string): Promise<HttpServer> {
   const { config, clock, logger } = deps;
   const cadences = heartbeatCadences(deps.access.tokens);
   api.use(
@@ -52,6 +53,7 @@ export async function startHttpServer(api: Express, deps: Deps, workers: WorkerS
   api.use(heartbeatsRouter({ access: deps.access, heartbeats: deps.heartbeats, logger }));
   api.use(reportsRouter({ reports: deps.reports, access: deps.access, clock, zone: deps.zoneOf([...config.teams.keys()][0] ?? '') }));
   api.use(calendarRouter({ rotation: deps.rotation, secret: deps.calendarSecret, versions: deps.calendarVersions, clock, logger }));
+  api.use(pagesRouter({ triage: deps.triage, repository: deps.repository, teams: config.teams, ackSecret: deps.pageAckSecret, twilioAuthToken: twilioAuthToken, publicUrl: deps.publicUrl, logger, clock }));
   api.use(openApiRouter({ config }));
   api.use(apiErrorHandler({ logger }));
 

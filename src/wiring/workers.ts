@@ -14,6 +14,9 @@ import { SlackGate, type SlackRefusal } from '../jobs/slack-gate.js';
 import { startWatchdogWorker, Watchdog } from '../jobs/watchdog.js';
 import { CaseWebhooks, startWebhookWorker, type CaseWebhook } from '../jobs/webhooks.js';
 import { PagerDutyEvents, startPagerDutyWorker } from '../jobs/pagerduty.js';
+import { PageNotifications, sentMethods, startNotificationWorker, type ContactSenders } from '../jobs/notifications.js';
+import { nodemailerEmailSender } from '../jobs/email-client.js';
+import { twilioPhoneSender } from '../jobs/twilio-client.js';
 import { RedisLock } from '../store/locks.js';
 import { CaseDelivery } from '../triage/delivery.js';
 import { slackClientOptions } from './connections.js';
@@ -34,7 +37,7 @@ export interface WorkerSet {
   stop(): Promise<void>;
 }
 
-type WorkerOptions = Pick<AppOptions, 'slackBotToken' | 'slackApiUrl' | 'slackUnreachableAtStart' | 'channelIntervalMs' | 'watchdog' | 'intakeTokens' | 'webhooks' | 'deadMansSwitch' | 'pagerDutyRoutingKeys' | 'pagerDuty'>;
+type WorkerOptions = Pick<AppOptions, 'slackBotToken' | 'slackApiUrl' | 'slackUnreachableAtStart' | 'channelIntervalMs' | 'watchdog' | 'intakeTokens' | 'webhooks' | 'deadMansSwitch' | 'pagerDutyRoutingKeys' | 'pagerDuty' | 'twilio' | 'email' | 'notifications'>;
 
 /** An instance without workers makes no Slack calls of its own; it reports what the workers found. */
 export function withoutWorkers(deps: Deps): WorkerSet {
@@ -85,12 +88,19 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   const webhooks = new CaseWebhooks(context, { hooks, sourceOf: (id) => repository.sourceOf(id) }, options.webhooks);
   const routingKeys = options.pagerDutyRoutingKeys ?? new Map<string, string>();
   const pagerDuty = new PagerDutyEvents(context, { routingKeys, repository }, options.pagerDuty);
-  const subscribers = [webhooks, pagerDuty];
+  // A method without its service is never scheduled; start-up refuses a config that asks for it.
+  const senders: ContactSenders = { ...(options.twilio ? { phone: twilioPhoneSender(options.twilio) } : {}), ...(options.email ? { email: nodemailerEmailSender(options.email) } : {}) };
+  const methods = sentMethods(senders);
+  const notifications = methods.size ? new PageNotifications(context, { repository, teams: config.teams, methods, logger, clock }, options.notifications) : undefined;
+  const subscribers = [webhooks, pagerDuty, ...(notifications ? [notifications] : [])];
   const relay = startArmingRelay({ redis: deps.connections.redis, keys: deps.keys, triage, logger, subscribers });
   const caseEvents = startCaseEventRelay({ redis: deps.connections.redis, keys: deps.keys, subscribers, logger, metrics });
   const workers: Worker[] = [slaWorker, outboxWorker];
   workers.push(startWebhookWorker(context, { hooks, repository, teams: config.teams, outbox, metrics, logger, clock, options: options.webhooks }));
   workers.push(startPagerDutyWorker(context, { events: pagerDuty, routingKeys, repository, teams: config.teams, outbox, metrics, logger, clock, options: options.pagerDuty }));
+  if (notifications) {
+    workers.push(startNotificationWorker(context, { repository, triage, teams: config.teams, senders, outbox, ackSecret: deps.pageAckSecret, publicUrl: deps.publicUrl, metrics, logger, clock }));
+  }
   workers.push(startRotationWorker(context, { rotation, jobs: rotationJobs, outbox, logger, clock }));
   await rotationJobs.ensureAll();
   await rotationJobs.startRecurring();
@@ -108,7 +118,7 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
 
   return {
     workers,
-    queues: [watchdog.queue, webhooks.queue, pagerDuty.queue, heartbeats.queue, deadMansSwitch.queue],
+    queues: [watchdog.queue, webhooks.queue, pagerDuty.queue, ...(notifications ? [notifications.queue] : []), heartbeats.queue, deadMansSwitch.queue],
     watchdog,
     slackRefusal: async () => gate.closed ?? (await slackDelivery.sharedRefusal<SlackRefusal>()),
     async stop() {

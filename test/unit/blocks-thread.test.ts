@@ -26,6 +26,7 @@ const EVERY_TYPE = {
   paged: [{ type: 'paged', actor: MAYA, target: KENJI }, `📟 <@${MAYA}> paged <@${KENJI}> (backup on call) ${TIME}.`],
   escalated_to_lead: [{ type: 'escalated_to_lead', target: LEAD }, `🚨 <@${MAYA}> escalated to the lead, <@${LEAD}>, ${TIME}.`],
   page_acknowledged: [{ type: 'page_acknowledged', actor: KENJI }, `🙋 <@${KENJI}> acknowledged the page ${TIME}.`],
+  notified: [{ type: 'notified', actor: 'system', target: KENJI, outcome: 'sms', text: '1.claim' }, `📲 The page reached <@${KENJI}> by sms ${TIME}.`],
   sla_warning: [
     { type: 'sla_warning', actor: 'system', clock: 'claim', target: MAYA, text: isoAfter(12 * MINUTE) },
     `⏳ Claim deadline <!date^${epochOf(isoAfter(12 * MINUTE))}^{time}|2026-12-25 09:12 UTC> is close — <@${MAYA}>.`,
