@@ -16,6 +16,7 @@ export function createMetrics() {
     afterAckWaiting: new Gauge({ name: 'escbot_after_ack_waiting', help: 'Slack button works acknowledged and waiting their turn', registers: [registry] }),
     armingBacklog: new Gauge({ name: 'escbot_arming_backlog', help: 'Cases received and not yet armed (timers and Slack post); it should stay near zero', registers: [registry] }),
     slackAccepting: new Gauge({ name: 'escbot_slack_accepting', help: '1 while Slack accepts the bot; 0 while it refuses the token or cannot be reached (posts and pages wait, kept)', registers: [registry] }),
+    slackDegraded: new Gauge({ name: 'escbot_slack_degraded', help: '1 while Slack has failed with outages (5xx, timeouts, connection errors) past the threshold; new P0/P1 cases and pages then go out by SMS and email at once', registers: [registry] }),
     slackRefusals: new Counter({ name: 'escbot_slack_refusals_total', help: 'Times Slack started refusing the bot, by error', labelNames: ['error'], registers: [registry] }),
     postFailures: new Counter({ name: 'escbot_post_failures_total', help: 'Case posts Slack refused for good in a channel, by error; each goes to the team\'s fallback channel', labelNames: ['error'], registers: [registry] }),
     outboxGaveUp: new Counter({ name: 'escbot_outbox_gave_up_total', help: 'Slack jobs that waited too long for their case\'s post and were left to the watchdog', labelNames: ['kind'], registers: [registry] }),

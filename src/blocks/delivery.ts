@@ -1,6 +1,6 @@
 import type { Escalation } from '../triage/types.js';
 import { section } from './kit.js';
-import { PRIORITY_BADGE } from './text.js';
+import { mention, PRIORITY_BADGE, slackDate } from './text.js';
 import type { MessagePayload } from './types.js';
 
 /**
@@ -23,4 +23,18 @@ export function renderWatchdogReport(findings: Array<{ escalationId: string; pro
   if (findings.length > lines.length) lines.push(`…and ${findings.length - lines.length} more; see the log.`);
   const text = `🩺 The watchdog found ${findings.length === 1 ? 'an open case' : `${findings.length} open cases`} it could not put right`;
   return { text, blocks: [section(`*${text}:*\n${lines.join('\n')}`)] };
+}
+
+/**
+ * The thread note once Slack is back: how long it was unreachable and whom the case reached by
+ * other means meanwhile, from the case's own `notified` events, so every instance writes the same.
+ */
+export function renderOutageNote(escalation: Pick<Escalation, 'id' | 'timeline'>, spell: { since: string; until: string }): MessagePayload {
+  const from = Date.parse(spell.since);
+  const to = Date.parse(spell.until);
+  const reached = escalation.timeline
+    .filter((event) => event.type === 'notified' && Date.parse(event.at) >= from && Date.parse(event.at) <= to)
+    .map((event) => `${mention(event.target)} by ${event.outcome === 'sms' ? 'SMS' : (event.outcome ?? 'another method')} at ${slackDate(event.at, '{time}')}`);
+  const text = `🔌 Slack was unreachable from ${slackDate(spell.since, '{time}')} to ${slackDate(spell.until, '{time}')}; ${escalation.id} ${reached.length ? `reached ${reached.join(', ')}` : 'reached nobody beyond Slack'} meanwhile.`;
+  return { text, blocks: [section(text)] };
 }

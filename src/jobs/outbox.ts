@@ -2,6 +2,7 @@ import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullm
 import type { Logger } from 'pino';
 import { ErrorCode as SlackErrorCode, type WebClient } from '@slack/web-api';
 import { renderEscalationMessage, renderThreadReply } from '../blocks/escalation.js';
+import { renderOutageNote } from '../blocks/delivery.js';
 import { renderChannelCall, renderPage } from '../blocks/page.js';
 import type { MessagePayload } from '../blocks/types.js';
 import { renderSurge, SURGE_DETAILED } from '../blocks/surge.js';
@@ -20,7 +21,7 @@ import type { ChannelCall, PageRequest, SlackOutbox } from '../triage/ports.js';
 import { caseVisibility, whoCanTake } from '../access/policy.js';
 import type { Category, Team } from '../roster/types.js';
 import type { Escalation, Priority } from '../triage/types.js';
-import { TOKEN_REFUSED_ERRORS, type SlackGate } from './slack-gate.js';
+import { outageDetail, TOKEN_REFUSED_ERRORS, type SlackGate } from './slack-gate.js';
 
 /** A job that may wait on something, counting its waits and since when in its data. */
 type WaitingJob<T = object> = Pick<Job<T & { waits?: number; waitingSince?: number }>, 'data' | 'updateData'>;
@@ -32,6 +33,7 @@ export type OutboxJob =
   | { kind: 'surge'; channel: string }
   | { kind: 'update'; escalationId: string; version: number; waits?: number; waitingSince?: number }
   | { kind: 'thread'; escalationId: string; seq: number; waits?: number; waitingSince?: number }
+  | { kind: 'outage_note'; escalationId: string; since: string; until: string; waits?: number; waitingSince?: number }
   | ({ kind: 'page' } & PageRequest)
   | ({ kind: 'channel_call' } & ChannelCall)
   /** A message not tied to a case (handoffs, holiday notices, swap DMs); `channel` may be a user id for a DM. */
@@ -127,6 +129,11 @@ export class BullSlackOutbox implements SlackOutbox {
     }
   }
 
+  /** Says in a case's thread that Slack was unreachable and how the case reached people meanwhile; once per case and spell. */
+  async postOutageNote(escalationId: string, since: string, until: string): Promise<void> {
+    await this.queue.add('outage_note', { kind: 'outage_note', escalationId, since, until }, { jobId: jobId('outage-note', escalationId, since), priority: JOB_PRIORITY.thread });
+  }
+
   /** Sends every job that waited for Slack now, rather than when its own wait ends. */
   async releaseWaiting(): Promise<void> {
     await this.queue.promoteJobs();
@@ -190,6 +197,11 @@ export interface OutboxWorkerDeps {
   /** Told when Slack refuses a case's post for good in its channel, so the case is posted elsewhere and a lead hears of it. */
   onPostFailed: (escalationId: string, channel: string, error: string) => Promise<void>;
   /**
+   * Told each time a case's post or a page waits at the closed gate, so what cannot wait for Slack
+   * goes another way; it must be idempotent, as a job waits many times.
+   */
+  onHeld?: (held: { kind: 'post'; escalationId: string } | ({ kind: 'page' } & PageRequest)) => Promise<void>;
+  /**
    * Minimum gap between chat.postMessage calls to one channel. Slack allows about one per second
    * per channel with short bursts; keeping to it means we almost never see a 429.
    * @defaultValue 1000
@@ -252,7 +264,8 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
   async function call<T>(method: string, run: () => Promise<T>, channel?: string): Promise<T> {
     try {
       const result = await run();
-      if (deps.gate.closed) await deps.gate.accept();
+      // Also when open: a success ends a run of outage-class failures, so scattered 5xx never add up to an outage.
+      await deps.gate.accept();
       return result;
     } catch (error) {
       const code = (error as { code?: string }).code;
@@ -270,6 +283,8 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
         deps.gate.refuse(slackError);
         throw new Later(deps.gate.waitMs);
       }
+      const outage = outageDetail(error);
+      if (outage) deps.gate.failing(outage);
       if (code === SlackErrorCode.PlatformError && slackError && method === 'chat.postMessage' && CHANNEL_ERRORS.has(slackError)) throw new PostRefused(slackError);
       if (code === SlackErrorCode.PlatformError && slackError && PERMANENT_ERRORS.has(slackError)) {
         throw new UnrecoverableError(`${method} failed: ${slackError}`);
@@ -385,6 +400,11 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
       await yieldToPendingPosts(job, escalation.messageChannel!);
       await post(escalation.messageChannel!, { ...reply, thread_ts: escalation.messageTs });
     },
+    async outageNote(job: WaitingJob<{ escalationId: string; since: string; until: string }>) {
+      const escalation = await load(job.data.escalationId);
+      if (!escalation.messageTs || !escalation.messageChannel) await waitLonger(job);
+      await post(escalation.messageChannel!, { ...renderOutageNote(escalation, job.data), thread_ts: escalation.messageTs });
+    },
     async page(job: PageRequest) {
       const escalation = await load(job.escalationId);
       const team = deps.teams.get(escalation.team);
@@ -400,12 +420,16 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
     async (job: Job<OutboxJob>, token?: string) => {
       try {
         // While Slack refuses the bot, nothing is sent and nothing is lost: the job waits for the gate.
-        if (deps.gate.closed) throw new Later(deps.gate.waitMs);
         const data = job.data;
+        if (deps.gate.closed) {
+          if (data.kind === 'post' || data.kind === 'page') await deps.onHeld?.(data).catch((error: unknown) => deps.logger.warn({ err: error, job: job.id }, 'could not send a held Slack job beyond Slack; it still goes to Slack later'));
+          throw new Later(deps.gate.waitMs);
+        }
         if (data.kind === 'post') await handlers.post(job as WaitingJob<typeof data>);
         else if (data.kind === 'surge') await handlers.surge(job as WaitingJob<typeof data>);
         else if (data.kind === 'update') await handlers.update(job as WaitingJob<typeof data>);
         else if (data.kind === 'thread') await handlers.thread(job as WaitingJob<typeof data>);
+        else if (data.kind === 'outage_note') await handlers.outageNote(job as WaitingJob<typeof data>);
         else if (data.kind === 'page') await handlers.page(data);
         else if (data.kind === 'channel_call') {
           const escalation = await load(data.escalationId);

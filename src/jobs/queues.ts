@@ -11,6 +11,7 @@ export const QueueName = {
   webhooks: 'case-webhooks',
   pagerDuty: 'pagerduty-events',
   notifications: 'page-notifications',
+  outageReach: 'outage-reach',
 } as const;
 
 export interface QueueContext {

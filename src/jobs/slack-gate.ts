@@ -28,8 +28,8 @@ export interface SlackGateOptions {
   store: Pick<RedisSlackDelivery, 'shareRefusal' | 'clearRefusal'>;
   /** Asks Slack whether the token is accepted (auth.test); throws when it is not. */
   probe: () => Promise<void>;
-  /** Releases the jobs that waited while the gate was closed. */
-  onAccepted: () => Promise<void>;
+  /** Releases the jobs that waited while the gate was closed; told what the closed spell was. */
+  onAccepted: (was: SlackRefusal & { until: string }) => Promise<void>;
   logger: Logger;
   metrics: Metrics;
   clock: () => Date;
@@ -37,6 +37,23 @@ export interface SlackGateOptions {
   probeMinMs?: number;
   /** @defaultValue 60000 */
   probeMaxMs?: number;
+  /**
+   * How long Slack may keep failing with outage-class errors (5xx, timeouts, connection errors)
+   * before the gate closes as `unreachable`; shorter blips are left to the jobs' own retries.
+   * @defaultValue 60000
+   */
+  degradedAfterMs?: number;
+}
+
+/**
+ * Failures that say Slack (or the way to it) is down rather than that it refuses this call: HTTP
+ * 5xx, a request that timed out or could not connect. Refusals by error code are not among them.
+ */
+export function outageDetail(error: unknown): string | undefined {
+  const failure = error as { code?: string; statusCode?: number; original?: { code?: string; message?: string } };
+  if (failure.code === 'slack_webapi_http_error' && (failure.statusCode ?? 0) >= 500) return `HTTP ${failure.statusCode}`;
+  if (failure.code === 'slack_webapi_request_error') return failure.original?.code ?? failure.original?.message ?? 'request failed';
+  return undefined;
 }
 
 /** Why Slack is refusing or unreachable, in the words /readyz and the log use. */
@@ -50,10 +67,23 @@ export class SlackGate {
   private probeDelayMs: number;
   private probing: ReturnType<typeof setTimeout> | undefined;
   private stopped = false;
+  /** When the current run of outage-class failures began, on this instance. */
+  private failingSince: number | undefined;
 
   constructor(private readonly options: SlackGateOptions) {
     this.probeDelayMs = options.probeMinMs ?? 1_000;
     options.metrics.slackAccepting.set(1);
+    options.metrics.slackDegraded.set(0);
+  }
+
+  /**
+   * Notes an outage-class failure; once they have lasted `degradedAfterMs` without a success in
+   * between, the gate closes as `unreachable`, which is what sends new cases and pages beyond Slack.
+   */
+  failing(detail: string): void {
+    const now = this.options.clock().getTime();
+    this.failingSince ??= now;
+    if (!this.refusal && now - this.failingSince >= (this.options.degradedAfterMs ?? 60_000)) this.refuse('unreachable', detail);
   }
 
   get closed(): SlackRefusal | undefined {
@@ -74,6 +104,7 @@ export class SlackGate {
     if (!this.refusal) {
       this.refusal = { error, since: this.options.clock().toISOString(), detail };
       this.options.metrics.slackAccepting.set(0);
+      this.options.metrics.slackDegraded.set(error === 'unreachable' ? 1 : 0);
       this.options.metrics.slackRefusals.inc({ error });
       if (!options.alreadySaid) this.options.logger.error({ slackError: error, detail }, describeRefusal(this.refusal));
       void this.share();
@@ -117,6 +148,7 @@ export class SlackGate {
 
   /** Opens the gate after Slack accepted a call; cheap when it is already open. */
   async accept(): Promise<void> {
+    this.failingSince = undefined;
     if (!this.refusal) return;
     const was = this.refusal;
     this.refusal = undefined;
@@ -124,10 +156,11 @@ export class SlackGate {
     if (this.probing) clearTimeout(this.probing);
     this.probing = undefined;
     this.options.metrics.slackAccepting.set(1);
+    this.options.metrics.slackDegraded.set(0);
     this.options.logger.info({ slackError: was.error, since: was.since }, 'Slack accepts the bot again; sending what waited');
     try {
       await this.options.store.clearRefusal();
-      await this.options.onAccepted();
+      await this.options.onAccepted({ ...was, until: this.options.clock().toISOString() });
     } catch (error) {
       // The jobs still run when their wait ends; this only makes them go at once.
       this.options.logger.warn({ err: error }, 'could not release the jobs that waited for Slack');

@@ -48,6 +48,8 @@ export function storeKeys(prefix: string) {
     watchdogLock: `${prefix}:watchdog:lock`,
     /** Set while Slack refuses the bot or cannot be reached; see jobs/slack-gate.ts. */
     slackRefusal: `${prefix}:slack:refusal`,
+    /** Cases reached beyond Slack while it was unreachable, owed a thread note; see jobs/outage-reach.ts. */
+    outageAffected: `${prefix}:slack:outage-affected`,
     /** A token bucket per intake token name; see store/rate-limit.ts. */
     intakeRate: (tokenName: string) => `${prefix}:api:rate:${encodeURIComponent(tokenName)}`,
     /** Signature hashes of Slack requests already taken, so a replay within Slack's window has no effect. */

@@ -55,6 +55,12 @@ export interface AppOptions {
   email?: EmailSettings;
   /** Attempts and backoff of SMS, call and email steps (tests keep the backoff short). @defaultValue see NotificationOptions */
   notifications?: NotificationOptions;
+  /**
+   * How long Slack may fail with outages (5xx, timeouts, connection errors) before the bot says it
+   * is unreachable and sends new P0/P1 cases and pages by SMS and email at once.
+   * @defaultValue 60000
+   */
+  slackDegradedAfterMs?: number;
   /** Signs the acknowledgement links in texts. @defaultValue a random secret generated once and kept in Redis */
   pageAckSecret?: string;
   /** The outside monitor pinged on a schedule, so it notices when the bot is down. @defaultValue none: no pings */

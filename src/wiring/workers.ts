@@ -17,6 +17,7 @@ import { PagerDutyEvents, startPagerDutyWorker } from '../jobs/pagerduty.js';
 import { PageNotifications, sentMethods, startNotificationWorker, type ContactSenders } from '../jobs/notifications.js';
 import { nodemailerEmailSender } from '../jobs/email-client.js';
 import { twilioPhoneSender } from '../jobs/twilio-client.js';
+import { availableMethods, OutageReach, startOutageReachWorker } from '../jobs/outage-reach.js';
 import { RedisLock } from '../store/locks.js';
 import { CaseDelivery } from '../triage/delivery.js';
 import { slackClientOptions } from './connections.js';
@@ -37,7 +38,7 @@ export interface WorkerSet {
   stop(): Promise<void>;
 }
 
-type WorkerOptions = Pick<AppOptions, 'slackBotToken' | 'slackApiUrl' | 'slackUnreachableAtStart' | 'channelIntervalMs' | 'watchdog' | 'intakeTokens' | 'webhooks' | 'deadMansSwitch' | 'pagerDutyRoutingKeys' | 'pagerDuty' | 'twilio' | 'email' | 'notifications'>;
+type WorkerOptions = Pick<AppOptions, 'slackBotToken' | 'slackApiUrl' | 'slackUnreachableAtStart' | 'channelIntervalMs' | 'watchdog' | 'intakeTokens' | 'webhooks' | 'deadMansSwitch' | 'pagerDutyRoutingKeys' | 'pagerDuty' | 'twilio' | 'email' | 'notifications' | 'slackDegradedAfterMs'>;
 
 /** An instance without workers makes no Slack calls of its own; it reports what the workers found. */
 export function withoutWorkers(deps: Deps): WorkerSet {
@@ -52,15 +53,24 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   // holding a worker slot while the client sleeps.
   const outboxClient = new WebClient(options.slackBotToken, { ...slackClientOptions(options.slackApiUrl), rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR });
   const slaWorker = startSlaWorker(context, { triage, logger, metrics });
+  // A method without its service is never scheduled; start-up refuses a config that asks for it.
+  const senders: ContactSenders = { ...(options.twilio ? { phone: twilioPhoneSender(options.twilio) } : {}), ...(options.email ? { email: nodemailerEmailSender(options.email) } : {}) };
+  const outageMethodsAvailable = availableMethods(senders);
+  const outageReach = outageMethodsAvailable.size ? new OutageReach(context, { redis: deps.connections.redis, affectedKey: deps.keys.outageAffected, repository, teams: config.teams, onCall: deps.onCall, methods: outageMethodsAvailable, clock }) : undefined;
   const gate = new SlackGate({
     store: slackDelivery,
     probe: async () => {
       await outboxClient.auth.test();
     },
-    onAccepted: () => outbox.releaseWaiting(),
+    onAccepted: async (was) => {
+      await outbox.releaseWaiting();
+      if (was.error !== 'unreachable' || !outageReach) return;
+      for (const id of await outageReach.takeAffected()) await outbox.postOutageNote(id, was.since, was.until);
+    },
     logger,
     metrics,
     clock,
+    degradedAfterMs: options.slackDegradedAfterMs,
   });
   // Slack down at start: the bot runs degraded and says so in /readyz until a probe gets through.
   // A clean start clears a refusal an earlier run left for the other instances.
@@ -79,6 +89,7 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
     clock,
     gate,
     onPostFailed: (escalationId, channel, slackError) => delivery.postFailed(escalationId, channel, slackError),
+    ...(outageReach ? { onHeld: (held: Parameters<OutageReach['held']>[0]) => outageReach.held(held) } : {}),
     channelIntervalMs: options.channelIntervalMs,
   });
   const stopPrecedence = giveTimersPrecedence(slaWorker, outboxWorker, TIMER_PRECEDENCE);
@@ -88,8 +99,6 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   const webhooks = new CaseWebhooks(context, { hooks, sourceOf: (id) => repository.sourceOf(id) }, options.webhooks);
   const routingKeys = options.pagerDutyRoutingKeys ?? new Map<string, string>();
   const pagerDuty = new PagerDutyEvents(context, { routingKeys, repository }, options.pagerDuty);
-  // A method without its service is never scheduled; start-up refuses a config that asks for it.
-  const senders: ContactSenders = { ...(options.twilio ? { phone: twilioPhoneSender(options.twilio) } : {}), ...(options.email ? { email: nodemailerEmailSender(options.email) } : {}) };
   const methods = sentMethods(senders);
   const notifications = methods.size ? new PageNotifications(context, { repository, teams: config.teams, methods, logger, clock }, options.notifications) : undefined;
   const subscribers = [webhooks, pagerDuty, ...(notifications ? [notifications] : [])];
@@ -101,6 +110,7 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   if (notifications) {
     workers.push(startNotificationWorker(context, { repository, triage, teams: config.teams, senders, outbox, ackSecret: deps.pageAckSecret, publicUrl: deps.publicUrl, metrics, logger, clock }));
   }
+  if (outageReach) workers.push(startOutageReachWorker(context, { repository, triage, teams: config.teams, senders, ackSecret: deps.pageAckSecret, publicUrl: deps.publicUrl, metrics, logger, clock }));
   workers.push(startRotationWorker(context, { rotation, jobs: rotationJobs, outbox, logger, clock }));
   await rotationJobs.ensureAll();
   await rotationJobs.startRecurring();
@@ -118,7 +128,7 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
 
   return {
     workers,
-    queues: [watchdog.queue, webhooks.queue, pagerDuty.queue, ...(notifications ? [notifications.queue] : []), heartbeats.queue, deadMansSwitch.queue],
+    queues: [watchdog.queue, webhooks.queue, pagerDuty.queue, ...(notifications ? [notifications.queue] : []), ...(outageReach ? [outageReach.queue] : []), heartbeats.queue, deadMansSwitch.queue],
     watchdog,
     slackRefusal: async () => gate.closed ?? (await slackDelivery.sharedRefusal<SlackRefusal>()),
     async stop() {

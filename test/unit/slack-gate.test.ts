@@ -50,6 +50,39 @@ describe('SlackGate', () => {
     subject.stop();
   });
 
+  it('closes as unreachable only after outage-class failures with no success between them have lasted the threshold', async () => {
+    let now = Date.parse('2026-12-25T09:00:00Z');
+    const metrics = createMetrics();
+    const subject = new SlackGate({
+      store: { shareRefusal: async () => undefined, clearRefusal: async () => undefined },
+      probe: async () => {
+        throw new Error('still down');
+      },
+      onAccepted: async () => undefined,
+      logger: pino({ level: 'silent' }),
+      metrics,
+      clock: () => new Date(now),
+      probeMinMs: 1_000,
+      degradedAfterMs: 60_000,
+    });
+    // Scattered 5xx with successes between them, over longer than the threshold: not an outage.
+    for (let second = 0; second <= 120; second += 10) {
+      now += 10_000;
+      if (second % 20 === 0) subject.failing('HTTP 500');
+      else await subject.accept();
+    }
+    expect(subject.closed).toBeUndefined();
+    expect((await metrics.slackDegraded.get()).values[0]!.value).toBe(0);
+    // Failing without a success for the whole threshold is.
+    for (let second = 0; second <= 60; second += 10) {
+      subject.failing('HTTP 503');
+      now += 10_000;
+    }
+    expect(subject.closed).toMatchObject({ error: 'unreachable' });
+    expect((await metrics.slackDegraded.get()).values[0]!.value).toBe(1);
+    subject.stop();
+  });
+
   it('counts one refusal however many jobs report it', async () => {
     const { subject, metrics } = gate(async () => {
       throw new Error('still refused');
