@@ -10,7 +10,7 @@
  * steps still waiting. Attempts are bounded; when the bot stops trying, it logs, counts and tells
  * the team's leads through the outbox.
  */
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { leadsAudience } from '../access/policy.js';
 import { ACK_LINK_TTL_MS, pageAckQuery } from '../access/page-links.js';
@@ -25,6 +25,7 @@ import type { TriageService } from '../triage/service.js';
 import type { Escalation } from '../triage/types.js';
 import type { CaseEvent, CaseEventSubscriber } from './ports.js';
 import { jobId, logWorkerError, QueueName, type QueueContext } from './queues.js';
+import { GaveUp } from './delivery-attempts.js';
 import { SendError, type EmailSender, type PhoneSender } from './contact-senders.js';
 
 /** The methods this worker sends; PagerDuty has its own subscriber. */
@@ -135,8 +136,6 @@ export interface NotificationWorkerDeps {
   clock: () => Date;
 }
 
-/** The bot stopped trying and has told the leads; BullMQ fails the job without a retry. */
-class GaveUp extends UnrecoverableError {}
 
 export function startNotificationWorker(context: QueueContext, deps: NotificationWorkerDeps): Worker<NotificationJob> {
   const { metrics, logger } = deps;

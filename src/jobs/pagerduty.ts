@@ -22,7 +22,7 @@ import type { EscalationRepository, SlackOutbox } from '../triage/ports.js';
 import type { Escalation, SlaClock } from '../triage/types.js';
 import type { CaseEvent, CaseEventSubscriber } from './ports.js';
 import { jobId, logWorkerError, QueueName, type QueueContext } from './queues.js';
-import { retryAfterMs } from './webhooks.js';
+import { AttemptFailed, GaveUp, honouringRetryAfter, retryAfterMs } from './delivery-attempts.js';
 
 /** PagerDuty's endpoint for accounts in its US service region; PAGERDUTY_EVENTS_URL replaces it (another region, or a stand-in). */
 export const PAGERDUTY_EVENTS_URL = 'https://events.pagerduty.com/v2/enqueue';
@@ -112,19 +112,6 @@ export class PagerDutyEvents implements CaseEventSubscriber {
 
 type Attempt = { sent: true } | { sent: false; reason: string; final: boolean; retryAfterMs?: number; errors?: string[] };
 
-/** An attempt that failed and is worth another; the backoff strategy reads its Retry-After. */
-class AttemptFailed extends Error {
-  constructor(
-    readonly reason: string,
-    readonly retryAfterMs: number | undefined,
-  ) {
-    super(`the PagerDuty event failed: ${reason}`);
-  }
-}
-
-/** The bot stopped trying and has told the leads; BullMQ fails the job without a retry. */
-class GaveUp extends UnrecoverableError {}
-
 /** PagerDuty's 400 body lists what it found wrong; only its own strings are kept. */
 async function errorsIn(response: Response): Promise<string[] | undefined> {
   try {
@@ -178,8 +165,8 @@ export function startPagerDutyWorker(context: QueueContext, deps: PagerDutyWorke
     if (status === 400) return { sent: false, reason, final: true, errors: await errorsIn(response) };
     await response.body?.cancel().catch(() => undefined);
     if (status === 429) {
-      const asked = retryAfterMs(response.headers.get('retry-after'), Date.now());
-      return { sent: false, reason, final: false, ...(asked !== undefined ? { retryAfterMs: Math.min(asked, RETRY_AFTER_MAX_MS) } : {}) };
+      const asked = retryAfterMs(response.headers.get('retry-after'), Date.now(), RETRY_AFTER_MAX_MS);
+      return { sent: false, reason, final: false, ...(asked !== undefined ? { retryAfterMs: asked } : {}) };
     }
     if (status === 408 || status >= 500) return { sent: false, reason, final: false };
     // A redirect or another 4xx says the endpoint or the request is wrong: sending it again cannot help.
@@ -254,7 +241,7 @@ export function startPagerDutyWorker(context: QueueContext, deps: PagerDutyWorke
       await giveUp(data, { reason: attempt.reason, attempts, errors: attempt.errors }, escalation);
       throw new GaveUp(`the PagerDuty event failed for good: ${attempt.reason}`);
     }
-    throw new AttemptFailed(attempt.reason, attempt.retryAfterMs);
+    throw new AttemptFailed('the PagerDuty event', attempt.reason, attempt.retryAfterMs);
   }
 
   const worker = new Worker<PagerDutyJob>(QueueName.pagerDuty, deliver, {
@@ -265,8 +252,7 @@ export function startPagerDutyWorker(context: QueueContext, deps: PagerDutyWorke
     // A worker killed mid-request loses its lock; the event is sent again, and PagerDuty folds it into the same alert.
     maxStalledCount: 3,
     settings: {
-      backoffStrategy: (attemptsMade, _type, error) =>
-        error instanceof AttemptFailed && error.retryAfterMs !== undefined ? error.retryAfterMs : Math.min(backoffMs * 2 ** (attemptsMade - 1), maxBackoffMs),
+      backoffStrategy: honouringRetryAfter(backoffMs, maxBackoffMs),
     },
   });
   worker.on('failed', (job, error) => {

@@ -20,6 +20,7 @@ import type { Escalation, EscalationState } from '../triage/types.js';
 import { webhookEventId, webhookEventType, webhookPayload } from '../triage/webhook-events.js';
 import type { CaseEvent, CaseEventSubscriber } from './ports.js';
 import { jobId, logWorkerError, QueueName, type QueueContext } from './queues.js';
+import { AttemptFailed, GaveUp, honouringRetryAfter, retryAfterMs } from './delivery-attempts.js';
 
 /** The headers every delivery carries; README.md documents them and how to verify the signature. */
 export const WEBHOOK_HEADERS = {
@@ -97,31 +98,8 @@ export class CaseWebhooks implements CaseEventSubscriber {
   }
 }
 
-/** Milliseconds a Retry-After header asks for (seconds or an HTTP date), or undefined without a usable one. */
-export function retryAfterMs(header: string | null, nowMs: number): number | undefined {
-  const value = header?.trim();
-  if (!value) return undefined;
-  if (/^\d+$/.test(value)) return Math.min(Number(value) * 1_000, RETRY_AFTER_MAX_MS);
-  // An HTTP date names its weekday and month; Date.parse alone would read "-5" as a year.
-  if (!/[a-z]/i.test(value)) return undefined;
-  const at = Date.parse(value);
-  return Number.isNaN(at) ? undefined : Math.min(Math.max(0, at - nowMs), RETRY_AFTER_MAX_MS);
-}
 
 type Attempt = { delivered: true } | { delivered: false; reason: string; final: boolean; retryAfterMs?: number };
-
-/** An attempt that failed and is worth another; the backoff strategy reads its Retry-After. */
-class AttemptFailed extends Error {
-  constructor(
-    readonly reason: string,
-    readonly retryAfterMs: number | undefined,
-  ) {
-    super(`the case tool webhook failed: ${reason}`);
-  }
-}
-
-/** The bot stopped trying and has told the leads; BullMQ fails the job without a retry. */
-class GaveUp extends UnrecoverableError {}
 
 export interface WebhookWorkerDeps {
   hooks: ReadonlyMap<string, CaseWebhook>;
@@ -166,7 +144,7 @@ export function startWebhookWorker(context: QueueContext, deps: WebhookWorkerDep
     const { status } = response;
     if (status >= 200 && status < 300) return { delivered: true };
     const reason = `http_${status}`;
-    if (status === 429 || status === 503) return { delivered: false, reason, final: false, retryAfterMs: retryAfterMs(response.headers.get('retry-after'), Date.now()) };
+    if (status === 429 || status === 503) return { delivered: false, reason, final: false, retryAfterMs: retryAfterMs(response.headers.get('retry-after'), Date.now(), RETRY_AFTER_MAX_MS) };
     if (status === 408 || status >= 500) return { delivered: false, reason, final: false };
     // A redirect or another 4xx says the request is wrong for this receiver: sending it again cannot help.
     return { delivered: false, reason, final: true };
@@ -221,7 +199,7 @@ export function startWebhookWorker(context: QueueContext, deps: WebhookWorkerDep
       await giveUp(job, { source: escalation.source, reason: attempt.reason, attempts }, escalation);
       throw new GaveUp(`the case tool webhook failed for good: ${attempt.reason}`);
     }
-    throw new AttemptFailed(attempt.reason, attempt.retryAfterMs);
+    throw new AttemptFailed('the case tool webhook', attempt.reason, attempt.retryAfterMs);
   }
 
   const worker = new Worker<WebhookJob>(QueueName.webhooks, deliver, {
@@ -232,8 +210,7 @@ export function startWebhookWorker(context: QueueContext, deps: WebhookWorkerDep
     // A worker killed mid-request loses its lock; the job is sent again, with the same event id.
     maxStalledCount: 3,
     settings: {
-      backoffStrategy: (attemptsMade, _type, error) =>
-        error instanceof AttemptFailed && error.retryAfterMs !== undefined ? error.retryAfterMs : Math.min(backoffMs * 2 ** (attemptsMade - 1), maxBackoffMs),
+      backoffStrategy: honouringRetryAfter(backoffMs, maxBackoffMs),
     },
   });
   worker.on('failed', (job, error) => {

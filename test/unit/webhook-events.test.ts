@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { retryAfterMs, signWebhook } from '../../src/jobs/webhooks.js';
+import { retryAfterMs as retryAfterMsUpTo } from '../../src/jobs/delivery-attempts.js';
+import { signWebhook } from '../../src/jobs/webhooks.js';
+
+const retryAfterMs = (header: string | null, nowMs: number) => retryAfterMsUpTo(header, nowMs, 3_600_000);
 import type { TimelineEvent, TimelineEventType } from '../../src/triage/types.js';
 import { webhookEventId, webhookPayload } from '../../src/triage/webhook-events.js';
 import { escalation, isoAfter, KENJI, MINUTE } from './fixtures.js';
