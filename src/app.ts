@@ -66,6 +66,7 @@ async function main(): Promise<void> {
     publicUrl: env.PUBLIC_URL?.replace(/\/$/, ''),
     calendarSecret: env.CALENDAR_SECRET,
     runWorkers: env.RUN_WORKERS,
+    slackDegradedAfterMs: env.SLACK_DEGRADED_AFTER,
     deadMansSwitch: env.DEAD_MANS_SWITCH_URL ? { url: env.DEAD_MANS_SWITCH_URL, everyMs: env.DEAD_MANS_SWITCH_EVERY } : undefined,
     pagerDutyRoutingKeys: routingKeys.keys,
     pagerDuty: env.PAGERDUTY_EVENTS_URL ? { eventsUrl: env.PAGERDUTY_EVENTS_URL } : undefined,

@@ -75,6 +75,21 @@ const envSchema = z.object({
     })
     .optional(),
   /**
+   * How long Slack may fail with outage-class errors, with no success between them, before the bot
+   * counts it as down and reaches people beyond Slack (default 1m); short blips are left to retries.
+   */
+  SLACK_DEGRADED_AFTER: z
+    .string()
+    .transform((value, context) => {
+      const ms = parseDuration(value);
+      if (ms === undefined || ms < 5_000 || ms > 900_000) {
+        context.addIssue({ code: 'custom', message: `"${value}" must be how long Slack may fail before the bot reaches people beyond Slack, from 5s to 15m, such as 30s or 1m` });
+        return z.NEVER;
+      }
+      return ms;
+    })
+    .optional(),
+  /**
    * Where the teams' PagerDuty events go (Events API v2); default https://events.pagerduty.com/v2/enqueue.
    * Set it for an account in another PagerDuty service region (each has its own Events API host) or a local stand-in.
    * The routing keys themselves come from the variables the config's `pagerduty.routingKeyEnv` names.

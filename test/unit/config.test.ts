@@ -316,6 +316,9 @@ describe('parseEnv', () => {
 
   describe('when a dead man\'s switch is set', () => {
     it('reads its URL and how often to ping', () => {
+      expect(parseEnv({ ...GOOD, SLACK_DEGRADED_AFTER: '30s' }).SLACK_DEGRADED_AFTER).toBe(30_000);
+      expect(parseEnv({ ...GOOD }).SLACK_DEGRADED_AFTER).toBeUndefined();
+      expect(() => parseEnv({ ...GOOD, SLACK_DEGRADED_AFTER: '1s' })).toThrow(/SLACK_DEGRADED_AFTER: "1s" must be how long Slack may fail before the bot reaches people beyond Slack, from 5s to 15m/);
       const env = parseEnv({ ...GOOD, DEAD_MANS_SWITCH_URL: 'https://hc-ping.com/0f5e3c1a', DEAD_MANS_SWITCH_EVERY: '30s' });
       expect([env.DEAD_MANS_SWITCH_URL, env.DEAD_MANS_SWITCH_EVERY]).toEqual(['https://hc-ping.com/0f5e3c1a', 30_000]);
       expect(parseEnv({ ...GOOD, DEAD_MANS_SWITCH_URL: 'https://hc-ping.com/0f5e3c1a' }).DEAD_MANS_SWITCH_EVERY).toBeUndefined();
