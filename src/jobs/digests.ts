@@ -4,13 +4,13 @@ import { DateTime } from 'luxon';
 import type { Logger } from 'pino';
 import { renderDigest } from '../blocks/digest.js';
 import { renderQaSample } from '../blocks/qa.js';
-import { leadsAudience } from '../access/policy.js';
 import type { MessagePayload } from '../blocks/types.js';
 import type { AppConfig } from '../config/schema.js';
 import type { Team } from '../roster/types.js';
 import { periodFor, type Period, type ReportsService } from '../triage/reports.js';
 import type { BullSlackOutbox } from './outbox.js';
 import { jobId, type QueueContext, logWorkerError } from './queues.js';
+import { messageLeads } from './leads.js';
 import { storeKeys } from '../store/keys.js';
 
 export const DIGEST_QUEUE = 'digests';
@@ -96,13 +96,7 @@ export class DigestJobs {
    * policy says: the leads channel, else each lead's DMs; never a triage or team channel.
    */
   private async toLeads(team: Team, id: string, payload: MessagePayload): Promise<void> {
-    const audience = leadsAudience(team);
-    if ('channel' in audience) {
-      await this.deps.outbox.message(id, audience.channel, payload);
-      return;
-    }
-    if (audience.users.length === 0) this.deps.logger.warn({ teamId: team.id }, 'digest not sent: the team has no leads channel and no lead on its roster');
-    await Promise.all(audience.users.map((userId) => this.deps.outbox.message(`${id}.${userId}`, userId, payload)));
+    await messageLeads(this.deps.outbox, team, id, payload, this.deps.logger);
   }
 
   async sendDue(kind: DigestKind, teamId: string): Promise<number> {

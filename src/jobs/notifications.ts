@@ -12,7 +12,6 @@
  */
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { leadsAudience } from '../access/policy.js';
 import { ACK_LINK_TTL_MS, pageAckQuery } from '../access/page-links.js';
 import { renderNotificationGaveUp } from '../blocks/notifications.js';
 import type { Metrics } from '../metrics.js';
@@ -25,6 +24,7 @@ import type { TriageService } from '../triage/service.js';
 import type { Escalation } from '../triage/types.js';
 import type { CaseEvent, CaseEventSubscriber } from './ports.js';
 import { jobId, logWorkerError, QueueName, type QueueContext } from './queues.js';
+import { messageLeads } from './leads.js';
 import { GaveUp } from './delivery-attempts.js';
 import { SendError, type EmailSender, type PhoneSender } from './contact-senders.js';
 
@@ -145,9 +145,7 @@ export function startNotificationWorker(context: QueueContext, deps: Notificatio
     logger.error({ escalationId: data.escalationId, userId: data.userId, method: data.method, reason, attempts }, "gave up on a page notification; the team's leads are told");
     const payload = renderNotificationGaveUp({ escalationId: escalation.id, priority: escalation.priority, userId: data.userId, method: data.method, reason, attempts });
     const dedupe = `notify-gave-up.${notificationJobId(data.escalationId, data.seq, data.userId, data.method)}`;
-    const audience = leadsAudience(team);
-    if ('channel' in audience) await deps.outbox.message(dedupe, audience.channel, payload);
-    else await Promise.all(audience.users.map((userId) => deps.outbox.message(`${dedupe}.${userId}`, userId, payload)));
+    await messageLeads(deps.outbox, team, dedupe, payload, logger);
   }
 
   async function run(job: Job<NotificationJob>, token?: string): Promise<string> {

@@ -13,7 +13,6 @@
  */
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { leadsAudience } from '../access/policy.js';
 import { renderPagerDutyGaveUp } from '../blocks/pagerduty.js';
 import type { Metrics } from '../metrics.js';
 import type { Team } from '../roster/types.js';
@@ -22,6 +21,7 @@ import type { EscalationRepository, SlackOutbox } from '../triage/ports.js';
 import type { Escalation, SlaClock } from '../triage/types.js';
 import type { CaseEvent, CaseEventSubscriber } from './ports.js';
 import { jobId, logWorkerError, QueueName, type QueueContext } from './queues.js';
+import { messageLeads } from './leads.js';
 import { AttemptFailed, GaveUp, honouringRetryAfter, retryAfterMs } from './delivery-attempts.js';
 
 /** PagerDuty's endpoint for accounts in its US service region; PAGERDUTY_EVENTS_URL replaces it (another region, or a stand-in). */
@@ -198,9 +198,7 @@ export function startPagerDutyWorker(context: QueueContext, deps: PagerDutyWorke
     if (!team) return;
     const payload = renderPagerDutyGaveUp({ escalationId, priority: escalation?.priority, team: team.name, action, clock, dedupKey, reason: failure.reason, attempts: failure.attempts, errors: failure.errors });
     const dedupe = `pagerduty-gave-up.${team.id}.${Math.floor(deps.clock().getTime() / TELL_LEADS_EVERY_MS)}`;
-    const audience = leadsAudience(team);
-    if ('channel' in audience) await deps.outbox.message(dedupe, audience.channel, payload);
-    else await Promise.all(audience.users.map((userId) => deps.outbox.message(`${dedupe}.${userId}`, userId, payload)));
+    await messageLeads(deps.outbox, team, dedupe, payload, logger);
   }
 
   async function deliver(job: Job<PagerDutyJob>, token?: string): Promise<string> {

@@ -11,7 +11,6 @@
 import { createHmac } from 'node:crypto';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { leadsAudience } from '../access/policy.js';
 import { renderWebhookGaveUp } from '../blocks/webhooks.js';
 import type { Metrics } from '../metrics.js';
 import type { Team } from '../roster/types.js';
@@ -20,6 +19,7 @@ import type { Escalation, EscalationState } from '../triage/types.js';
 import { webhookEventId, webhookEventType, webhookPayload } from '../triage/webhook-events.js';
 import type { CaseEvent, CaseEventSubscriber } from './ports.js';
 import { jobId, logWorkerError, QueueName, type QueueContext } from './queues.js';
+import { messageLeads } from './leads.js';
 import { AttemptFailed, GaveUp, honouringRetryAfter, retryAfterMs } from './delivery-attempts.js';
 
 /** The headers every delivery carries; README.md documents them and how to verify the signature. */
@@ -164,9 +164,7 @@ export function startWebhookWorker(context: QueueContext, deps: WebhookWorkerDep
     const slot = Math.floor(deps.clock().getTime() / TELL_LEADS_EVERY_MS);
     for (const audienceTeam of team ? [team] : [...deps.teams.values()]) {
       const dedupe = `webhook-gave-up.${failure.source}.${audienceTeam.id}.${slot}`;
-      const audience = leadsAudience(audienceTeam);
-      if ('channel' in audience) await deps.outbox.message(dedupe, audience.channel, payload);
-      else await Promise.all(audience.users.map((userId) => deps.outbox.message(`${dedupe}.${userId}`, userId, payload)));
+      await messageLeads(deps.outbox, audienceTeam, dedupe, payload, logger);
     }
   }
 
