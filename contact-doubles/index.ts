@@ -6,7 +6,8 @@
  */
 export { startTwilioDouble } from './twilio/double.js';
 export { StandInRequestClient } from './twilio/request-client.js';
-export type { FormParams, TwilioCall, TwilioDouble, TwilioDoubleOptions, TwilioMessage, TwilioRequest } from './twilio/types.js';
+export type { FormParams, TwilioCall, TwilioCallStatus, TwilioDouble, TwilioDoubleOptions, TwilioMessage, TwilioMessageDirection, TwilioMessageStatus, TwilioRequest, TwilioWebhook } from './twilio/types.js';
+export { ERROR_UNREACHABLE_HANDSET } from './twilio/lifecycle.js';
 export { startSmtpDouble } from './smtp/double.js';
 export type { ReceivedMail, SmtpDouble, SmtpDoubleOptions } from './smtp/types.js';
 export { startPagerDutyDouble } from './pagerduty/double.js';

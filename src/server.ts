@@ -40,7 +40,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     signingSecret: options.slackSigningSecret,
     appToken: options.slackAppToken,
     slackApiUrl: options.slackApiUrl,
-    clientOptions: slackClientOptions(options.slackApiUrl),
+    clientOptions: slackClientOptions(options.slackApiUrl, options.slackRequestTimeoutMs),
     api,
     ledger: deps.replayLedger,
     afterAck: deps.afterAck,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Router } from 'express';
 import type { z } from 'zod';
 import type { ZodOpenApiOperationObject, ZodOpenApiResponseObject } from 'zod-openapi';
+import { pageAckQuery } from '../src/access/page-links.js';
 import { legacyTokens, type IntakeToken, type Scope } from '../src/access/tokens.js';
 import { parseConfig } from '../src/config/load.js';
 import { calendarRouter } from '../src/handlers/api/calendar.js';
@@ -9,11 +10,15 @@ import { escalationsRouter } from '../src/handlers/api/escalations.js';
 import { healthRouter } from '../src/handlers/api/health.js';
 import { heartbeatsRouter } from '../src/handlers/api/heartbeats.js';
 import { apiPaths, intakeExample, OPENAPI_PATH, openApiDocument, openApiRouter } from '../src/handlers/api/openapi.js';
+import { pagesRouter } from '../src/handlers/api/pages.js';
 import { reportsRouter } from '../src/handlers/api/reports.js';
 import { calendarToken } from '../src/rotation/calendar-token.js';
 import { escalationBody, INTAKE_TOKEN, startHarness, testConfig, type Harness } from './support/harness.js';
 
 const CALENDAR_SECRET = 'openapi-test-calendar-secret-0123456789';
+const ACK_SECRET = 'openapi-test-page-ack-secret-0123456789';
+/** Documented ahead of its route, which another change adds to pages.ts: checked against what is served only once it is there. */
+const TWILIO_STATUS = 'POST /twilio/status';
 const named = (name: string, scopes: Scope[], rateLimit = { perSecond: 10_000, burst: 10_000 }): IntakeToken => ({ name, secret: `${name}-secret-0123456789abcdef`, scopes: new Set(scopes), rateLimit, legacy: false });
 const READER = named('auditor', ['read:all']);
 const CREATOR = named('intake-only', ['create']);
@@ -50,7 +55,7 @@ let harness: Harness;
 let url: string;
 
 beforeAll(async () => {
-  harness = await startHarness({ app: { calendarSecret: CALENDAR_SECRET, intakeTokens: [...legacyTokens([INTAKE_TOKEN], { perSecond: 1_000_000, burst: 1_000_000 }), READER, CREATOR, FLOOD, BEATING] } });
+  harness = await startHarness({ app: { calendarSecret: CALENDAR_SECRET, pageAckSecret: ACK_SECRET, intakeTokens: [...legacyTokens([INTAKE_TOKEN], { perSecond: 1_000_000, burst: 1_000_000 }), READER, CREATOR, FLOOD, BEATING] } });
   url = harness.app.url;
 });
 afterAll(async () => {
@@ -78,8 +83,37 @@ describe('the document', () => {
       calendarRouter({ rotation: stub, secret: CALENDAR_SECRET, versions: stub, clock: stub, logger: stub }),
       healthRouter({ redis: stub, workers: [], queues: [], metrics: stub, armingStream: 'arming', slackRefusal: stub }),
       openApiRouter({ config }),
+      pagesRouter(stub),
     ].flatMap(routesOf);
-    expect(operations().map(({ path, method }) => `${method.toUpperCase()} ${path}`).sort()).toEqual(served.sort());
+    const listed = operations().map(({ path, method }) => `${method.toUpperCase()} ${path}`);
+    expect(listed).toContain(TWILIO_STATUS);
+    expect(listed.filter((route) => route !== TWILIO_STATUS || served.includes(TWILIO_STATUS)).sort()).toEqual(served.sort());
+  });
+
+  it('has the page acknowledgement link and the Twilio webhooks, with the answers each gives', () => {
+    const statuses = (path: string, method: (typeof METHODS)[number]) => Object.keys(paths[path]?.[method]?.responses ?? {}).sort();
+    expect(statuses('/api/v1/pages/ack', 'get')).toEqual(['200', '403', '410']);
+    expect(statuses('/api/v1/pages/ack', 'post')).toEqual(['200', '403', '410']);
+    for (const method of ['get', 'post'] as const) {
+      expect(Object.keys(documented('/api/v1/pages/ack', method, 200).content ?? {})).toEqual(['text/html']);
+      const query = paths['/api/v1/pages/ack']![method]!.requestParams?.query as z.ZodObject;
+      // The names access/page-links.ts signs and reads.
+      expect(Object.keys(query.shape).sort()).toEqual(['case', 'expires', 'page', 'sig', 'user']);
+    }
+    expect(paths['/api/v1/pages/ack']?.put).toBeUndefined();
+    for (const [path, ok] of [['/twilio/sms', 200], ['/twilio/voice', 200], ['/twilio/status', 204]] as const) {
+      expect(Object.keys(paths[path] ?? {}), path).toEqual(['post']);
+      const operation = paths[path]!.post!;
+      expect(statuses(path, 'post'), path).toEqual([`${ok}`, '403', '503'].sort());
+      expect(Object.keys(operation.requestBody?.content ?? {}), path).toEqual(['application/x-www-form-urlencoded']);
+      expect(Object.keys((operation.requestParams?.header as z.ZodObject).shape), path).toEqual(['x-twilio-signature']);
+      if (ok === 200) expect(Object.keys(documented(path, 'post', 200).content ?? {}), path).toEqual(['text/xml']);
+    }
+    // The call's keypress and the status callback carry the link's signed claim; the status callback says which method too.
+    expect(Object.keys((paths['/twilio/voice']!.post!.requestParams?.query as z.ZodObject).shape).sort()).toEqual(['case', 'expires', 'page', 'sig', 'user']);
+    expect(Object.keys((paths['/twilio/status']!.post!.requestParams?.query as z.ZodObject).shape).sort()).toEqual(['case', 'expires', 'method', 'page', 'sig', 'user']);
+    expect(paths['/twilio/sms']!.post!.requestParams?.query).toBeUndefined();
+    expect(Object.keys(paths['/api/v1/heartbeats/{source}'] ?? {})).toEqual(['post']);
   });
 
   it('lists every error status the API answers', () => {
@@ -187,6 +221,26 @@ describe('what the API answers', () => {
     expectDocumented(await send(`/api/v1/rotations/nobody.ics?token=${token}&v=1`), '/api/v1/rotations/{team}.ics', 'get', 404);
     const personToken = calendarToken(CALENDAR_SECRET, { teamId: 'emergency', userId: 'U0NOBODY01', version: 1 });
     expectDocumented(await send(`/api/v1/rotations/emergency/U0NOBODY01.ics?token=${personToken}&v=1`), '/api/v1/rotations/{team}/{user}.ics', 'get', 404);
+  });
+
+  it('the page acknowledgement link and the Twilio webhooks: each answer is the one documented', async () => {
+    const path = '/api/v1/pages/ack';
+    const claim = { escalationId: 'ESC-999998', pageKey: 'claim.1', userId: 'U0SPEC0001' };
+    const valid = pageAckQuery(ACK_SECRET, { ...claim, expiresAt: Date.now() + 3_600_000 });
+    const expired = pageAckQuery(ACK_SECRET, { ...claim, expiresAt: Date.now() - 1_000 });
+    const forged = pageAckQuery('not-the-secret', { ...claim, expiresAt: Date.now() + 3_600_000 });
+    expectDocumented(await send(`${path}?${valid}`), path, 'get', 200);
+    expectDocumented(await send(`${path}?${forged}`), path, 'get', 403);
+    expectDocumented(await send(path), path, 'get', 403);
+    expectDocumented(await send(`${path}?${expired}`), path, 'get', 410);
+    expectDocumented(await send(`${path}?${forged}`, { method: 'POST' }), path, 'post', 403);
+    expectDocumented(await send(`${path}?${expired}`, { method: 'POST' }), path, 'post', 410);
+    const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-twilio-signature': 'not-a-signature' }, body: 'MessageSid=SM1&From=%2B353870000001&Body=ACK' };
+    expectDocumented(await send('/twilio/sms', form), '/twilio/sms', 'post', 403);
+    expectDocumented(await send(`/twilio/voice?${valid}`, form), '/twilio/voice', 'post', 403);
+    const status = await send(`/twilio/status?${valid}&method=sms`, form);
+    // Until its route is there, the app answers it as any unknown path.
+    if (status.status !== 404) expectDocumented(status, '/twilio/status', 'post', 403);
   });
 
   it('health: each answer is the one documented', async () => {

@@ -1,8 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPagerDutyDouble, type PagerDutyDouble, type PagerDutyRequest } from '../contact-doubles/index.js';
 import { ActionId, InputId, ViewId } from '../src/blocks/ids.js';
 import { eventually } from './support/eventually.js';
-import { escalationBody, SPECIALISTS, startHarness, testConfig, type Harness } from './support/harness.js';
+import { startApp, type RunningApp } from '../src/server.js';
+import { connectRedis, deleteByPrefix } from '../src/store/redis.js';
+import { BOT_TOKEN, escalationBody, INTAKE_TOKEN, REDIS_URL, SPECIALISTS, startHarness, testAppOptions, testConfig, type Harness } from './support/harness.js';
+import { startSlackDouble, type SlackDouble } from './support/slack-double.js';
 import { blockAction } from './support/slack-requests.js';
 
 const [PRIMARY] = SPECIALISTS;
@@ -219,4 +223,174 @@ describe('when a team has no PagerDuty service', () => {
     await sleep(1_500);
     expect(pagerDuty.requests().slice(before).filter((request) => request.body.includes(id))).toEqual([]);
   }, 30_000);
+});
+
+describe('when the config changes under open PagerDuty alerts: a case moves to another team, a team is dropped, a team loses its routing key', () => {
+  const MOVERS_KEY = 'R0MOVERS0123456789abcdefABCDEFGH';
+  const DOOMED_KEY = 'R0DOOMED0123456789abcdefABCDEFGH';
+  const KEYLESS_KEY = 'R0KEYLES0123456789abcdefABCDEFGH';
+  const MOVERS = { lead: 'U0MVLEAD01', member: 'U0MVSPEC01', channel: 'C0MOVERS01' };
+  const DOOMED = { lead: 'U0DMLEAD01', member: 'U0DMSPEC01', channel: 'C0DOOMED01' };
+  const KEYLESS = { lead: 'U0KLLEAD01', member: 'U0KLSPEC01', channel: 'C0KEYLES01' };
+  const member = (userId: string, roles: string[]) => ({ userId, roles, skills: ['*'], languages: ['en'] });
+  const team = (id: string, name: string, people: typeof MOVERS) => ({ id, name, channel: people.channel, members: [member(people.lead, ['lead', 'specialist']), member(people.member, ['specialist'])], onCall: { primary: people.member, lead: people.lead } });
+
+  /** Before: emergency takes a "cooking" category; DE goes to "doomed", JP to "keyless", BR to "movers", each with a PagerDuty service. */
+  function before(): Record<string, unknown> {
+    const base = testConfig();
+    const [emergency] = base.teams as Array<Record<string, unknown>>;
+    const sla = base.sla as Record<string, Record<string, unknown>>;
+    return {
+      ...base,
+      categories: [...(base.categories as object[]), { id: 'cooking', label: 'Cooking', outcomes: [{ id: 'done', label: 'Done' }] }],
+      teams: [
+        { ...emergency, pagerduty: { routingKeyEnv: 'PAGERDUTY_ROUTING_KEY_EMERGENCY' } },
+        { ...team('movers', 'Movers', MOVERS), pagerduty: { routingKeyEnv: 'PAGERDUTY_ROUTING_KEY_MOVERS' } },
+        { ...team('doomed', 'Doomed', DOOMED), pagerduty: { routingKeyEnv: 'PAGERDUTY_ROUTING_KEY_DOOMED' } },
+        { ...team('keyless', 'Keyless', KEYLESS), pagerduty: { routingKeyEnv: 'PAGERDUTY_ROUTING_KEY_KEYLESS' } },
+      ],
+      routes: [{ team: 'doomed', markets: ['DE'] }, { team: 'keyless', markets: ['JP'] }, { team: 'movers', markets: ['BR'] }, ...(base.routes as unknown[])],
+      sla: { ...sla, P0: { ...sla.P0, resolve: '600s' } },
+    };
+  }
+  /** After: "cooking" and "doomed" are gone, their cases re-routed to movers; "keyless" stays but has no service any more. */
+  function after(): Record<string, unknown> {
+    const config = before();
+    return {
+      ...config,
+      categories: (config.categories as Array<{ id: string }>).filter((category) => category.id !== 'cooking'),
+      teams: (config.teams as Array<Record<string, unknown>>).filter((candidate) => candidate.id !== 'doomed').map((candidate) => (candidate.id === 'keyless' ? team('keyless', 'Keyless', KEYLESS) : candidate)),
+      routes: (config.routes as Array<{ team: string }>).filter((route) => route.team !== 'doomed'),
+      orphans: { rerouteTo: { team: 'movers', category: 'livestream_emergency' } },
+    };
+  }
+
+  let slack: SlackDouble;
+  let stand: PagerDutyDouble;
+  const prefix = `test:${randomUUID().slice(0, 12)}`;
+  const running: RunningApp[] = [];
+  const pagerDutyOptions = () => ({ eventsUrl: stand.url, attempts: 4, backoffMs: 200, timeoutMs: 2_000 });
+
+  beforeAll(async () => {
+    slack = await startSlackDouble({ token: BOT_TOKEN });
+    stand = await startPagerDutyDouble();
+  });
+  afterAll(async () => {
+    await Promise.all(running.splice(0).map((app) => app.stop()));
+    await slack?.close();
+    await stand?.close();
+    const redis = connectRedis(REDIS_URL);
+    await deleteByPrefix(redis, prefix);
+    await redis.quit();
+  });
+
+  const standEvents = (id: string) => stand.events().filter((event) => event.dedupKey.startsWith(`${id}.`));
+  const standAlerts = (id: string) => stand.alerts().filter((alert) => alert.dedupKey.startsWith(`${id}.`));
+  const told = (userId: string, dedupKey: string) => slack.dms(userId).filter((message) => message.text.includes(`PagerDuty alert ${dedupKey} `));
+  async function metricOf(app: RunningApp, line: RegExp): Promise<number | undefined> {
+    const text = await (await fetch(`${app.url}/metrics`)).text();
+    const found = text.split('\n').find((candidate) => line.test(candidate));
+    return found === undefined ? undefined : Number(found.split(' ').at(-1));
+  }
+  async function intakeAt(app: RunningApp, overrides: Record<string, unknown>): Promise<string> {
+    const response = await fetch(`${app.url}/api/v1/escalations`, { method: 'POST', headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(escalationBody({ ...P0, ...overrides })) });
+    expect(response.status).toBe(201);
+    return ((await response.json()) as { id: string }).id;
+  }
+
+  it('resolves a moved case\'s alert under its old team\'s key exactly once, tells the leads of alerts no key can reach any more, and retries nothing', async () => {
+    const first = await startApp(
+      testAppOptions(slack.url, prefix, {
+        config: before(),
+        pagerDutyRoutingKeys: new Map([
+          ['emergency', EMERGENCY_KEY],
+          ['movers', MOVERS_KEY],
+          ['doomed', DOOMED_KEY],
+          ['keyless', KEYLESS_KEY],
+        ]),
+        pagerDuty: pagerDutyOptions(),
+      }),
+    );
+    running.push(first);
+    const goneCase = await intakeAt(first, { market: 'DE' });
+    const keylessCase = await intakeAt(first, { market: 'JP' });
+    for (const [id, key] of [[goneCase, DOOMED_KEY], [keylessCase, KEYLESS_KEY]] as const) {
+      await eventually(async () => standAlerts(id).find((alert) => alert.routingKey === key && alert.status === 'triggered'), 15_000);
+    }
+    // The moved case's trigger is still waiting out a 429 when the bot restarts and moves it: the resolve must not overtake it.
+    stand.throttle(1, { retryAfterSeconds: 3 });
+    const movedCase = await intakeAt(first, { category: 'cooking' });
+    const limited = await eventually(async () => stand.requests().find((request) => (request.json as { dedup_key?: string } | undefined)?.dedup_key === `${movedCase}.claim`), 15_000);
+    expect(limited.status).toBe(429);
+    await first.stop();
+    running.length = 0;
+
+    const second = await startApp(
+      testAppOptions(slack.url, prefix, {
+        config: after(),
+        // As a deployment's keys are: only those of the teams its config has, and not keyless's any more.
+        pagerDutyRoutingKeys: new Map([
+          ['emergency', EMERGENCY_KEY],
+          ['movers', MOVERS_KEY],
+        ]),
+        pagerDuty: pagerDutyOptions(),
+      }),
+    );
+    running.push(second);
+
+    // Moved from a team still in the config: its alert there is resolved, under that team's key.
+    const moved = await eventually(async () => standAlerts(movedCase).find((alert) => alert.routingKey === EMERGENCY_KEY && alert.status === 'resolved'), 15_000);
+    expect(moved).toEqual(expect.objectContaining({ dedupKey: `${movedCase}.claim`, history: ['trigger', 'resolve'] }));
+    // Its team gone: the alert stays open, and the leads of the team it has now are told which one to close by hand.
+    const goneKey = `${goneCase}.claim`;
+    const toMovers = await slack.waitFor(() => told(MOVERS.lead, goneKey)[0], 15_000);
+    expect(toMovers.text).toBe(`⚠️ 🔴 P0 PagerDuty alert ${goneKey} of ${goneCase} is left open: resolve it in PagerDuty by hand`);
+    const shown = JSON.stringify(toMovers.blocks);
+    expect(shown).toContain('team `doomed` is no longer in the config');
+    expect(shown).toContain(`Find the alert with dedup key \`${goneKey}\``);
+    expect(shown).not.toContain('Livestream shows');
+
+    // Keyless keeps its case, but PagerDuty is out of reach: an event for the case still tells its leads.
+    await second.triage.claim(keylessCase, KEYLESS.member);
+    const keylessKey = `${keylessCase}.claim`;
+    const toKeyless = await slack.waitFor(() => told(KEYLESS.lead, keylessKey)[0], 15_000);
+    expect(JSON.stringify(toKeyless.blocks)).toContain('team `keyless` is no longer in the config, or has no PagerDuty routing key any more');
+
+    // The moved cases are paged under their new team from here on.
+    await eventually(async () => standAlerts(movedCase).find((alert) => alert.routingKey === MOVERS_KEY && alert.status === 'triggered'), 15_000);
+    // Anything tried again would show within this while: retries here are 200 ms apart.
+    await sleep(2_000);
+
+    expect(standEvents(movedCase).filter((event) => event.routingKey === EMERGENCY_KEY).map((event) => [event.action, event.effect])).toEqual([
+      ['trigger', 'opened'],
+      ['resolve', 'resolved'],
+    ]);
+    const underOldKey = stand.requests().filter((request) => (request.json as { routing_key?: string; dedup_key?: string } | undefined)?.routing_key === EMERGENCY_KEY && (request.json as { dedup_key?: string }).dedup_key === `${movedCase}.claim`);
+    expect(underOldKey.map((request) => [request.status, (request.json as { event_action: string }).event_action])).toEqual([
+      [429, 'trigger'],
+      [202, 'trigger'],
+      [202, 'resolve'],
+    ]);
+    expect(underOldKey[1]!.time - limited.time).toBeGreaterThanOrEqual(2_900);
+    // The move came while the trigger still waited: only waiting kept the resolve behind it.
+    const stored = (await (await fetch(`${second.url}/api/v1/escalations/${movedCase}`, { headers: { authorization: `Bearer ${INTAKE_TOKEN}` } })).json()) as { team: string; timeline: Array<{ type: string; at: string; outcome?: string; target?: string }> };
+    expect(stored.team).toBe('movers');
+    const move = stored.timeline.find((event) => event.type === 'note' && event.outcome === 'team_moved');
+    expect(move).toMatchObject({ target: 'emergency' });
+    expect(Date.parse(move!.at)).toBeLessThan(underOldKey[1]!.time);
+    expect(standEvents(movedCase).filter((event) => event.routingKey === MOVERS_KEY).map((event) => [event.action, event.effect])).toEqual([['trigger', 'opened']]);
+    // Nothing reached the gone team's or the keyless team's service after the restart, and nothing was sent anywhere for their old alerts.
+    expect(standAlerts(goneCase).filter((alert) => alert.routingKey === DOOMED_KEY)).toEqual([expect.objectContaining({ status: 'triggered', history: ['trigger'] })]);
+    // Moved to movers with its claim deadline still passed, it pages there too.
+    expect(standAlerts(goneCase).filter((alert) => alert.routingKey === MOVERS_KEY)).toEqual([expect.objectContaining({ status: 'triggered', history: ['trigger'] })]);
+    expect(standAlerts(keylessCase)).toEqual([expect.objectContaining({ routingKey: KEYLESS_KEY, status: 'triggered', history: ['trigger'] })]);
+    expect(standEvents(goneCase).filter((event) => event.action !== 'trigger' || event.routingKey === DOOMED_KEY).map((event) => [event.routingKey, event.action])).toEqual([[DOOMED_KEY, 'trigger']]);
+    expect(standEvents(keylessCase).filter((event) => event.action !== 'trigger')).toEqual([]);
+    expect(told(MOVERS.lead, goneKey)).toHaveLength(1);
+    expect(told(KEYLESS.lead, keylessKey)).toHaveLength(1);
+    expect(await metricOf(second, /^escbot_pagerduty_gave_up_total\{team="doomed",action="resolve",reason="team_gone"\}/)).toBe(1);
+    expect(await metricOf(second, /^escbot_pagerduty_gave_up_total\{team="keyless",action="acknowledge",reason="team_gone"\}/)).toBe(1);
+    expect(await metricOf(second, /^escbot_pagerduty_events_sent_total\{team="emergency",action="resolve"\}/)).toBe(1);
+    expect(await metricOf(second, /^escbot_pagerduty_attempts_failed_total/)).toBeUndefined();
+  }, 60_000);
 });

@@ -25,6 +25,7 @@ function same(offered: string | null | undefined, expected: string): boolean {
 export async function startSmtpDouble(options: SmtpDoubleOptions = {}): Promise<SmtpDouble> {
   let received: ReceivedMail[] = [];
   const refused = new Set<string>();
+  const listeners = new Set<(mail: ReceivedMail) => void>();
   const { auth } = options;
 
   const server = new SMTPServer({
@@ -56,8 +57,10 @@ export async function startSmtpDouble(options: SmtpDoubleOptions = {}): Promise<
         }
         const raw = Buffer.concat(chunks).toString('utf8');
         const { mailFrom, rcptTo } = session.envelope;
-        received.push({ envelope: { from: mailFrom ? mailFrom.address : '', to: rcptTo.map((recipient) => recipient.address) }, ...readMessage(raw), raw, time: realDateNow() });
+        const mail: ReceivedMail = { envelope: { from: mailFrom ? mailFrom.address : '', to: rcptTo.map((recipient) => recipient.address) }, ...readMessage(raw), raw, time: realDateNow() };
+        received.push(mail);
         callback();
+        for (const listener of listeners) listener(structuredClone(mail));
       });
     },
   });
@@ -75,6 +78,10 @@ export async function startSmtpDouble(options: SmtpDoubleOptions = {}): Promise<
     host: '127.0.0.1',
     port,
     mail: () => structuredClone(received),
+    onMail(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
     refuseRecipient(address, refuse = true) {
       if (refuse) refused.add(address.toLowerCase());
       else refused.delete(address.toLowerCase());

@@ -29,6 +29,8 @@ export interface SmtpDouble {
   mail(): ReceivedMail[];
   /** Refuses RCPT TO for this address with 550, as a server does for a mailbox that does not exist; `false` accepts it again. */
   refuseRecipient(address: string, refuse?: boolean): void;
+  /** Called with each message once it is accepted; returns what stops it. */
+  onMail(listener: (mail: ReceivedMail) => void): () => void;
   /** Forgets the mail and the refused recipients. */
   reset(): void;
   close(): Promise<void>;

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { realDateNow } from '../real-clock.js';
 import { errors, type TwilioReply } from './errors.js';
 import { createCall, createMessage, sidFactory } from './resources.js';
-import type { FormParams, TwilioCall, TwilioDoubleOptions, TwilioMessage, TwilioRequest } from './types.js';
+import type { FormParams, TwilioCall, TwilioDoubleOptions, TwilioMessage, TwilioRequest, TwilioWebhook } from './types.js';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 const ROUTE = /^\/2010-04-01\/Accounts\/([^/]+)\/(Messages|Calls)\.json$/;
@@ -19,12 +19,14 @@ export interface TwilioRecords {
   messages: TwilioMessage[];
   calls: TwilioCall[];
   requests: TwilioRequest[];
+  /** Webhooks the stand-in sent to the app (status callbacks, incoming texts, keypresses). */
+  webhooks: TwilioWebhook[];
   /** How many of the next requests are answered 429. */
   throttled: number;
 }
 
 export function emptyRecords(): TwilioRecords {
-  return { messages: [], calls: [], requests: [], throttled: 0 };
+  return { messages: [], calls: [], requests: [], webhooks: [], throttled: 0 };
 }
 
 async function readForm(req: IncomingMessage): Promise<FormParams> {
@@ -59,15 +61,26 @@ function authenticates(header: string | undefined, options: TwilioDoubleOptions,
   return user === options.accountSid && pathAccount === options.accountSid && sameSecret(password, options.authToken);
 }
 
+/** What the server tells whoever runs the resources' lives (status changes, callbacks) of what it created. */
+export interface TwilioServerHooks {
+  nextSid?: (prefix: 'SM' | 'CA') => string;
+  messageCreated?: (message: TwilioMessage) => void;
+  callCreated?: (call: TwilioCall) => void;
+  /** After any request is recorded. */
+  requested?: () => void;
+}
+
 export class TwilioServer {
   private readonly server: Server;
-  private readonly nextSid = sidFactory();
+  private readonly nextSid: (prefix: 'SM' | 'CA') => string;
   private closed = false;
 
   constructor(
     private readonly options: TwilioDoubleOptions,
     private readonly records: TwilioRecords,
+    private readonly hooks: TwilioServerHooks = {},
   ) {
+    this.nextSid = hooks.nextSid ?? sidFactory();
     this.server = createServer((req, res) => {
       this.route(req, res).catch((error: unknown) => {
         // A bug in the stand-in must show as a failed request, not a dead server.
@@ -104,6 +117,7 @@ export class TwilioServer {
     const code = typeof reply.body.code === 'number' ? reply.body.code : undefined;
     this.records.requests.push({ method: req.method ?? 'GET', path, params, time, status: reply.status, ...(code !== undefined ? { code } : {}) });
     this.send(res, reply);
+    this.hooks.requested?.();
   }
 
   private answer(req: IncomingMessage, path: string, params: FormParams, time: number): TwilioReply {
@@ -118,11 +132,17 @@ export class TwilioServer {
     if (req.method !== 'POST') return errors.methodNotAllowed();
     if (match[2] === 'Messages') {
       const { reply, message } = createMessage(this.options.accountSid, params, this.nextSid('SM'), time);
-      if (message) this.records.messages.push(message);
+      if (message) {
+        this.records.messages.push(message);
+        this.hooks.messageCreated?.(message);
+      }
       return reply;
     }
     const { reply, call } = createCall(this.options.accountSid, params, this.nextSid('CA'), time);
-    if (call) this.records.calls.push(call);
+    if (call) {
+      this.records.calls.push(call);
+      this.hooks.callCreated?.(call);
+    }
     return reply;
   }
 

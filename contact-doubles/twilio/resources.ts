@@ -47,7 +47,9 @@ export function createMessage(accountSid: string, params: FormParams, sid: strin
   if (body && body.length > MAX_BODY) return { reply: errors.messageTooLong() };
   const uri = `/${API_VERSION}/Accounts/${accountSid}/Messages/${sid}.json`;
   const statusCallback = first(params, 'StatusCallback');
-  const message: TwilioMessage = { sid, to, mediaUrl, time, ...(from ? { from } : {}), ...(messagingServiceSid ? { messagingServiceSid } : {}), ...(body !== undefined ? { body } : {}), ...(statusCallback ? { statusCallback } : {}) };
+  // A Messaging Service picks the sender later, so Twilio reports such a message as accepted rather than queued.
+  const status = messagingServiceSid && !from ? 'accepted' : 'queued';
+  const message: TwilioMessage = { sid, direction: 'outbound-api', status, to, mediaUrl, time, ...(from ? { from } : {}), ...(messagingServiceSid ? { messagingServiceSid } : {}), ...(body !== undefined ? { body } : {}), ...(statusCallback ? { statusCallback } : {}) };
   return {
     message,
     reply: {
@@ -69,8 +71,7 @@ export function createMessage(accountSid: string, params: FormParams, sid: strin
         price: null,
         price_unit: 'USD',
         sid,
-        // A Messaging Service picks the sender later, so Twilio reports such a message as accepted rather than queued.
-        status: messagingServiceSid && !from ? 'accepted' : 'queued',
+        status,
         subresource_uris: { media: `/${API_VERSION}/Accounts/${accountSid}/Messages/${sid}/Media.json` },
         to,
         uri,
@@ -90,7 +91,7 @@ export function createCall(accountSid: string, params: FormParams, sid: string, 
   if (!url && !twiml && !first(params, 'ApplicationSid')) return { reply: errors.callUrlRequired() };
   const base = `/${API_VERSION}/Accounts/${accountSid}/Calls/${sid}`;
   const statusCallback = first(params, 'StatusCallback');
-  const call: TwilioCall = { sid, to, from, time, ...(url ? { url } : {}), ...(twiml ? { twiml } : {}), ...(statusCallback ? { statusCallback } : {}) };
+  const call: TwilioCall = { sid, status: 'queued', to, from, time, ...(url ? { url } : {}), ...(twiml ? { twiml } : {}), ...(statusCallback ? { statusCallback } : {}) };
   return {
     call,
     reply: {

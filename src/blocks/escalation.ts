@@ -1,4 +1,5 @@
 import type { Category } from '../roster/types.js';
+import { NEW_CASE_KEY } from '../triage/outage-reach.js';
 import type { Escalation, TimelineEvent } from '../triage/types.js';
 import { ActionId } from './ids.js';
 import { actions, button, context, fields, header, oneSectionMessage, section, SLACK_LIMITS } from './kit.js';
@@ -123,7 +124,11 @@ export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: Tim
     case 'page_acknowledged':
       return `🙋 ${who} acknowledged the page${event.outcome ? ` by ${event.outcome}` : ''} ${at}.`;
     case 'notified':
+      // Slack away, a new case is told to the people on call beyond it: nobody was paged yet.
+      if (event.text === NEW_CASE_KEY) return `📲 ${mention(event.target)} was told of this new case by ${event.outcome ?? 'another method'} ${at}, Slack being unreachable.`;
       return `📲 The page reached ${mention(event.target)} by ${event.outcome ?? 'another method'} ${at}.`;
+    case 'notification_failed':
+      return `📵 The page did not reach ${mention(event.target)} by ${escapeMrkdwn(event.outcome ?? 'another method')} (${escapeMrkdwn(event.text ?? 'unknown reason')}) ${at}.`;
     case 'sla_warning':
       return `⏳ ${CLOCK_NAME[event.clock ?? 'claim']} deadline ${slackDate(event.text ?? event.at, '{time}')} is close${event.target ? ` — ${mention(event.target)}` : ''}.`;
     case 'sla_breach':

@@ -27,6 +27,7 @@ export function describePagerDutyFailure(reason: string): string {
   if (reason === 'timeout') return 'PagerDuty did not answer in time';
   if (reason === 'network') return 'PagerDuty could not be reached';
   if (reason === 'case_not_found') return 'the case could not be read';
+  if (reason === 'team_gone') return 'the team is no longer in the config, or has no PagerDuty routing key any more';
   return truncate(reason, 100);
 }
 
@@ -51,6 +52,35 @@ export function renderPagerDutyGaveUp(giveUp: PagerDutyGiveUp): MessagePayload {
     WHAT_IT_MEANS[giveUp.action],
     giveUp.reason === 'http_400' ? `Check the routing key of ${giveUp.team}'s PagerDuty service (the variable its \`pagerduty.routingKeyEnv\` names).` : `Check that PagerDuty is reachable from the bot.`,
     `Further PagerDuty events ${giveUp.team} loses this hour are logged and counted in \`escbot_pagerduty_gave_up_total\`, not messaged again.`,
+  ];
+  return { text, blocks: [section(`${text}\n${detail.join('\n')}`)] };
+}
+
+/** An alert left open at PagerDuty because the team whose service it is on can no longer be reached (gone from the config, or without a routing key). */
+export interface PagerDutyLeftOpen {
+  escalationId: string;
+  /** Undefined when the case itself could not be read. */
+  priority?: string;
+  /** The id of the team the alert was opened for; it may be in the config no more. */
+  team: string;
+  /** What the bot would have sent: `acknowledge` or `resolve`. */
+  action: 'acknowledge' | 'resolve';
+  clock: 'claim' | 'resolve';
+  dedupKey: string;
+}
+
+/**
+ * The message for the leads when an alert is left open at PagerDuty because its team left the
+ * config (or lost its routing key): which alert, under which team's service, to resolve by hand.
+ * Ids and the clock only, nothing of the case; one goes out per alert.
+ */
+export function renderPagerDutyLeftOpen(leftOpen: PagerDutyLeftOpen): MessagePayload {
+  const badge = leftOpen.priority ? `${PRIORITY_BADGE[leftOpen.priority] ?? leftOpen.priority} ` : '';
+  const text = `⚠️ ${badge}PagerDuty alert ${leftOpen.dedupKey} of ${leftOpen.escalationId} is left open: resolve it in PagerDuty by hand`;
+  const detail = [
+    `The bot could not ${leftOpen.action} the ${leftOpen.clock} deadline alert of ${leftOpen.escalationId} (dedup key \`${leftOpen.dedupKey}\`): team \`${leftOpen.team}\` is no longer in the config, or has no PagerDuty routing key any more, so the bot cannot reach the service the alert is on.`,
+    `Find the alert with dedup key \`${leftOpen.dedupKey}\` on that team's PagerDuty service and resolve it there by hand; the bot will not try again.`,
+    `It is counted in \`escbot_pagerduty_gave_up_total\` with reason \`team_gone\`.`,
   ];
   return { text, blocks: [section(`${text}\n${detail.join('\n')}`)] };
 }

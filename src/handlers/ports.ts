@@ -2,10 +2,23 @@
  * What listeners need from outside the request, as narrow as they use it. src/jobs and src/store
  * implement these; a listener never sees the queue behind them, so one can be tested with a plain object.
  */
+import type { MessagePayload } from '../blocks/types.js';
+import type { Team } from '../roster/types.js';
 import type { SlackOutbox } from '../triage/ports.js';
 
 /** The only outbox write a listener makes itself: a DM that goes out once per dedupe id. */
 export type DirectMessages = Pick<SlackOutbox, 'message'>;
+
+/** A message for a team's leads, wherever the access policy says they read it, once per dedupe id. */
+export type LeadsMessenger = (team: Team, dedupeId: string, payload: MessagePayload) => Promise<void>;
+
+/** Which Twilio webhooks were already taken; shared by every instance. */
+export interface TwilioReplayLedger {
+  /** True the first time this delivery is offered (kept a week). */
+  firstSighting(delivery: string): Promise<boolean>;
+  /** Its handling failed: Twilio's retry of it should do the work. */
+  forget(delivery: string): Promise<void>;
+}
 
 /** Re-plans a team's handoff and pre-shift jobs once its rotation changed (an override set, a swap approved). */
 export interface RotationScheduling {

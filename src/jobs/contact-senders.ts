@@ -1,9 +1,13 @@
 /** What the notification worker needs of the services that reach a person outside Slack. */
 
 export interface PhoneSender {
-  sms(to: string, body: string): Promise<void>;
-  /** `ackUrl` is where a keypress of 1 on the call is posted; the call offers it when given. */
-  call(to: string, spoken: string, ackUrl?: string): Promise<void>;
+  /** `statusCallbackUrl` is where Twilio posts what became of the text (delivered, undelivered), when given. */
+  sms(to: string, body: string, statusCallbackUrl?: string): Promise<void>;
+  /**
+   * `ackUrl` is where a keypress of 1 on the call is posted; the call offers it when given.
+   * `statusCallbackUrl` is where Twilio posts how the call ended (completed, no-answer, busy, failed).
+   */
+  call(to: string, spoken: string, ackUrl?: string, statusCallbackUrl?: string): Promise<void>;
 }
 
 export interface EmailSender {

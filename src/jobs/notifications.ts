@@ -172,9 +172,11 @@ export function startNotificationWorker(context: QueueContext, deps: Notificatio
     try {
       const query = pageAckQuery(deps.ackSecret, { escalationId: escalation.id, pageKey: page.pageKey, userId: data.userId, expiresAt: now.getTime() + ACK_LINK_TTL_MS });
       const link = `${deps.publicUrl}/api/v1/pages/ack?${query}`;
+      // Twilio tells what became of it there, under the same signed claim, so a failure reaches the case and the leads.
+      const statusUrl = `${deps.publicUrl}/twilio/status?${query}&method=${data.method}`;
       const { phone, email } = deps.senders;
-      if (data.method === 'sms' && phone) await phone.sms(address, outOfBandText(escalation, link));
-      else if (data.method === 'voice' && phone) await phone.call(address, spokenText(escalation), `${deps.publicUrl}/twilio/voice?${query}`);
+      if (data.method === 'sms' && phone) await phone.sms(address, outOfBandText(escalation, link), statusUrl);
+      else if (data.method === 'voice' && phone) await phone.call(address, spokenText(escalation), `${deps.publicUrl}/twilio/voice?${query}`, statusUrl);
       else if (data.method === 'email' && email) await email.send(address, emailSubject(escalation), emailText(escalation, link));
       else return 'no_sender';
     } catch (error) {

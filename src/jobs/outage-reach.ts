@@ -14,7 +14,7 @@ import type { Metrics } from '../metrics.js';
 import { leadsOf } from '../roster/rules.js';
 import type { Team } from '../roster/types.js';
 import { emailSubject, emailText, outOfBandText } from '../triage/page-notifications.js';
-import { NEW_CASE_KEY, newCaseAudience, newCaseText, outageMethods, type OutageMethod } from '../triage/outage-reach.js';
+import { NEW_CASE_KEY, newCaseAudience, newCaseSubject, newCaseText, outageMethods, type OutageMethod } from '../triage/outage-reach.js';
 import type { EscalationRepository, OnCallResolver, PageRequest, SlackOutbox } from '../triage/ports.js';
 import type { TriageService } from '../triage/service.js';
 import { SendError } from './contact-senders.js';
@@ -95,7 +95,7 @@ export function startOutageReachWorker(context: QueueContext, deps: OutageReachW
     const link = page ? `${deps.publicUrl}/api/v1/pages/ack?${pageAckQuery(deps.ackSecret, { escalationId: escalation.id, pageKey: data.pageKey, userId: data.userId, expiresAt: now.getTime() + ACK_LINK_TTL_MS })}` : undefined;
     try {
       if (data.method === 'sms' && deps.senders.phone) await deps.senders.phone.sms(address, link ? outOfBandText(escalation, link) : newCaseText(escalation));
-      else if (data.method === 'email' && deps.senders.email) await deps.senders.email.send(address, emailSubject(escalation), link ? emailText(escalation, link) : `${newCaseText(escalation)}\n`);
+      else if (data.method === 'email' && deps.senders.email) await deps.senders.email.send(address, link ? emailSubject(escalation) : newCaseSubject(escalation), link ? emailText(escalation, link) : `${newCaseText(escalation)}\n`);
       else return 'no_sender';
     } catch (error) {
       if (error instanceof SendError && error.final) throw new UnrecoverableError(`outage notice by ${data.method} refused: ${error.reason}`);

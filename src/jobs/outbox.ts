@@ -262,6 +262,7 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
   }
 
   async function call<T>(method: string, run: () => Promise<T>, channel?: string): Promise<T> {
+    const startedAt = now();
     try {
       const result = await run();
       // Also when open: a success ends a run of outage-class failures, so scattered 5xx never add up to an outage.
@@ -284,7 +285,7 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
         throw new Later(deps.gate.waitMs);
       }
       const outage = outageDetail(error);
-      if (outage) deps.gate.failing(outage);
+      if (outage) deps.gate.failing(outage, startedAt);
       if (code === SlackErrorCode.PlatformError && slackError && method === 'chat.postMessage' && CHANNEL_ERRORS.has(slackError)) throw new PostRefused(slackError);
       if (code === SlackErrorCode.PlatformError && slackError && PERMANENT_ERRORS.has(slackError)) {
         throw new UnrecoverableError(`${method} failed: ${slackError}`);

@@ -10,13 +10,20 @@
  * bounded, with exponential backoff or PagerDuty's Retry-After; a 400 (an invalid event) is final
  * at once. When the bot stops trying, it logs, counts, and tells the team's leads through the
  * outbox; nothing is retried forever.
+ *
+ * A case moved to another team (a start-up re-route) has its old team's open alerts resolved under
+ * the old team's key, after any step still pending on them; its next breach triggers under the new
+ * team's. When the team an open alert belongs to is no longer in the config (or has lost its routing
+ * key), nothing can reach its service: the acknowledge or resolve is counted as given up
+ * (`team_gone`) and the case's team's leads (every team's, when it has none) are told, once per
+ * alert, which dedup key to resolve by hand.
  */
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { renderPagerDutyGaveUp } from '../blocks/pagerduty.js';
+import { renderPagerDutyGaveUp, renderPagerDutyLeftOpen } from '../blocks/pagerduty.js';
 import type { Metrics } from '../metrics.js';
 import type { Team } from '../roster/types.js';
-import { PAGERDUTY_EVENT_TYPES, pagerDutyDedupKey, pagerDutyFollowUpBody, pagerDutySteps, pagerDutyTriggerBody, type PagerDutyAction, type PagerDutyEventBody, type PagerDutyStep } from '../triage/pagerduty-events.js';
+import { PAGERDUTY_EVENT_TYPES, pagerDutyDedupKey, pagerDutyFollowUpBody, pagerDutyMovedFrom, pagerDutySteps, pagerDutyTeamAt, pagerDutyTriggerBody, type PagerDutyAction, type PagerDutyEventBody, type PagerDutyStep } from '../triage/pagerduty-events.js';
 import type { EscalationRepository, SlackOutbox } from '../triage/ports.js';
 import type { Escalation, SlaClock } from '../triage/types.js';
 import type { CaseEvent, CaseEventSubscriber } from './ports.js';
@@ -99,11 +106,27 @@ export class PagerDutyEvents implements CaseEventSubscriber {
   async accept(event: CaseEvent): Promise<void> {
     if (this.deps.routingKeys.size === 0 || !PAGERDUTY_EVENT_TYPES.has(event.type)) return;
     const escalation = await this.deps.repository.get(event.escalationId);
-    if (!escalation || !this.deps.routingKeys.has(escalation.team)) return;
-    const steps = pagerDutySteps(escalation.timeline, event.seq);
+    if (!escalation) return;
+    const happened = escalation.timeline.find((candidate) => candidate.seq === event.seq);
+    // A note matters only when it moved the case to another team.
+    if (event.type === 'note' && !(happened && pagerDutyMovedFrom(happened))) return;
+    // The team the case had when the event happened: for a move, the team it left, whose alerts it resolves.
+    const team = pagerDutyTeamAt(escalation.timeline, event.seq, escalation.team);
+    const reachable = this.deps.routingKeys.has(team);
+    const steps = [];
+    for (const step of pagerDutySteps(escalation.timeline, event.seq)) {
+      // Only steps on one service's alert need an order: the step before, under the team the case
+      // left, is on an alert of another routing key (a move's resolve), and this one need not wait for it.
+      const sameService = step.after && pagerDutyTeamAt(escalation.timeline, step.after.seq, escalation.team) === team;
+      const after = step.after && sameService ? pagerDutyJobId(escalation.id, step.after) : undefined;
+      // A team PagerDuty no longer reaches (gone from the config, or its key): only an alert it
+      // opened while it could matters, so that someone is told to close it. Its trigger's job says so.
+      if (!reachable && (step.action === 'trigger' || !after || !(await this.queue.getJob(after)))) continue;
+      steps.push({ step, after });
+    }
     await Promise.all(
-      steps.map((step) => {
-        const data: PagerDutyJob = { escalationId: escalation.id, seq: step.seq, action: step.action, clock: step.clock, team: escalation.team, ...(step.after ? { after: pagerDutyJobId(escalation.id, step.after) } : {}) };
+      steps.map(({ step, after }) => {
+        const data: PagerDutyJob = { escalationId: escalation.id, seq: step.seq, action: step.action, clock: step.clock, team, ...(after ? { after } : {}) };
         return this.queue.add(step.action, data, { jobId: pagerDutyJobId(escalation.id, step) });
       }),
     );
@@ -187,6 +210,16 @@ export function startPagerDutyWorker(context: QueueContext, deps: PagerDutyWorke
     return state !== 'completed' && state !== 'failed' && state !== 'unknown';
   }
 
+  /**
+   * Whose leads hear of it: the team's own when `preferred` is in the config, else the team the
+   * case has now, else every team's leads, so that a failure of a team gone from the config still
+   * reaches someone (as webhooks fall back).
+   */
+  function audience(preferred: string | undefined, escalation: Escalation | undefined): Team[] {
+    const team = (preferred !== undefined ? deps.teams.get(preferred) : undefined) ?? (escalation ? deps.teams.get(escalation.team) : undefined);
+    return team ? [team] : [...deps.teams.values()];
+  }
+
   /** Logs, counts and tells the team's leads, once per team an hour. */
   async function giveUp(data: PagerDutyJob, failure: { reason: string; attempts: number; errors?: string[] }, known?: Escalation): Promise<void> {
     const { escalationId, action, clock, team: teamId } = data;
@@ -194,19 +227,51 @@ export function startPagerDutyWorker(context: QueueContext, deps: PagerDutyWorke
     metrics.pagerDutyGaveUp.inc({ team: teamId, action, reason: failure.reason });
     logger.error({ escalationId, dedupKey, action, team: teamId, reason: failure.reason, attempts: failure.attempts, errors: failure.errors }, 'gave up on a PagerDuty event; the team\'s leads are told');
     const escalation = known ?? (await deps.repository.get(escalationId).catch(() => undefined));
-    const team = deps.teams.get(teamId);
-    if (!team) return;
-    const payload = renderPagerDutyGaveUp({ escalationId, priority: escalation?.priority, team: team.name, action, clock, dedupKey, reason: failure.reason, attempts: failure.attempts, errors: failure.errors });
-    const dedupe = `pagerduty-gave-up.${team.id}.${Math.floor(deps.clock().getTime() / TELL_LEADS_EVERY_MS)}`;
-    await messageLeads(deps.outbox, team, dedupe, payload, logger);
+    const slot = Math.floor(deps.clock().getTime() / TELL_LEADS_EVERY_MS);
+    for (const team of audience(teamId, escalation)) {
+      const payload = renderPagerDutyGaveUp({ escalationId, priority: escalation?.priority, team: team.name, action, clock, dedupKey, reason: failure.reason, attempts: failure.attempts, errors: failure.errors });
+      await messageLeads(deps.outbox, team, `pagerduty-gave-up.${team.id}.${slot}`, payload, logger);
+    }
+  }
+
+  /**
+   * Whether the alert this step is about was left open at PagerDuty: the last step before it on
+   * the alert that PagerDuty took was a trigger or an acknowledge. Steps that were not sent
+   * (refused for good, or for a team without a service) changed nothing there, so they are passed over.
+   */
+  async function alertOpenBefore(data: PagerDutyJob): Promise<boolean> {
+    let id = data.after;
+    for (let hops = 0; id && hops < 50; hops += 1) {
+      const before = await deps.events.queue.getJob(id);
+      if (!before) return false;
+      if (before.returnvalue === 'sent') return before.data.action !== 'resolve';
+      id = before.data.after;
+    }
+    return false;
+  }
+
+  /**
+   * An acknowledge or resolve for an alert on the service of a team PagerDuty no longer reaches,
+   * with the alert still open there: logged, counted as given up (\`team_gone\`) and told, once per
+   * alert, to the case's team's leads (every team's, when it has none left), who close it by hand.
+   */
+  async function leftOpen(data: PagerDutyJob & { action: 'acknowledge' | 'resolve' }): Promise<void> {
+    const { escalationId, action, clock, team: teamId } = data;
+    const dedupKey = pagerDutyDedupKey(escalationId, clock);
+    metrics.pagerDutyGaveUp.inc({ team: teamId, action, reason: 'team_gone' });
+    logger.error({ escalationId, dedupKey, action, team: teamId, reason: 'team_gone' }, 'a PagerDuty alert is left open: its team is no longer in the config or has no routing key; the leads are told to resolve it by hand');
+    const escalation = await deps.repository.get(escalationId).catch(() => undefined);
+    const payload = renderPagerDutyLeftOpen({ escalationId, priority: escalation?.priority, team: teamId, action, clock, dedupKey });
+    // The case's team now, not the gone one's: it is the one that owns the case.
+    for (const team of audience(undefined, escalation)) await messageLeads(deps.outbox, team, `pagerduty-left-open.${teamId}.${dedupKey}.${team.id}`, payload, logger);
   }
 
   async function deliver(job: Job<PagerDutyJob>, token?: string): Promise<string> {
     const { data } = job;
     const attempts = job.attemptsMade + 1;
-    const routingKey = deps.routingKeys.get(data.team);
-    if (!routingKey) {
-      // The team's PagerDuty service left the config after this was queued: nobody is waiting for it.
+    const routingKey = deps.teams.has(data.team) ? deps.routingKeys.get(data.team) : undefined;
+    if (!routingKey && data.action === 'trigger') {
+      // The team left the config, or its PagerDuty service did, after this was queued: no alert was opened, nobody is waiting for it.
       logger.info({ escalationId: data.escalationId, team: data.team, action: data.action }, 'the team has no PagerDuty service any more; the event is not sent');
       return 'no_service';
     }
@@ -214,6 +279,16 @@ export function startPagerDutyWorker(context: QueueContext, deps: PagerDutyWorke
       // BullMQ schedules on the process clock, whatever clock the app reasons with.
       await job.moveToDelayed(Date.now() + ORDER_POLL_MS, token);
       throw new DelayedError();
+    }
+    if (!routingKey) {
+      const followUp = { ...data, action: data.action as 'acknowledge' | 'resolve' };
+      if (!(await alertOpenBefore(data))) {
+        logger.info({ escalationId: data.escalationId, team: data.team, action: data.action }, 'the team has no PagerDuty service any more, and no alert of it is open; the event is not sent');
+        return 'no_service';
+      }
+      // Nothing can close it from here, and trying again cannot help: someone must, by hand.
+      await leftOpen(followUp);
+      return 'team_gone';
     }
     let escalation: Escalation | undefined;
     let body: PagerDutyEventBody;

@@ -24,8 +24,8 @@ export interface SlackRefusal {
 }
 
 export interface SlackGateOptions {
-  /** Where the refusal is shared with the other instances. */
-  store: Pick<RedisSlackDelivery, 'shareRefusal' | 'clearRefusal'>;
+  /** Where the refusal is shared with the other instances (and, when it can be read back, the spell's start agreed with them). */
+  store: Pick<RedisSlackDelivery, 'shareRefusal' | 'clearRefusal'> & Partial<Pick<RedisSlackDelivery, 'sharedRefusal'>>;
   /** Asks Slack whether the token is accepted (auth.test); throws when it is not. */
   probe: () => Promise<void>;
   /** Releases the jobs that waited while the gate was closed; told what the closed spell was. */
@@ -50,9 +50,14 @@ export interface SlackGateOptions {
  * 5xx, a request that timed out or could not connect. Refusals by error code are not among them.
  */
 export function outageDetail(error: unknown): string | undefined {
-  const failure = error as { code?: string; statusCode?: number; original?: { code?: string; message?: string } };
+  const failure = error as { code?: string; statusCode?: number; original?: { code?: unknown; name?: string; message?: string } };
   if (failure.code === 'slack_webapi_http_error' && (failure.statusCode ?? 0) >= 500) return `HTTP ${failure.statusCode}`;
-  if (failure.code === 'slack_webapi_request_error') return failure.original?.code ?? failure.original?.message ?? 'request failed';
+  if (failure.code === 'slack_webapi_request_error') {
+    const original = failure.original;
+    // A timed-out fetch rejects with a DOMException whose `code` is a number (23); its name (TimeoutError) says what happened.
+    if (original instanceof DOMException) return original.name;
+    return (typeof original?.code === 'string' ? original.code : undefined) ?? original?.message ?? 'request failed';
+  }
   return undefined;
 }
 
@@ -69,6 +74,8 @@ export class SlackGate {
   private stopped = false;
   /** When the current run of outage-class failures began, on this instance. */
   private failingSince: number | undefined;
+  /** When Slack last accepted a call, on this instance. */
+  private acceptedAt: number | undefined;
 
   constructor(private readonly options: SlackGateOptions) {
     this.probeDelayMs = options.probeMinMs ?? 1_000;
@@ -79,10 +86,12 @@ export class SlackGate {
   /**
    * Notes an outage-class failure; once they have lasted `degradedAfterMs` without a success in
    * between, the gate closes as `unreachable`, which is what sends new cases and pages beyond Slack.
+   * `startedAt` is when the failed call was made: a call that hung until it timed out (with the
+   * client's retries, tens of seconds) says Slack has been failing since it began, not since now.
    */
-  failing(detail: string): void {
+  failing(detail: string, startedAt?: number): void {
     const now = this.options.clock().getTime();
-    this.failingSince ??= now;
+    this.failingSince ??= Math.max(Math.min(startedAt ?? now, now), this.acceptedAt ?? -Infinity);
     if (!this.refusal && now - this.failingSince >= (this.options.degradedAfterMs ?? 60_000)) this.refuse('unreachable', detail);
   }
 
@@ -115,6 +124,13 @@ export class SlackGate {
   private async share(): Promise<void> {
     if (!this.refusal) return;
     try {
+      // One outage is one spell on every instance: each adopts the earliest start another shared, so
+      // a case's outage note (keyed by the spell's start) goes once and covers every text sent in it.
+      if (this.refusal.error === 'unreachable' && this.options.store.sharedRefusal) {
+        const shared = await this.options.store.sharedRefusal<SlackRefusal>();
+        if (this.refusal && shared?.error === 'unreachable' && typeof shared.since === 'string' && shared.since < this.refusal.since) this.refusal = { ...this.refusal, since: shared.since };
+      }
+      if (!this.refusal) return;
       // Outlives a probe interval or two, so a dead instance's refusal does not linger for ever.
       await this.options.store.shareRefusal(this.refusal, 3 * (this.options.probeMaxMs ?? 60_000));
     } catch (error) {
@@ -149,6 +165,7 @@ export class SlackGate {
   /** Opens the gate after Slack accepted a call; cheap when it is already open. */
   async accept(): Promise<void> {
     this.failingSince = undefined;
+    this.acceptedAt = this.options.clock().getTime();
     if (!this.refusal) return;
     const was = this.refusal;
     this.refusal = undefined;

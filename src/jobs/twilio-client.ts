@@ -41,18 +41,20 @@ function escapeXml(text: string): string {
 export function twilioPhoneSender(settings: TwilioSettings): PhoneSender {
   const client = twilio(settings.accountSid, settings.authToken, settings.apiUrl ? { httpClient: new BaseUrlRequestClient(settings.apiUrl) } : {});
   return {
-    async sms(to, body) {
-      await client.messages.create({ to, from: settings.fromNumber, body }).catch((error: unknown) => {
+    async sms(to, body, statusCallbackUrl) {
+      await client.messages.create({ to, from: settings.fromNumber, body, ...(statusCallbackUrl ? { statusCallback: statusCallbackUrl } : {}) }).catch((error: unknown) => {
         throw asSendError(error);
       });
     },
-    async call(to, spoken, ackUrl) {
+    async call(to, spoken, ackUrl, statusCallbackUrl) {
       // Said twice: the first time is often lost to picking up the phone.
       const say = `<Say>${escapeXml(spoken)}</Say>`;
       const twiml = ackUrl
         ? `<Response><Gather numDigits="1" timeout="8" action="${escapeXml(ackUrl)}" method="POST">${say}<Pause length="1"/>${say}</Gather></Response>`
         : `<Response>${say}<Pause length="1"/>${say}</Response>`;
-      await client.calls.create({ to, from: settings.fromNumber, twiml }).catch((error: unknown) => {
+      // Twilio's default status callback event is `completed`, which carries how the call ended.
+      const status = statusCallbackUrl ? { statusCallback: statusCallbackUrl, statusCallbackMethod: 'POST' } : {};
+      await client.calls.create({ to, from: settings.fromNumber, twiml, ...status }).catch((error: unknown) => {
         throw asSendError(error);
       });
     },

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/schema.js';
+import type { DeviceChange, SandboxDevices } from './devices.js';
 import type { Body, CommandHint, Interactions } from './interactions.js';
 import { SAMPLE_ESCALATIONS, samplePriority } from './samples.js';
 import type { SampleCases, SandboxWorkspace } from './seed.js';
@@ -16,6 +17,7 @@ const STATIC_PATH = /^\/(?:[a-z0-9-]+\/)?[a-z0-9-]+\.(?:html|js|css|svg)$/;
 
 export interface PageRouteDeps {
   double: SlackDouble;
+  devices: SandboxDevices;
   config: AppConfig;
   workspace: SandboxWorkspace;
   samples: SampleCases;
@@ -102,6 +104,11 @@ export function mountPageRoutes(deps: PageRouteDeps): { close(): void } {
     const line = `data: ${JSON.stringify(activity)}\n\n`;
     for (const stream of streams) stream.write(line);
   });
+  // A named event, so the page tells a phone ringing apart from the Slack calls it shows in the status line.
+  const unsubscribeDevices = deps.devices.onChange((change: DeviceChange) => {
+    const line = `event: devices\ndata: ${JSON.stringify(change)}\n\n`;
+    for (const stream of streams) stream.write(line);
+  });
   const keepAlive = setInterval(() => {
     for (const stream of streams) stream.write(': keep-alive\n\n');
   }, 15_000);
@@ -172,6 +179,10 @@ export function mountPageRoutes(deps: PageRouteDeps): { close(): void } {
       }
       case '/sandbox/summary':
         return sendJson(res, 200, summary(user));
+      case '/sandbox/devices':
+        return sendJson(res, 200, deps.devices.view(user));
+      case '/sandbox/case-tool':
+        return sendJson(res, 200, deps.devices.caseToolView());
       default:
         return sendJson(res, 404, { ok: false, error: 'not_found' });
     }
@@ -184,6 +195,9 @@ export function mountPageRoutes(deps: PageRouteDeps): { close(): void } {
     '/sandbox/close': interactions.close,
     '/sandbox/home-opened': interactions.homeOpened,
     '/sandbox/message': interactions.message,
+    '/sandbox/phone/text': (body) => deps.devices.text(String(body.user ?? ''), String(body.body ?? '')),
+    '/sandbox/phone/press': (body) => deps.devices.press(String(body.user ?? ''), String(body.sid ?? ''), String(body.digits ?? '')),
+    '/sandbox/phone/decline': (body) => deps.devices.decline(String(body.user ?? ''), String(body.sid ?? '')),
     '/sandbox/escalate': (body) => deps.samples.fire(deps.botUrl, typeof body.sample === 'number' ? body.sample : undefined),
   };
 
@@ -211,6 +225,7 @@ export function mountPageRoutes(deps: PageRouteDeps): { close(): void } {
     close() {
       clearInterval(keepAlive);
       unsubscribe();
+      unsubscribeDevices();
       for (const stream of streams) stream.end();
       streams.clear();
     },

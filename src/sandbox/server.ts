@@ -5,9 +5,12 @@ import { pino, type Logger } from 'pino';
 import type { IntakeToken } from '../access/tokens.js';
 import { loadConfigFile } from '../config/load.js';
 import type { AppConfig } from '../config/schema.js';
+import type { NotificationPolicy } from '../roster/contact.js';
+import type { Team } from '../roster/types.js';
 import { startApp, type RunningApp } from '../server.js';
 import { connectRedis, deleteByPrefix } from '../store/redis.js';
 import type { SlaPolicies } from '../triage/sla.js';
+import { startDevices, type SandboxDevices } from './devices.js';
 import { createInteractions, readCommandHints } from './interactions.js';
 import { mountPageRoutes } from './routes.js';
 import { seedSampleCases, seedWorkspace } from './seed.js';
@@ -39,6 +42,8 @@ export interface Sandbox {
   /** A scoped intake token (create, read) the bot accepts at `${botUrl}/api/v1/escalations`, named after its source. */
   intakeToken: { name: string; secret: string };
   double: SlackDouble;
+  /** Everyone's phone and inbox (the Twilio and SMTP stand-ins), and the sample sources' case tool. */
+  devices: SandboxDevices;
   app: RunningApp;
   config: AppConfig;
   stop(): Promise<void>;
@@ -53,6 +58,23 @@ export function scaleSla(sla: SlaPolicies, speed: number): SlaPolicies {
       { ...policy, claimMs: scale(policy.claimMs), resolveMs: scale(policy.resolveMs), warnBeforeMs: policy.warnBeforeMs.map(scale), pageEscalateAfterMs: scale(policy.pageEscalateAfterMs) },
     ]),
   ) as SlaPolicies;
+}
+
+/** Each person's own delays and their leads' deadlines, divided like the SLA targets, so a page goes on to a text and a call as fast as it breached. */
+export function scaleContactTimings(teams: ReadonlyMap<string, Team>, speed: number): Map<string, Team> {
+  const scale = (ms: number) => (ms === 0 ? 0 : Math.max(1_000, Math.round(ms / speed)));
+  const scalePolicy = (policy: NotificationPolicy): NotificationPolicy =>
+    Object.fromEntries(Object.entries(policy).map(([priority, rule]) => [priority, { ...rule, startByMs: Object.fromEntries(Object.entries(rule.startByMs).map(([method, ms]) => [method, scale(ms)])) }]));
+  return new Map(
+    [...teams].map(([id, team]) => [
+      id,
+      {
+        ...team,
+        members: team.members.map((member) => (member.contact ? { ...member, contact: { ...member.contact, notify: member.contact.notify.map((step) => ({ ...step, afterMs: scale(step.afterMs) })) } } : member)),
+        ...(team.notificationPolicy ? { notificationPolicy: scalePolicy(team.notificationPolicy) } : {}),
+      },
+    ]),
+  );
 }
 
 async function freePort(): Promise<number> {
@@ -77,7 +99,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const speed = options.speed ?? 1;
   if (!(speed > 0)) throw new Error(`speed must be a positive number, not ${speed}`);
   const loaded = loadConfigFile(options.configPath ?? SANDBOX_CONFIG_PATH);
-  const config: AppConfig = { ...loaded, sla: scaleSla(loaded.sla, speed) };
+  const config: AppConfig = speed === 1 ? loaded : { ...loaded, sla: scaleSla(loaded.sla, speed), teams: scaleContactTimings(loaded.teams, speed) };
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redisPrefix = options.redisPrefix ?? `sandbox:${randomBytes(6).toString('hex')}`;
   const botToken = `xoxb-sandbox-${randomBytes(12).toString('hex')}`;
@@ -86,11 +108,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const double = await startSlackDouble({ token: botToken, port: options.port ?? 0 });
   const workspace = seedWorkspace(double, config);
   const samples = seedSampleCases();
-  const app = await startBot(double, { config, botToken, signingSecret, redisUrl, redisPrefix, intakeTokens: samples.intakeTokens, logger });
+  const botPort = await freePort();
+  let devices: SandboxDevices;
+  try {
+    devices = await startDevices({ botUrl: `http://127.0.0.1:${botPort}`, members: workspace.members });
+  } catch (error) {
+    await double.close();
+    throw error;
+  }
+  // Every sample source tells the one case tool, as a deployment's moderation tool would be told.
+  for (const token of samples.intakeTokens) token.webhook = { url: devices.caseTool.url, secret: devices.caseTool.secret };
+  const app = await startBot(double, devices, { config, botToken, signingSecret, redisUrl, redisPrefix, intakeTokens: samples.intakeTokens, logger, port: botPort });
 
   const commands = await readCommandHints();
   const interactions = createInteractions({ double, workspace, commands, botUrl: app.url, signingSecret });
-  const routes = mountPageRoutes({ double, config, workspace, samples, interactions, commands, botUrl: app.url, speed, logger });
+  const routes = mountPageRoutes({ double, devices, config, workspace, samples, interactions, commands, botUrl: app.url, speed, logger });
 
   let stopping: Promise<void> | undefined;
   return {
@@ -99,12 +131,14 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     botToken,
     intakeToken: { name: samples.exampleToken.name, secret: samples.exampleToken.secret },
     double,
+    devices,
     app,
     config,
     stop() {
       stopping ??= (async () => {
         routes.close();
         await app.stop();
+        await devices.close();
         await double.close();
         const redis = connectRedis(redisUrl, { maxRetriesPerRequest: 1 });
         try {
@@ -121,9 +155,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 /** The bot itself, on a port of its own, pointed at the stand-in instead of slack.com. */
 async function startBot(
   double: SlackDouble,
-  options: { config: AppConfig; botToken: string; signingSecret: string; redisUrl: string; redisPrefix: string; intakeTokens: IntakeToken[]; logger: Logger },
+  devices: SandboxDevices,
+  options: { config: AppConfig; botToken: string; signingSecret: string; redisUrl: string; redisPrefix: string; intakeTokens: IntakeToken[]; logger: Logger; port: number },
 ): Promise<RunningApp> {
-  const botPort = await freePort();
+  const botPort = options.port;
   try {
     return await startApp({
       config: options.config,
@@ -136,8 +171,11 @@ async function startBot(
       intakeTokens: options.intakeTokens,
       logger: options.logger,
       publicUrl: `http://127.0.0.1:${botPort}`,
+      twilio: devices.twilio,
+      email: devices.email,
     });
   } catch (error) {
+    await devices.close();
     await double.close();
     throw error;
   }

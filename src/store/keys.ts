@@ -56,6 +56,8 @@ export function storeKeys(prefix: string) {
     slackSeenSignature: (hash: string) => `${prefix}:slack:seen:sig:${hash}`,
     /** Events API deliveries taken, by event_id, so Slack's retries are acknowledged without repeating work. */
     slackSeenEvent: (eventId: string) => `${prefix}:slack:seen:event:${eventId}`,
+    /** Twilio webhooks already taken (a text's MessageSid, a keypress, a status), so a captured one replayed does nothing; see store/twilio-deliveries.ts. */
+    twilioSeen: (hash: string) => `${prefix}:twilio:seen:${hash}`,
     /** Generated when CALENDAR_SECRET is unset; see store/calendar-feeds.ts. */
     calendarSecret: `${prefix}:calendar:secret`,
     pageAckSecret: `${prefix}:pages:ack-secret`,

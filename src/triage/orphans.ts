@@ -65,6 +65,13 @@ export function describeOrphans(orphans: OrphanedCase[], target: RerouteTarget |
   return `${count} to a team or category the config no longer has, so nobody would see or own ${orphans.length === 1 ? 'it' : 'them'}:\n${listed.join('\n')}\n${howTo}`;
 }
 
+/**
+ * The move's note, when the case changed teams, carries this as its `outcome` and the team it left
+ * as its `target`, so what follows the case's old team (its PagerDuty alerts) can tell from the
+ * timeline alone which team had the case when.
+ */
+export const TEAM_MOVE_OUTCOME = 'team_moved';
+
 /** One orphan's move, as the store applies it. */
 export interface ReroutePlan {
   team: string;
@@ -98,7 +105,13 @@ export function planReroute(orphan: OrphanedCase, target: RerouteTarget, config:
     team: team.id,
     to: released ? 'open' : undefined,
     set,
-    event: { type: 'note', at: now.toISOString(), actor: 'system', text: `Re-routed at start-up: ${whatIsGone(orphan)}, so the case moved ${moves.join(' and ')}.${claim}` },
+    event: {
+      type: 'note',
+      at: now.toISOString(),
+      actor: 'system',
+      text: `Re-routed at start-up: ${whatIsGone(orphan)}, so the case moved ${moves.join(' and ')}.${claim}`,
+      ...(team.id !== escalation.team ? { outcome: TEAM_MOVE_OUTCOME, target: escalation.team } : {}),
+    },
   };
 }
 

@@ -27,3 +27,8 @@ export function outageMethods(person: Pick<Member, 'contact'>, available: Readon
 export function newCaseText(escalation: Pick<Escalation, 'id' | 'priority' | 'category'>): string {
   return `${escalation.id} ${escalation.priority} ${escalation.category}: new case. Slack cannot be reached; it is posted there once Slack is back.`;
 }
+
+/** A new case's email subject: the page's ("you are paged") would tell someone not paged that they are. */
+export function newCaseSubject(escalation: Pick<Escalation, 'id' | 'priority' | 'category'>): string {
+  return `${escalation.id} ${escalation.priority} ${escalation.category}: new case`;
+}

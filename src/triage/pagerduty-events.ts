@@ -2,19 +2,44 @@
  * What a team's PagerDuty service is told about its cases (Events API v2): a missed deadline opens
  * an alert, someone answering it in Slack acknowledges it, and the case being resolved (or, for the
  * claim clock, put back in the queue) resolves it. One alert per case and clock, named by
- * `<escalation id>.<clock>`, so every event about that deadline lands on the same alert.
+ * `<escalation id>.<clock>`, so every event about that deadline lands on the same alert. A move
+ * to another team resolves the old team's alerts under its key; the case's next breach pages the
+ * new team under its own.
  *
  * PagerDuty pages people from what it is sent, outside the team's access rules, so a body is built
  * from named fields only: the case id, priority, category, team and clock. Never the summary,
  * notes, case link or any timeline text.
  */
+import { TEAM_MOVE_OUTCOME } from './orphans.js';
 import type { Escalation, Priority, SlaClock, TimelineEvent, TimelineEventType } from './types.js';
 
 export const PAGERDUTY_ACTIONS = ['trigger', 'acknowledge', 'resolve'] as const;
 export type PagerDutyAction = (typeof PAGERDUTY_ACTIONS)[number];
 
-/** The case events that can change what PagerDuty should know; the others are never looked at. */
-export const PAGERDUTY_EVENT_TYPES: ReadonlySet<TimelineEventType> = new Set<TimelineEventType>(['sla_breach', 'page_acknowledged', 'claimed', 'reassigned', 'released', 'resolved']);
+/**
+ * The case events that can change what PagerDuty should know; the others are never looked at. A
+ * `note` counts only when it is a move to another team (see pagerDutyMovedFrom).
+ */
+export const PAGERDUTY_EVENT_TYPES: ReadonlySet<TimelineEventType> = new Set<TimelineEventType>(['sla_breach', 'page_acknowledged', 'claimed', 'reassigned', 'released', 'resolved', 'note']);
+
+type PlannedEvent = Pick<TimelineEvent, 'seq' | 'type' | 'clock' | 'outcome' | 'target'>;
+
+/** The team a move to another team took the case from, when the event is one (a start-up re-route, triage/orphans.ts). */
+export function pagerDutyMovedFrom(event: Pick<TimelineEvent, 'type' | 'outcome' | 'target'>): string | undefined {
+  return event.type === 'note' && event.outcome === TEAM_MOVE_OUTCOME && event.target ? event.target : undefined;
+}
+
+/**
+ * The team whose PagerDuty service the steps of event `seq` go to: the team the case had when it
+ * happened, which is the team the next move (this event's own, for a move) took it from, or its
+ * team now when it has not moved since. A move's steps resolve the alerts of the team it left.
+ */
+export function pagerDutyTeamAt(timeline: ReadonlyArray<PlannedEvent>, seq: number, currentTeam: string): string {
+  const nextMove = timeline
+    .filter((event) => event.seq >= seq && pagerDutyMovedFrom(event))
+    .sort((a, b) => a.seq - b.seq)[0];
+  return nextMove ? pagerDutyMovedFrom(nextMove)! : currentTeam;
+}
 
 /** What goes out as the alert's `source`: the alert comes from the bot, not from any host of the case. */
 export const PAGERDUTY_SOURCE = 'escalation-bot';
@@ -50,7 +75,7 @@ export function pagerDutyDedupKey(escalationId: string, clock: SlaClock): string
 type Alerts = Partial<Record<SlaClock, 'triggered' | 'acknowledged'>>;
 
 /** The actions one timeline event calls for, given what each clock's alert is at PagerDuty before it. */
-function actionsFor(event: Pick<TimelineEvent, 'type' | 'clock'>, alerts: Alerts): Array<{ action: PagerDutyAction; clock: SlaClock }> {
+function actionsFor(event: PlannedEvent, alerts: Alerts): Array<{ action: PagerDutyAction; clock: SlaClock }> {
   switch (event.type) {
     case 'sla_breach':
       if (!event.clock) return [];
@@ -67,6 +92,10 @@ function actionsFor(event: Pick<TimelineEvent, 'type' | 'clock'>, alerts: Alerts
       return alerts.claim ? [{ action: 'resolve', clock: 'claim' }] : [];
     case 'resolved':
       return (['claim', 'resolve'] as const).filter((clock) => alerts[clock]).map((clock) => ({ action: 'resolve' as const, clock }));
+    case 'note':
+      // Moved to another team: the old team's alerts are over (resolved under its key); a later
+      // breach pages the new team under its own.
+      return pagerDutyMovedFrom(event) ? (['claim', 'resolve'] as const).filter((clock) => alerts[clock]).map((clock) => ({ action: 'resolve' as const, clock })) : [];
     default:
       return [];
   }
@@ -78,7 +107,7 @@ function actionsFor(event: Pick<TimelineEvent, 'type' | 'clock'>, alerts: Alerts
  * are ever acknowledged or resolved: PagerDuty would accept and drop the others, and sending
  * nothing says the same with fewer requests.
  */
-export function pagerDutySteps(timeline: ReadonlyArray<Pick<TimelineEvent, 'seq' | 'type' | 'clock'>>, seq: number): PlannedPagerDutyStep[] {
+export function pagerDutySteps(timeline: ReadonlyArray<PlannedEvent>, seq: number): PlannedPagerDutyStep[] {
   const alerts: Alerts = {};
   // The last step on each alert's key, resolves included: the next trigger on that key follows a resolve too.
   const last: Partial<Record<SlaClock, PagerDutyStep>> = {};

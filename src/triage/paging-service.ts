@@ -119,6 +119,25 @@ export class CasePaging {
   }
 
   /**
+   * Records that Twilio reported a page's text or call did not reach its person (undelivered, failed,
+   * not answered), by which method and why, and nothing of what was said. An open or claimed case
+   * takes it; the once-key (the message or call's sid) keeps a callback Twilio sent again to one entry.
+   */
+  async recordNotificationFailed(id: string, failure: { userId: string; pageKey: string; method: ContactMethod; reason: string; onceKey: string }): Promise<'recorded' | 'stale'> {
+    const escalation = await this.cases.get(id);
+    const result = await this.deps.repository.transition(id, {
+      from: ['open', 'claimed'],
+      event: { type: 'notification_failed', at: this.deps.clock().toISOString(), actor: 'system', target: failure.userId, text: failure.reason, outcome: failure.method },
+      onceKey: failure.onceKey,
+      team: escalation.team,
+    });
+    if (result.status === 'already_done') return 'recorded';
+    if (result.status !== 'done') return 'stale';
+    await this.cases.afterChange(id, result);
+    return 'recorded';
+  }
+
+  /**
    * Runs one SLA timer: gathers the case, the rotation and breaks once, lets the pure decidePage say
    * who is next, and applies that. It acts only if the timer's plan is current and its clock still
    * applies; the once-key makes a retried job (worker crash, second instance) re-queue the same

@@ -44,6 +44,7 @@ export class TriageService {
   readonly escalateToLead: CasePaging['escalateToLead'];
   readonly acknowledgePage: CasePaging['acknowledgePage'];
   readonly recordNotified: CasePaging['recordNotified'];
+  readonly recordNotificationFailed: CasePaging['recordNotificationFailed'];
 
   readonly exposure: WellbeingCare['exposure'];
   readonly startBreak: WellbeingCare['startBreak'];
@@ -87,6 +88,7 @@ export class TriageService {
     this.escalateToLead = paging.escalateToLead.bind(paging);
     this.acknowledgePage = paging.acknowledgePage.bind(paging);
     this.recordNotified = paging.recordNotified.bind(paging);
+    this.recordNotificationFailed = paging.recordNotificationFailed.bind(paging);
 
     this.exposure = care.exposure.bind(care);
     this.startBreak = care.startBreak.bind(care);

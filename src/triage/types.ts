@@ -26,11 +26,14 @@ export type TimelineEventType =
   | 'offered'
   /** `actor` turned down the offer they were made; `target` is who made it. */
   | 'offer_declined'
+  /** A person's note, or the system's; a start-up re-route to another team has `outcome` `team_moved` and `target` the team it left (triage/orphans.ts). */
   | 'note'
   | 'paged'
   | 'page_acknowledged'
   /** A page reached `target` outside Slack: `outcome` is the method, `text` the page key; nothing of the message is kept. */
   | 'notified'
+  /** Twilio said a page's text or call did not reach `target`: `outcome` is the method, `text` the reason (`twilio_30003`, `no-answer`); nothing of the message is kept. */
+  | 'notification_failed'
   | 'escalated_to_lead'
   | 'sla_warning'
   | 'sla_breach'

@@ -7,10 +7,10 @@ import { connectRedis, RedisOutageLog } from '../store/redis.js';
 import { RedisTime } from '../store/redis-time.js';
 
 /** The Web API client both Bolt and the outbox use: retries transient failures, times out stalls. */
-export function slackClientOptions(slackApiUrl: string | undefined): WebClientOptions {
+export function slackClientOptions(slackApiUrl: string | undefined, timeoutMs = 10_000): WebClientOptions {
   return {
     slackApiUrl,
-    timeout: 10_000,
+    timeout: timeoutMs,
     retryConfig: { retries: 3, factor: 2, minTimeout: 250, maxTimeout: 2_000 },
   };
 }

@@ -61,6 +61,8 @@ export interface AppOptions {
    * @defaultValue 60000
    */
   slackDegradedAfterMs?: number;
+  /** How long one Slack Web API request may take before it is abandoned as a timeout (an outage-class failure); the client retries it 3 times. @defaultValue 10000 */
+  slackRequestTimeoutMs?: number;
   /** Signs the acknowledgement links in texts. @defaultValue a random secret generated once and kept in Redis */
   pageAckSecret?: string;
   /** The outside monitor pinged on a schedule, so it notices when the bot is down. @defaultValue none: no pings */

@@ -9,7 +9,9 @@ import { heartbeatCadences } from '../access/tokens.js';
 import { observeHeartbeats } from '../jobs/heartbeats.js';
 import { openApiRouter } from '../handlers/api/openapi.js';
 import { pagesRouter } from '../handlers/api/pages.js';
+import { RedisTwilioReplayLedger } from '../store/twilio-deliveries.js';
 import { reportsRouter } from '../handlers/api/reports.js';
+import { messageLeads } from '../jobs/leads.js';
 import { describeRefusal } from '../jobs/slack-gate.js';
 import type { Deps } from './deps.js';
 import type { WorkerSet } from './workers.js';
@@ -53,7 +55,7 @@ export async function startHttpServer(api: Express, deps: Deps, workers: WorkerS
   api.use(heartbeatsRouter({ access: deps.access, heartbeats: deps.heartbeats, logger }));
   api.use(reportsRouter({ reports: deps.reports, access: deps.access, clock, zone: deps.zoneOf([...config.teams.keys()][0] ?? '') }));
   api.use(calendarRouter({ rotation: deps.rotation, secret: deps.calendarSecret, versions: deps.calendarVersions, clock, logger }));
-  api.use(pagesRouter({ triage: deps.triage, repository: deps.repository, teams: config.teams, ackSecret: deps.pageAckSecret, twilioAuthToken: twilioAuthToken, publicUrl: deps.publicUrl, logger, clock }));
+  api.use(pagesRouter({ triage: deps.triage, repository: deps.repository, teams: config.teams, ackSecret: deps.pageAckSecret, twilioAuthToken: twilioAuthToken, publicUrl: deps.publicUrl, logger, clock, replay: new RedisTwilioReplayLedger(deps.connections.redis, deps.keys), messageLeads: (team, dedupeId, payload) => messageLeads(deps.outbox, team, dedupeId, payload, logger), metrics: deps.metrics }));
   api.use(openApiRouter({ config }));
   api.use(apiErrorHandler({ logger }));
 

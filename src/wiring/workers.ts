@@ -38,7 +38,7 @@ export interface WorkerSet {
   stop(): Promise<void>;
 }
 
-type WorkerOptions = Pick<AppOptions, 'slackBotToken' | 'slackApiUrl' | 'slackUnreachableAtStart' | 'channelIntervalMs' | 'watchdog' | 'intakeTokens' | 'webhooks' | 'deadMansSwitch' | 'pagerDutyRoutingKeys' | 'pagerDuty' | 'twilio' | 'email' | 'notifications' | 'slackDegradedAfterMs'>;
+type WorkerOptions = Pick<AppOptions, 'slackBotToken' | 'slackApiUrl' | 'slackUnreachableAtStart' | 'channelIntervalMs' | 'watchdog' | 'intakeTokens' | 'webhooks' | 'deadMansSwitch' | 'pagerDutyRoutingKeys' | 'pagerDuty' | 'twilio' | 'email' | 'notifications' | 'slackDegradedAfterMs' | 'slackRequestTimeoutMs'>;
 
 /** An instance without workers makes no Slack calls of its own; it reports what the workers found. */
 export function withoutWorkers(deps: Deps): WorkerSet {
@@ -51,7 +51,7 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   const context = deps.connections.queueContext;
   // Rate limits are handled by the outbox (it re-queues the job for Retry-After) rather than by
   // holding a worker slot while the client sleeps.
-  const outboxClient = new WebClient(options.slackBotToken, { ...slackClientOptions(options.slackApiUrl), rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR });
+  const outboxClient = new WebClient(options.slackBotToken, { ...slackClientOptions(options.slackApiUrl, options.slackRequestTimeoutMs), rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR });
   const slaWorker = startSlaWorker(context, { triage, logger, metrics });
   // A method without its service is never scheduled; start-up refuses a config that asks for it.
   const senders: ContactSenders = { ...(options.twilio ? { phone: twilioPhoneSender(options.twilio) } : {}), ...(options.email ? { email: nodemailerEmailSender(options.email) } : {}) };

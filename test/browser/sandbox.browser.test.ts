@@ -351,3 +351,86 @@ describe('the sandbox page at 800 px wide, with SLA targets 60× faster', () => 
     await screenshot('narrow-lead-home', narrow);
   });
 });
+
+describe('the sandbox page, when a P0 page goes unanswered in Slack (60× faster)', () => {
+  let fast: Sandbox;
+  let phone: Page;
+  let paged = '';
+  let p0 = '';
+
+  beforeAll(async () => {
+    fast = await startSandbox({ speed: 60 });
+    phone = await context.newPage();
+    await phone.goto(`${fast.url}/?as=${AOIFE}`);
+    await phone.waitForSelector('body[data-ready="true"]', { timeout: WAIT });
+  });
+
+  afterAll(async () => {
+    await phone?.close();
+    await fast?.stop();
+  });
+
+  /** Whoever the rotation has on call now: the first person a text reached. */
+  async function firstTexted(): Promise<string> {
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      const members = [...fast.config.teams.values()].flatMap((team) => team.members);
+      const texted = members.find((member) => (fast.devices.view(member.userId).phone?.messages ?? []).some((message) => message.body.includes(p0)));
+      if (texted) return texted.userId;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    throw new Error(`nobody was texted about ${p0}`);
+  }
+
+  it('texts the paged person after their delay, then rings their phone, and pressing 1 acknowledges the page', async () => {
+    await phone.click('#fire-more');
+    // Sample 0: a P0 livestream case in IE; its 5-minute claim target is 5 s at 60×.
+    await phone.click('#fire-menu [data-sample="0"]');
+    const posted = phone.locator('#pane-body .message .block-header', { hasText: 'Livestream emergency' }).first();
+    await posted.waitFor({ timeout: WAIT });
+    p0 = /ESC-\d+/.exec(await posted.innerText())?.[0] ?? '';
+    expect(p0).toMatch(/^ESC-\d+$/);
+
+    paged = await firstTexted();
+    await phone.goto(`${fast.url}/?as=${paged}`);
+    await phone.waitForSelector('body[data-ready="true"]', { timeout: WAIT });
+    await phone.click('[data-nav="devices"]');
+    const text = phone.locator('.sms-theirs', { hasText: p0 }).first();
+    await text.waitFor({ timeout: WAIT });
+    // Only what may leave Slack: the id, priority, category and a link; never the summary.
+    expect(await text.innerText()).toMatch(new RegExp(`${p0}.*P0`, 's'));
+    expect(await text.innerText()).not.toContain('bridge railing');
+    await screenshot('phone-text', phone);
+
+    const ringing = phone.locator('.call-ringing').first();
+    await ringing.waitFor({ timeout: 20_000 });
+    expect(await ringing.innerText()).toContain('Incoming call');
+    await screenshot('phone-ringing', phone);
+    await ringing.locator('[data-press="1"]').click();
+    await phone.locator('.call-card[data-status="completed"]').first().waitFor({ timeout: WAIT });
+    const call = fast.devices.view(paged).phone?.calls.find((candidate) => candidate.status === 'completed');
+    expect(call?.said).toContain('You are paged for case');
+    expect(call?.digits).toBe('1');
+    await screenshot('phone-acknowledged', phone);
+
+    // The case's thread in Slack, its audit trail, says who acknowledged and by which method.
+    await phone.click('[data-channel="C0TRIAGE01"]');
+    const post = phone.locator('#pane-body .message', { hasText: 'Livestream emergency' }).first();
+    await post.locator('.block-section').first().click();
+    const acknowledged = phone.locator('#thread-body .message', { hasText: 'acknowledged the page by voice' });
+    await acknowledged.waitFor({ timeout: WAIT });
+    const name = [...fast.config.teams.values()].flatMap((team) => team.members).find((member) => member.userId === paged)?.name;
+    expect(await phone.locator('#thread-body').innerText()).toContain(`The page reached @${name} by sms`);
+    await screenshot('thread-acknowledged-by-voice', phone);
+  });
+
+  it('lists what the case tool received, each webhook signed and verified', async () => {
+    await phone.click('[data-nav="devices"]');
+    const created = phone.locator('.deliveries tr[data-event="created"]', { hasText: p0 });
+    await created.waitFor({ timeout: WAIT });
+    await phone.locator('.deliveries tr[data-event="breached"]', { hasText: p0 }).first().waitFor({ timeout: WAIT });
+    expect(await created.locator('.verified').innerText()).toContain('verified');
+    expect(await phone.locator('.deliveries .refused').count()).toBe(0);
+    await screenshot('case-tool', phone);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderPagerDutyGaveUp, type PagerDutyGiveUp } from '../../src/blocks/pagerduty.js';
+import { renderPagerDutyGaveUp, renderPagerDutyLeftOpen, type PagerDutyGiveUp } from '../../src/blocks/pagerduty.js';
 import { validateBlocks } from '../support/slack-double.js';
 import { allStrings, shownTexts } from './blocks-support.js';
 
@@ -56,5 +56,21 @@ describe('renderPagerDutyGaveUp', () => {
 
   it('carries no case content: it has none to carry', () => {
     expect(allStrings(renderPagerDutyGaveUp(giveUp()))).not.toContainEqual(expect.stringContaining('https://'));
+  });
+});
+
+describe('renderPagerDutyLeftOpen', () => {
+  it('names the alert left open by its dedup key and the team whose service it is on, and says to resolve it by hand', () => {
+    const payload = renderPagerDutyLeftOpen({ escalationId: 'ESC-1042', priority: 'P0', team: 'doomed', action: 'resolve', clock: 'claim', dedupKey: 'ESC-1042.claim' });
+    expect(payload.text).toBe('⚠️ 🔴 P0 PagerDuty alert ESC-1042.claim of ESC-1042 is left open: resolve it in PagerDuty by hand');
+    expect(shownTexts(payload.blocks)).toEqual([
+      [
+        payload.text,
+        'The bot could not resolve the claim deadline alert of ESC-1042 (dedup key `ESC-1042.claim`): team `doomed` is no longer in the config, or has no PagerDuty routing key any more, so the bot cannot reach the service the alert is on.',
+        "Find the alert with dedup key `ESC-1042.claim` on that team's PagerDuty service and resolve it there by hand; the bot will not try again.",
+        'It is counted in `escbot_pagerduty_gave_up_total` with reason `team_gone`.',
+      ].join('\n'),
+    ]);
+    expect(validateBlocks(payload.blocks, 'message')).toEqual([]);
   });
 });

@@ -27,6 +27,7 @@ const EVERY_TYPE = {
   escalated_to_lead: [{ type: 'escalated_to_lead', target: LEAD }, `🚨 <@${MAYA}> escalated to the lead, <@${LEAD}>, ${TIME}.`],
   page_acknowledged: [{ type: 'page_acknowledged', actor: KENJI }, `🙋 <@${KENJI}> acknowledged the page ${TIME}.`],
   notified: [{ type: 'notified', actor: 'system', target: KENJI, outcome: 'sms', text: '1.claim' }, `📲 The page reached <@${KENJI}> by sms ${TIME}.`],
+  notification_failed: [{ type: 'notification_failed', actor: 'system', target: KENJI, outcome: 'sms', text: 'twilio_30003' }, `📵 The page did not reach <@${KENJI}> by sms (twilio_30003) ${TIME}.`],
   sla_warning: [
     { type: 'sla_warning', actor: 'system', clock: 'claim', target: MAYA, text: isoAfter(12 * MINUTE) },
     `⏳ Claim deadline <!date^${epochOf(isoAfter(12 * MINUTE))}^{time}|2026-12-25 09:12 UTC> is close — <@${MAYA}>.`,
@@ -62,6 +63,12 @@ describe('renderThreadEvent', () => {
   describe('when the person offered a case accepts it', () => {
     it('says they took it up, rather than that they reassigned it to themselves', () => {
       expect(render({ type: 'reassigned', actor: KENJI, target: KENJI })).toBe(`🤝 <@${KENJI}> accepted the offer and has it now, ${TIME}.`);
+    });
+  });
+
+  describe('when Slack was away and a new case was told beyond it', () => {
+    it('says the person was told of the new case, not that a page reached them', () => {
+      expect(render({ type: 'notified', actor: 'system', target: KENJI, outcome: 'email', text: 'new-case' })).toBe(`📲 <@${KENJI}> was told of this new case by email ${TIME}, Slack being unreachable.`);
     });
   });
 

@@ -52,7 +52,7 @@ describe('planReroute', () => {
       team: 'emergency',
       to: undefined,
       set: { channel: 'C0CHILDSAF', messageChannel: undefined, messageTs: undefined },
-      event: { type: 'note', at: NOW.toISOString(), actor: 'system', text: 'Re-routed at start-up: team "gone" is not in the config, so the case moved from team "gone" to Emergency Escalations ("emergency").' },
+      event: { type: 'note', at: NOW.toISOString(), actor: 'system', text: 'Re-routed at start-up: team "gone" is not in the config, so the case moved from team "gone" to Emergency Escalations ("emergency").', outcome: 'team_moved', target: 'gone' },
     });
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PAGERDUTY_EVENT_TYPES, pagerDutyFollowUpBody, pagerDutySteps, pagerDutyTriggerBody, type PlannedPagerDutyStep } from '../../src/triage/pagerduty-events.js';
+import { PAGERDUTY_EVENT_TYPES, pagerDutyFollowUpBody, pagerDutyMovedFrom, pagerDutySteps, pagerDutyTeamAt, pagerDutyTriggerBody, type PlannedPagerDutyStep } from '../../src/triage/pagerduty-events.js';
 import type { SlaClock, TimelineEvent, TimelineEventType } from '../../src/triage/types.js';
 import { escalation, event, isoAfter, KENJI, MAYA, MINUTE } from './fixtures.js';
 
@@ -116,6 +116,38 @@ describe('pagerDutySteps', () => {
     for (const type of types.filter((candidate) => !PAGERDUTY_EVENT_TYPES.has(candidate))) {
       expect(pagerDutySteps([...breached, event(5, { type, clock: 'claim' })], 5), type).toEqual([]);
     }
+  });
+});
+
+describe('a move to another team', () => {
+  const moved = (seq: number, from: string) => event(seq, { type: 'note', actor: 'system', outcome: 'team_moved', target: from, text: 'Re-routed at start-up' });
+
+  it('resolves every alert still open, after the step before it on each, and a later breach triggers afresh', () => {
+    const events = [...timeline('created', ['sla_breach', 'claim'], 'claimed', ['sla_breach', 'resolve']), moved(5, 'relay'), event(6, { type: 'sla_breach', clock: 'claim' }), event(7, { type: 'claimed' })];
+    expect(pagerDutySteps(events, 5)).toEqual([
+      { seq: 5, action: 'resolve', clock: 'claim', after: { seq: 3, action: 'acknowledge', clock: 'claim' } },
+      { seq: 5, action: 'resolve', clock: 'resolve', after: { seq: 4, action: 'trigger', clock: 'resolve' } },
+    ]);
+    // A fresh alert under the new team, not a resolve and trigger of the old one.
+    expect(pagerDutySteps(events, 6)).toEqual([{ seq: 6, action: 'trigger', clock: 'claim', after: { seq: 5, action: 'resolve', clock: 'claim' } }]);
+    expect(pagerDutySteps(events, 7)).toEqual([{ seq: 7, action: 'acknowledge', clock: 'claim', after: { seq: 6, action: 'trigger', clock: 'claim' } }]);
+  });
+
+  it('leaves nothing to resolve later: the case being resolved after the move resolves only the new team\'s alerts', () => {
+    const events = [...timeline('created', ['sla_breach', 'claim']), moved(3, 'relay'), event(4, { type: 'resolved' })];
+    expect(pagerDutySteps(events, 4)).toEqual([]);
+  });
+
+  it('is only a note that says so; another note changes nothing', () => {
+    const events = timeline('created', ['sla_breach', 'claim'], 'note');
+    expect(pagerDutySteps(events, 3)).toEqual([]);
+    expect(pagerDutyMovedFrom(events[2]!)).toBeUndefined();
+    expect(pagerDutyMovedFrom(moved(3, 'relay'))).toBe('relay');
+  });
+
+  it('names the team each event happened under: the team the next move left, or the team now', () => {
+    const events = [...timeline('created', ['sla_breach', 'claim']), moved(3, 'first'), event(4, { type: 'sla_breach', clock: 'claim' }), moved(5, 'second'), event(6, { type: 'resolved' })];
+    expect([1, 2, 3, 4, 5, 6].map((seq) => pagerDutyTeamAt(events, seq, 'third'))).toEqual(['first', 'first', 'first', 'second', 'second', 'third']);
   });
 });
 

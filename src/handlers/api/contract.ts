@@ -42,7 +42,7 @@ export const rateLimitedBodySchema = problemBodySchema(['rate_limited']).extend(
 
 const timelineEventSchema = z.strictObject({
   seq: z.number().int().min(1),
-  type: z.string().meta({ description: 'What happened: created, claimed, released, reassigned, offered, offer_declined, note, paged, page_acknowledged, escalated_to_lead, sla_warning, sla_breach, resolved, reopened, qa_review, post_failed, watchdog_healed' }),
+  type: z.string().meta({ description: 'What happened: created, claimed, released, reassigned, offered, offer_declined, note, paged, page_acknowledged, notified, notification_failed, escalated_to_lead, sla_warning, sla_breach, resolved, reopened, qa_review, post_failed, watchdog_healed' }),
   at: timestamp,
   actor: z.string().meta({ description: 'A Slack user id, or `system` for timers and intake' }),
   text: z.string().optional(),

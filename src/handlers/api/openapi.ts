@@ -199,6 +199,95 @@ function calendarOperation(operationId: string, summary: string, path: z.ZodObje
   };
 }
 
+/** The signed claim of a page acknowledgement link (access/page-links.ts), which the call and status webhooks carry too. */
+const pageClaimQuery = z.object({
+  case: z.string().meta({ description: 'The escalation id', example: 'ESC-1001' }),
+  page: z.string().meta({ description: 'The page key: which page of the case this is' }),
+  user: z.string().meta({ description: 'The Slack user id of the person paged, who acknowledges', example: 'U0SPEC0001' }),
+  expires: z.string().regex(/^\d{1,15}$/).meta({ description: 'Epoch milliseconds; the link is refused from then on (24 hours after the page)', example: '1795316402000' }),
+  sig: z.string().meta({ description: 'HMAC-SHA256 of the other four, base64url' }),
+});
+
+const html = (description: string): Content => text('text/html', description);
+const twimlBody = (description: string): Content => text('text/xml', `TwiML: ${description}`);
+const twilioSignature = z.object({
+  'x-twilio-signature': z.string().meta({ description: 'Twilio\'s HMAC-SHA1 of the URL it was given (query included) and every form field, with the account\'s auth token' }),
+});
+const twilioRefused = { description: 'The X-Twilio-Signature is missing or does not check out (or no Twilio auth token is set)', content: text('text/plain', '`forbidden`') };
+const twilioUnavailable = { description: 'The store that remembers the webhooks already taken (a signature has no timestamp, so each is taken once) did not answer; Twilio sends it again', content: text('text/plain', '`unavailable`') };
+
+function pageAckOperation(method: 'get' | 'post'): ZodOpenApiOperationObject {
+  const get = method === 'get';
+  return {
+    operationId: get ? 'confirmPageAck' : 'acknowledgePage',
+    summary: get ? 'The page acknowledgement link: a page that asks to confirm' : 'Acknowledge a page by its signed link',
+    description: get
+      ? 'Where the link in a page\'s text or email leads. Opening it acknowledges nothing (mail scanners and link previews open links by themselves): it answers a page with one button, which posts to the same URL. The link is the credential, signed by the bot; nothing of the case is shown but its id.'
+      : 'The confirm page\'s button: acknowledges the page as the person the link names, under the same rule as the Slack button, and stops paging them everywhere. No body is needed.',
+    tags: ['pages'],
+    requestParams: { query: pageClaimQuery },
+    responses: {
+      '200': { description: get ? 'The confirm page' : 'Acknowledged, or already acknowledged', content: html(get ? 'A page with an Acknowledge button that posts to this URL' : 'A line saying the page is acknowledged') },
+      '403': { description: get ? 'The link is malformed or its signature does not check out' : 'The link is malformed or its signature does not check out, or the page cannot be acknowledged by this person here', content: html('A line saying to acknowledge in Slack') },
+      '410': { description: 'The link has expired', content: html('A line saying the link has expired and to acknowledge in Slack') },
+    },
+  };
+}
+
+function twilioOperation(operationId: string, summary: string, description: string, form: z.ZodObject, query: z.ZodObject | undefined, ok: ZodOpenApiOperationObject['responses']): ZodOpenApiOperationObject {
+  return {
+    operationId,
+    summary,
+    description,
+    tags: ['twilio'],
+    requestParams: { header: twilioSignature, ...(query ? { query } : {}) },
+    requestBody: { required: true, content: { 'application/x-www-form-urlencoded': { schema: form } } },
+    responses: { ...ok, '403': twilioRefused, '503': twilioUnavailable },
+  };
+}
+
+function twilioPaths(): ZodOpenApiPathsObject {
+  const optional = (description: string, example?: string) => z.string().optional().meta({ description, ...(example ? { example } : {}) });
+  return {
+    '/twilio/sms': {
+      post: twilioOperation(
+        'twilioIncomingText',
+        'A text a paged person sent back (Twilio\'s incoming message webhook)',
+        'A reply of `1` or `ACK` from a number on a roster acknowledges that person\'s newest open page; any other text is left for a human to read in Twilio. Each MessageSid is taken once.',
+        z.looseObject({ MessageSid: optional('Twilio\'s id of the text', 'SM0123456789abcdef0123456789abcdef'), From: optional('The sender\'s number, E.164', '+353870000001'), To: optional('The bot\'s number'), Body: optional('The text', 'ACK') }),
+        undefined,
+        { '200': { description: 'The answer to text back, if any', content: twimlBody('`<Response><Message>Acknowledged: ESC-1001.</Message></Response>`, or `<Response/>` to say nothing') } },
+      ),
+    },
+    '/twilio/voice': {
+      post: twilioOperation(
+        'twilioCallKeypress',
+        'A keypress on a page\'s call (Twilio\'s Gather action)',
+        'Pressing 1 acknowledges the page the call is for, as the person the query names; any other key acknowledges nothing. Each call\'s keypress is taken once.',
+        z.looseObject({ CallSid: optional('Twilio\'s id of the call', 'CA0123456789abcdef0123456789abcdef'), Digits: optional('The keys pressed', '1') }),
+        pageClaimQuery,
+        { '200': { description: 'What the call says next', content: twimlBody('`<Response><Say>Acknowledged. Goodbye.</Say></Response>`') } },
+      ),
+    },
+    '/twilio/status': {
+      post: twilioOperation(
+        'twilioStatusCallback',
+        'What became of a page\'s text or call (Twilio\'s status callback)',
+        'A final failure (a text undelivered or failed; a call failed, busy or unanswered) is recorded in the case\'s timeline and counted; a number that could not be reached at all is told to the team\'s leads. Other statuses change nothing. Each sid\'s status is taken once.',
+        z.looseObject({
+          MessageSid: optional('With method=sms: Twilio\'s id of the text'),
+          MessageStatus: optional('With method=sms: queued, sent, delivered, undelivered, failed, …', 'undelivered'),
+          CallSid: optional('With method=voice: Twilio\'s id of the call'),
+          CallStatus: optional('With method=voice: completed, busy, no-answer, failed, …', 'no-answer'),
+          ErrorCode: optional('Twilio\'s error code, when it gives one', '30003'),
+        }),
+        pageClaimQuery.extend({ method: z.enum(['sms', 'voice']).meta({ description: 'Which kind of page notification the callback is about' }) }),
+        { '204': { description: 'Taken (or already taken)' } },
+      ),
+    },
+  };
+}
+
 /** The API's routes with the zod schemas behind each request and answer; createDocument renders them. */
 export function apiPaths(config: ContractConfig): ZodOpenApiPathsObject {
   const teamParam = z.string().meta({ description: 'A team id from the config', example: 'emergency' });
@@ -242,6 +331,8 @@ export function apiPaths(config: ContractConfig): ZodOpenApiPathsObject {
         },
       },
     },
+    '/api/v1/pages/ack': { get: pageAckOperation('get'), post: pageAckOperation('post') },
+    ...twilioPaths(),
     '/api/v1/rotations/{team}.ics': { get: calendarOperation('teamCalendar', 'A team\'s on-call calendar', z.object({ team: teamParam })) },
     '/api/v1/rotations/{team}/{user}.ics': {
       get: calendarOperation('personCalendar', 'One person\'s shifts on a team', z.object({ team: teamParam, user: z.string().meta({ description: 'A Slack user id on the team\'s roster', example: 'U0SPEC0001' }) })),
@@ -276,7 +367,8 @@ export function openApiDocument(config: ContractConfig) {
     info: {
       title: 'Escalation Bot API',
       version: '1',
-      description: 'Intake of escalations and heartbeats from source systems, their export, on-call calendar feeds and health. Every refusal names each problem with the path it is at.',
+      description:
+        'Intake of escalations and heartbeats from source systems, their export, on-call calendar feeds and health. Every refusal names each problem with the path it is at. Also the routes for acknowledging a page outside Slack: the signed link in a text or email, and the webhooks Twilio sends.',
     },
     components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An intake token: a named one from the config file\'s `intake.tokens`, or a legacy `INTAKE_API_TOKENS` one' } } },
     paths: apiPaths(config),

@@ -11,6 +11,7 @@ import { renderSidebar, renderSwitcher, wireSwitcher } from './sidebar.js';
 import { S, api } from './state.js';
 import { renderConversation } from './panes/conversation.js';
 import { renderHeader } from './panes/header.js';
+import { renderDevices } from './panes/devices.js';
 import { renderHome } from './panes/home.js';
 import { renderThread, wireThread } from './panes/thread.js';
 
@@ -59,6 +60,7 @@ async function start() {
     // "5 minutes ago" and "today" move on too, but not under someone choosing from a menu.
     if (!document.activeElement?.matches('select, input, textarea') || document.activeElement.id.endsWith('-input')) {
       if (S.view.kind === 'home') renderHome();
+      else if (S.view.kind === 'devices') renderDevices();
       else renderConversation();
       renderThread();
     }

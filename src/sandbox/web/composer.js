@@ -9,7 +9,7 @@ import { renderConversation } from './panes/conversation.js';
 
 export function renderComposer() {
   const composer = $('composer');
-  composer.hidden = S.view.kind === 'home';
+  composer.hidden = S.view.kind === 'home' || S.view.kind === 'devices';
   const input = $('composer-input');
   const channel = currentChannel();
   input.placeholder = S.view.kind === 'dm' ? `Message ${S.boot.bot.name} — type / for commands` : `Message #${S.channels.get(channel)?.name ?? ''} — type / for commands`;

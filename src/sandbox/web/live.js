@@ -4,6 +4,7 @@ import { markSeen, renderSidebar } from './sidebar.js';
 import { S, api, currentChannel } from './state.js';
 import { setStatus, toast } from './status.js';
 import { renderConversation } from './panes/conversation.js';
+import { renderDevices } from './panes/devices.js';
 import { renderHeader } from './panes/header.js';
 import { renderHome } from './panes/home.js';
 import { renderModal } from './panes/modal.js';
@@ -27,13 +28,18 @@ export async function refresh() {
     const user = encodeURIComponent(S.me);
     const channel = currentChannel();
     const jobs = [api(`summary?user=${user}`), api(`modal?user=${user}`)];
-    jobs.push(S.view.kind === 'home' ? api(`home?user=${user}`) : api(`conversation?user=${user}&channel=${encodeURIComponent(channel)}`));
+    if (S.view.kind === 'home') jobs.push(api(`home?user=${user}`));
+    else if (S.view.kind === 'devices') jobs.push(Promise.all([api(`devices?user=${user}`), api('case-tool')]));
+    else jobs.push(api(`conversation?user=${user}&channel=${encodeURIComponent(channel)}`));
     if (S.thread) jobs.push(api(`thread?user=${user}&channel=${encodeURIComponent(S.thread.channel)}&ts=${encodeURIComponent(S.thread.ts)}`));
     const [summary, modal, main, thread] = await Promise.all(jobs);
     S.summary = summary;
     if (S.view.kind === 'home') {
       S.lastHome = main.view;
       renderHome();
+    } else if (S.view.kind === 'devices') {
+      [S.lastDevices, S.lastCaseTool] = main;
+      renderDevices();
     } else {
       S.lastConversation = main;
       renderConversation();
@@ -81,8 +87,19 @@ function onActivity(activity) {
   scheduleRefresh();
 }
 
+/** A text, a call, a mail or a webhook: announced, and shown at once when it is the acting person's. */
+function onDevice(change) {
+  const mine = change.userId === S.me;
+  if (mine && S.view.kind !== 'devices') S.devicesUnread = true;
+  if (change.kind === 'webhook' && S.view.kind !== 'devices') return scheduleRefresh();
+  const hint = !change.answerable ? undefined : mine ? 'Open 📱 Phone & inbox to answer.' : `Act as ${S.users.get(change.userId)?.name ?? 'them'} and open 📱 Phone & inbox to answer.`;
+  toast(change.kind === 'call' && change.answerable ? 'warn' : 'info', change.title, hint, 6_000);
+  scheduleRefresh();
+}
+
 export function connect() {
   const source = new EventSource('/sandbox/events');
+  source.addEventListener('devices', (event) => onDevice(JSON.parse(event.data)));
   source.onopen = () => setStatus('ok', 'Live · connected to the Slack stand-in');
   source.onmessage = (event) => onActivity(JSON.parse(event.data));
   source.onerror = () => setStatus('bad', 'Reconnecting to the stand-in…');

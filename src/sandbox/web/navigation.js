@@ -8,17 +8,23 @@ import { S, api, me } from './state.js';
 import { toast } from './status.js';
 import { cityOf } from './time.js';
 import { renderHeader } from './panes/header.js';
+import { renderDevices } from './panes/devices.js';
 import { renderHome } from './panes/home.js';
 import { renderThread } from './panes/thread.js';
 
 export async function navigate(view) {
   S.view = view;
   S.lastConversation = null;
+  if (view.kind === 'devices') {
+    S.lastDevices = null;
+    S.devicesUnread = false;
+  }
   if (view.kind !== 'home') S.scrollToEnd = true;
   renderHeader();
   renderSidebar();
   renderComposer();
   $('pane-body').replaceChildren();
+  if (view.kind === 'devices') renderDevices();
   if (view.kind === 'home') {
     S.lastHome = null;
     renderHome();

@@ -32,6 +32,12 @@ export function renderSidebar() {
   for (const item of document.querySelectorAll('[data-nav]')) {
     const kind = item.dataset.nav;
     item.classList.toggle('active', S.view.kind === kind);
+    if (kind === 'devices') {
+      const badge = item.querySelector('.badge');
+      item.classList.toggle('unread', Boolean(S.devicesUnread));
+      badge.hidden = !S.devicesUnread;
+      badge.textContent = '●';
+    }
     if (kind === 'dm') {
       const isUnread = unread(dmChannel()) && S.view.kind !== 'dm';
       item.classList.toggle('unread', isUnread);

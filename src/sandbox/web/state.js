@@ -18,6 +18,9 @@ export const S = {
   lastConversation: null,
   lastThread: null,
   lastHome: null,
+  lastDevices: null,
+  lastCaseTool: null,
+  devicesUnread: false,
 };
 
 export async function api(path, body) {

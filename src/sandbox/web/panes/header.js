@@ -17,6 +17,10 @@ export function renderHeader() {
     );
     return;
   }
+  if (S.view.kind === 'devices') {
+    header.append(el('div', { class: 'pane-title' }, el('span', {}, '📱 Phone & inbox'), el('span', { class: 'muted pane-subtitle' }, ` · ${S.users.get(S.me)?.name ?? ''}`)));
+    return;
+  }
   const channel = S.channels.get(S.view.id);
   const topic = S.summary?.channels?.[S.view.id]?.topic ?? channel?.topic ?? '';
   const title = el('div', { class: 'pane-title' }, el('span', { class: 'hash' }, '#'), el('span', {}, channel?.name ?? S.view.id));
