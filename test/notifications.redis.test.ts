@@ -116,6 +116,11 @@ describe('when a P0 page goes unanswered in Slack and the person replies ACK to 
     const timeline = await timelineOf(id);
     expect(timeline.find((event) => event.type === 'notified')).toMatchObject({ actor: 'system', target: PRIMARY, outcome: 'sms' });
     expect(timeline.find((event) => event.type === 'page_acknowledged')).toMatchObject({ actor: PRIMARY, outcome: 'sms' });
+    // Acknowledged by text, the page DM in Slack is redrawn: it says so and has no live button left.
+    const dm = await eventually(async () => harness.double.dms(PRIMARY).find((message) => message.text.includes(id) && message.text.startsWith('✅')), 5_000);
+    expect(dm.text).toContain(`acknowledged by <@${PRIMARY}>`);
+    expect(JSON.stringify(dm.blocks ?? [])).not.toContain(ActionId.acknowledgePage);
+    expect(harness.double.dms(PRIMARY).filter((message) => message.text.includes(id))).toHaveLength(1);
     // The call was due 4 s after the page; wait well past it.
     await sleep(Math.max(0, pagedAt + 5_500 - Date.now()));
     expect(phone.calls().length).toBe(calledBefore);

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ErrorCode as SlackErrorCode, type WebClient } from '@slack/web-api';
 import { renderEscalationMessage, renderThreadReply } from '../blocks/escalation.js';
 import { renderOutageNote } from '../blocks/delivery.js';
-import { renderChannelCall, renderPage } from '../blocks/page.js';
+import { renderChannelCall, renderPage, renderPageAcknowledged } from '../blocks/page.js';
 import type { MessagePayload } from '../blocks/types.js';
 import { renderSurge, SURGE_DETAILED } from '../blocks/surge.js';
 import { renderBreakPrompt, renderLeadExposureNotice } from '../blocks/wellbeing.js';
@@ -17,7 +17,7 @@ function renderNotice(notice: WellbeingNotice): MessagePayload {
 import type { Metrics } from '../metrics.js';
 import type { RedisSlackDelivery } from '../store/slack-delivery.js';
 import type { RedisEscalationRepository } from '../store/escalations.js';
-import type { ChannelCall, PageRequest, SlackOutbox } from '../triage/ports.js';
+import type { ChannelCall, PageRequest, PageSettled, SlackOutbox } from '../triage/ports.js';
 import { caseVisibility, whoCanTake } from '../access/policy.js';
 import type { Category, Team } from '../roster/types.js';
 import type { Escalation, Priority } from '../triage/types.js';
@@ -35,6 +35,7 @@ export type OutboxJob =
   | { kind: 'thread'; escalationId: string; seq: number; waits?: number; waitingSince?: number }
   | { kind: 'outage_note'; escalationId: string; since: string; until: string; waits?: number; waitingSince?: number }
   | ({ kind: 'page' } & PageRequest)
+  | ({ kind: 'page_settled'; waits?: number; waitingSince?: number } & PageSettled)
   | ({ kind: 'channel_call' } & ChannelCall)
   /** A message not tied to a case (handoffs, holiday notices, swap DMs); `channel` may be a user id for a DM. */
   | { kind: 'message'; channel: string; text: string; blocks?: unknown[] }
@@ -49,6 +50,7 @@ export type OutboxJob =
 const PRIORITY_RANK: Record<Priority, number> = { P0: 2, P1: 3, P2: 4, P3: 5 };
 const JOB_PRIORITY = {
   page: 1,
+  page_settled: 6,
   channel_call: 1,
   surge: 1,
   notice: 6,
@@ -172,6 +174,15 @@ export class BullSlackOutbox implements SlackOutbox {
 
   async page(request: PageRequest): Promise<void> {
     await this.queue.add('page', { kind: 'page', ...request }, { jobId: jobId('page', request.escalationId, request.pageKey, request.userId), priority: JOB_PRIORITY.page });
+  }
+
+  async settlePage(settled: PageSettled): Promise<void> {
+    await this.queue.add('page_settled', { kind: 'page_settled', ...settled }, { jobId: jobId('page-settled', settled.escalationId, settled.pageKey, settled.userId), priority: JOB_PRIORITY.page_settled });
+  }
+
+  /** Whether a page DM is being sent right now, so where it lands is not known yet. */
+  async pageBeingSent(request: Pick<PageRequest, 'escalationId' | 'pageKey' | 'userId'>): Promise<boolean> {
+    return (await this.queue.getJobState(jobId('page', request.escalationId, request.pageKey, request.userId))) === 'active';
   }
 
   async callChannel(request: ChannelCall): Promise<void> {
@@ -410,9 +421,25 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
       const escalation = await load(job.escalationId);
       const team = deps.teams.get(escalation.team);
       const kind = category(escalation);
+      // Acknowledged before the DM could go (by text while Slack was away): it says so, with no live button.
+      const acknowledged = escalation.timeline.find((event) => event.type === 'page_acknowledged' && event.text === job.pageKey);
       // A team gone from the config cannot say who may read the case, so the page shows none of it.
       const content = team ? caseVisibility(team, kind, job.userId).content : false;
-      await post(job.userId, renderPage(escalation, kind, job, { content, whoCanTake: team && !content ? whoCanTake(team, kind, job.userId) : undefined }));
+      const payload = acknowledged ? renderPageAcknowledged(escalation, kind, acknowledged.actor, new Date(acknowledged.at)) : renderPage(escalation, kind, job, { content, whoCanTake: team && !content ? whoCanTake(team, kind, job.userId) : undefined });
+      await pace(job.userId);
+      const result = await call('chat.postMessage', () => deps.client.chat.postMessage({ channel: job.userId, ...payload, unfurl_links: false, unfurl_media: false }), job.userId);
+      if (result.channel && result.ts) await deps.delivery.rememberPageDm(escalation.id, job.pageKey, job.userId, result.channel, result.ts);
+    },
+    async pageSettled(job: WaitingJob<PageSettled>) {
+      const { escalationId, pageKey, userId } = job.data;
+      const dm = await deps.delivery.pageDm(escalationId, pageKey, userId);
+      if (!dm) {
+        // Still to be posted, it reads the acknowledgement and is drawn so; being posted now, it may not have.
+        if (await deps.outbox.pageBeingSent(job.data)) await waitLonger(job);
+        return;
+      }
+      const escalation = await load(escalationId);
+      await call('chat.update', () => deps.client.chat.update({ channel: dm.channel, ts: dm.ts, ...renderPageAcknowledged(escalation, category(escalation), job.data.by, new Date(job.data.at)) }));
     },
   };
 
@@ -432,6 +459,7 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
         else if (data.kind === 'thread') await handlers.thread(job as WaitingJob<typeof data>);
         else if (data.kind === 'outage_note') await handlers.outageNote(job as WaitingJob<typeof data>);
         else if (data.kind === 'page') await handlers.page(data);
+        else if (data.kind === 'page_settled') await handlers.pageSettled(job as WaitingJob<typeof data>);
         else if (data.kind === 'channel_call') {
           const escalation = await load(data.escalationId);
           await post(data.channel, renderChannelCall(escalation, category(escalation), data.clock, data.paged));

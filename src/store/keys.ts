@@ -20,6 +20,8 @@ export function storeKeys(prefix: string) {
     teamOpen: (teamId: string) => `${prefix}:team:${teamId}:open`,
     created: `${prefix}:esc:created`,
     renderLock: (id: string) => `${prefix}:esc:${id}:render-lock`,
+    /** Where each page DM of a case went (hash: pageKey|userId → channel|ts), so it can be redrawn once acknowledged elsewhere. */
+    pageDms: (id: string) => `${prefix}:esc:${id}:page-dms`,
     channelPace: (channel: string) => `${prefix}:slack:pace:${channel}`,
     pendingPosts: (channel: string) => `${prefix}:slack:pending-posts:${channel}`,
     surgeMessage: (channel: string) => `${prefix}:slack:surge:${channel}`,

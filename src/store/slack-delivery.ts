@@ -16,6 +16,8 @@ interface DeliveryScripts {
 /** How long a post counts as pending for others in its channel; bounds the cost of a post that never lands. */
 export const PENDING_POST_WINDOW_MS = 120_000;
 const SURGE_MESSAGE_TTL_S = 24 * 3600;
+/** A page DM's place is kept a month: longer than any case stays open unnoticed. */
+const PAGE_DM_TTL_S = 30 * 24 * 3600;
 
 export class RedisSlackDelivery {
   private readonly scripts: DeliveryScripts;
@@ -87,6 +89,18 @@ export class RedisSlackDelivery {
     } catch {
       return undefined;
     }
+  }
+
+  /** Remembers where a page DM went; kept as long as a page could still be acknowledged. */
+  async rememberPageDm(escalationId: string, pageKey: string, userId: string, channel: string, ts: string): Promise<void> {
+    const key = this.keys.pageDms(escalationId);
+    await this.redis.multi().hset(key, `${pageKey}|${userId}`, `${channel}|${ts}`).expire(key, PAGE_DM_TTL_S).exec();
+  }
+
+  async pageDm(escalationId: string, pageKey: string, userId: string): Promise<{ channel: string; ts: string } | undefined> {
+    const found = await this.redis.hget(this.keys.pageDms(escalationId), `${pageKey}|${userId}`);
+    const [channel, ts] = found?.split('|') ?? [];
+    return channel && ts ? { channel, ts } : undefined;
   }
 
   /** The render lock of a case (or of a channel's surge summary), so two redraws never race. */

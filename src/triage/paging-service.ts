@@ -96,6 +96,8 @@ export class CasePaging {
     });
     const done = this.cases.expectDone(id, result);
     if (result.status === 'done') await this.cases.afterChange(id, done);
+    // The Slack button redraws its own DM; acknowledged anywhere else, the DM is redrawn for it.
+    if (result.status === 'done' && via) await this.deps.outbox.settlePage({ escalationId: id, pageKey, userId, by: userId, at: now });
     return { escalation: await this.cases.get(id), first: result.status === 'done' };
   }
 

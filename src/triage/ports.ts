@@ -99,6 +99,17 @@ export interface PageRequest {
   reason: 'claim_breach' | 'resolve_breach' | 'manual_backup' | 'lead_escalation';
 }
 
+/** A page acknowledged outside Slack: its DM, once posted, should say so rather than keep a live button. */
+export interface PageSettled {
+  escalationId: string;
+  pageKey: string;
+  /** Whose page DM. */
+  userId: string;
+  /** Who acknowledged, and when (ISO). */
+  by: string;
+  at: string;
+}
+
 export interface ChannelCall {
   escalationId: string;
   channel: string;
@@ -114,6 +125,8 @@ export interface SlackOutbox {
   refreshEscalation(escalationId: string, version: number): Promise<void>;
   postThreadEvent(escalationId: string, seq: number): Promise<void>;
   page(request: PageRequest): Promise<void>;
+  /** Redraws a page DM as acknowledged; once per page and person. */
+  settlePage(settled: PageSettled): Promise<void>;
   /** The chain's last step: the team channel is asked with @here; `dedupeId` makes it go out once. */
   callChannel(request: ChannelCall): Promise<void>;
   /** A message not tied to a case's post; `dedupeId` makes it go out once. `channel` may be a user id (a DM). */

@@ -422,6 +422,12 @@ describe('the sandbox page, when a P0 page goes unanswered in Slack (60× faster
     const name = [...fast.config.teams.values()].flatMap((team) => team.members).find((member) => member.userId === paged)?.name;
     expect(await phone.locator('#thread-body').innerText()).toContain(`The page reached @${name} by sms`);
     await screenshot('thread-acknowledged-by-voice', phone);
+
+    // Acknowledged by phone, the page DM in Slack says so and keeps no live button.
+    await phone.click('[data-nav="dm"]');
+    const dm = phone.locator('#pane-body .message', { hasText: `Page for` }).filter({ hasText: p0 }).last();
+    await dm.locator('.mrkdwn', { hasText: 'acknowledged by' }).waitFor({ timeout: WAIT });
+    expect(await phone.locator('#pane-body button', { hasText: 'Acknowledge page' }).count()).toBe(0);
   });
 
   it('lists what the case tool received, each webhook signed and verified', async () => {

@@ -4,7 +4,7 @@
  * a use case behaves here as it does against Redis (test/*.redis.test.ts show that side).
  */
 import type { Role } from '../../src/roster/types.js';
-import type { ChannelCall, EscalationRepository, OnCallResolver, PageRequest, SlaScheduler, SlackOutbox, TransitionRequest, TransitionResult, WellbeingStore } from '../../src/triage/ports.js';
+import type { ChannelCall, EscalationRepository, OnCallResolver, PageRequest, PageSettled, SlaScheduler, SlackOutbox, TransitionRequest, TransitionResult, WellbeingStore } from '../../src/triage/ports.js';
 import type { SlaTimer } from '../../src/triage/sla.js';
 import type { Escalation, SlaClock } from '../../src/triage/types.js';
 import type { ExposureClaim, WellbeingNotice } from '../../src/triage/wellbeing.js';
@@ -126,6 +126,7 @@ export class InMemoryTimers implements SlaScheduler {
 export class InMemoryOutbox implements SlackOutbox {
   readonly posts: string[] = [];
   readonly pages: PageRequest[] = [];
+  readonly settledPages: PageSettled[] = [];
   readonly channelCalls: ChannelCall[] = [];
   readonly messages: Array<{ dedupeId: string; channel: string; text: string }> = [];
   readonly notices: Array<{ userId: string; notice: WellbeingNotice }> = [];
@@ -140,6 +141,9 @@ export class InMemoryOutbox implements SlackOutbox {
   }
   async page(request: PageRequest) {
     if (!this.pages.some((page) => page.escalationId === request.escalationId && page.pageKey === request.pageKey && page.userId === request.userId)) this.pages.push(request);
+  }
+  async settlePage(settled: PageSettled) {
+    if (!this.settledPages.some((page) => page.escalationId === settled.escalationId && page.pageKey === settled.pageKey && page.userId === settled.userId)) this.settledPages.push(settled);
   }
   async callChannel(request: ChannelCall) {
     if (!this.channelCalls.some((call) => call.dedupeId === request.dedupeId)) this.channelCalls.push(request);
