@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { activityOf, type ActivityFeed } from './activity.js';
 import { parseArgs, readBody, BadRequest } from './body.js';
 import { pickFault, type FaultKind } from './faults.js';
@@ -46,6 +47,13 @@ export class DoubleServer {
       });
     });
     return (this.server.address() as AddressInfo).port;
+  }
+
+  /** HTTP upgrades (Socket Mode's WebSocket); a handler returns false when the path is not its own. */
+  onUpgrade(handler: (req: IncomingMessage, socket: Duplex, head: Buffer) => boolean): void {
+    this.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+      if (!handler(req, socket, head)) socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    });
   }
 
   mount(handler: DoubleRouteHandler): void {

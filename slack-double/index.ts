@@ -10,3 +10,5 @@ export type { DoubleEphemeral, DoubleFile, DoubleMessage, DoubleReaction, Double
 export type { FaultConfig, FaultKind } from './faults.js';
 export { validateBlocks, validateView, type BlockSurface } from './validator/index.js';
 export * from './requests/index.js';
+export { DEFAULT_ACK_TIMEOUT_MS, MAX_ENVELOPE_RETRIES, MAX_SOCKET_CONNECTIONS } from './socket-mode.js';
+export type { DisconnectReason, EnvelopeRecord, SocketModeAck, SocketModeConnectionInfo, SocketModeControls, SocketModeSendOptions } from './socket-mode.js';

@@ -1,10 +1,15 @@
 /** The double's public face: how it is started, what it reports as it runs, and the SlackDouble handle. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultConfig, FaultKind } from './faults.js';
+import type { SocketModeControls } from './socket-mode.js';
 import type { DoubleEphemeral, DoubleFile, DoubleMessage, DoubleResponse, DoubleUser, DoubleView, RecordedCall } from './records.js';
 
 export interface SlackDoubleOptions {
   token: string;
+  /** The app-level token (xapp-…) apps.connections.open accepts; any `xapp-1-…` token when omitted. */
+  appToken?: string;
+  /** Socket Mode: how long an envelope may go unacknowledged before it is delivered again. Default 3000, as on Slack. */
+  ackTimeoutMs?: number;
   port?: number;
   postMessageBurst?: number;
   postMessageRefillPerSecond?: number;
@@ -59,6 +64,8 @@ export interface SlackDouble {
   /** `http://127.0.0.1:<port>` without a path. */
   readonly origin: string;
   readonly port: number;
+  /** Socket Mode: the connections apps.connections.open handed out, and envelopes sent over them. */
+  readonly socketMode: SocketModeControls;
 
   setFaults(faults: FaultConfig | null): void;
   setUser(user: DoubleUser): void;

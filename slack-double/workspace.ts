@@ -37,6 +37,10 @@ export interface ResponseUrlState {
 export class Workspace {
   /** The bot token every Web API call must carry. */
   readonly token: string;
+  /** The app-level token apps.connections.open takes; any `xapp-1-…` when undefined. */
+  readonly appToken: string | undefined;
+  /** Socket Mode's server, which apps.connections.open hands connections to. */
+  socketMode: { openUrl(): import('./reply.js').Reply } | undefined;
   readonly defaultTz: string;
   readonly postLimit: PostRateLimit;
   /** `http://127.0.0.1:<port>`, known once the server listens; upload and response URLs start with it. */
@@ -72,6 +76,7 @@ export class Workspace {
 
   constructor(options: SlackDoubleOptions) {
     this.token = options.token;
+    this.appToken = options.appToken;
     this.postLimit = new PostRateLimit(options.postMessageBurst ?? 3, options.postMessageRefillPerSecond ?? 1);
     this.seed = options.seed ?? 0x5eed;
     this.random = mulberry32(this.seed);

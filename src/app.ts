@@ -40,15 +40,17 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(env.LOG_LEVEL);
   for (const warning of tokens.warnings) logger.warn(warning);
+  for (const warning of config.warnings) logger.warn(`${env.CONFIG_PATH}: ${warning}`);
 
   // Before anything listens or is sent: a wrong token or an unreachable Redis is said once, plainly.
-  const [redisProblem, slack] = await Promise.all([checkRedis(env.REDIS_URL), checkSlack({ botToken: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })]);
+  const redisEndpoint = { url: env.REDIS_URL, sentinels: env.REDIS_SENTINELS, sentinelName: env.REDIS_SENTINEL_NAME, sentinelPassword: env.REDIS_SENTINEL_PASSWORD, password: env.REDIS_PASSWORD, tls: env.REDIS_TLS };
+  const [redisProblem, slack] = await Promise.all([checkRedis(redisEndpoint), checkSlack({ botToken: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })]);
   const problems = [redisProblem, slack.kind === 'refused' ? slack.problem : undefined].filter((problem): problem is string => problem !== undefined);
   if (problems.length) cannotStart(problems);
   const slackUnreachableAtStart = slack.kind === 'unreachable' ? slack.reason : undefined;
   if (slackUnreachableAtStart) logger.warn({ reason: slackUnreachableAtStart }, `Slack could not be reached (${slackUnreachableAtStart}); starting anyway: cases are taken in, and their posts and pages go out once Slack answers`);
 
-  const probe = connectRedis(env.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  const probe = connectRedis(redisEndpoint, { lazyConnect: true, maxRetriesPerRequest: 1 });
   const warning = await checkEvictionPolicy(probe);
   if (warning) logger.warn(warning);
   probe.disconnect();
@@ -60,6 +62,8 @@ async function main(): Promise<void> {
     slackAppToken: env.SLACK_APP_TOKEN,
     slackApiUrl: env.SLACK_API_URL,
     redisUrl: env.REDIS_URL,
+    redis: redisEndpoint,
+    intakeDurability: { minReplicas: env.REDIS_MIN_REPLICAS, waitTimeoutMs: env.REDIS_WAIT_TIMEOUT_MS },
     redisPrefix: env.REDIS_PREFIX,
     port: env.PORT,
     intakeTokens: tokens.tokens,

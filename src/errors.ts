@@ -21,6 +21,8 @@ export enum ErrorCode {
   TextTooLong = 'text_too_long',
   /** The same role was paged by hand for this case less than a minute ago. */
   PageThrottled = 'page_throttled',
+  /** A required SOP checklist step is not ticked yet; the resolve modal shows which on the checklist. */
+  ChecklistIncomplete = 'checklist_incomplete',
   /** A source reused an externalId for a case with different content; detail.escalationId is the first case. */
   IdempotencyConflict = 'idempotency_conflict',
   /** The source's token is over its rate limit; detail.retryAfterMs says when a request may go ahead. */

@@ -40,6 +40,41 @@ describe('/oncall', () => {
     for (const role of ['primary', 'backup', 'lead'] as const) expect(text(response)).toContain(`<@${expected[role]!.userId}>`);
   });
 
+  it('says "ongoing" for a one-person layer, and "until" the real change of hands otherwise', async () => {
+    const shown = text(await harness.command(S0, '/oncall', ''));
+    expect(shown).toContain(`*Lead*: <@${LEAD}> · ongoing`);
+    expect(shown).not.toMatch(/\*Lead\*: <@[^>]+> until/);
+    // Mon 21 Dec: S2's primary week is cut at Christmas Day, which the holiday layer gives to someone else.
+    const christmasWeek = await harness.app.rotation.onCallAt('emergency', new Date(NOW));
+    expect(christmasWeek.primary?.userId).toBe(S2);
+    const christmas = await harness.app.rotation.onCallAt('emergency', new Date('2026-12-25T09:00:00Z'));
+    expect(christmas.primary?.userId).not.toBe(S2);
+    expect(christmasWeek.primary?.heldUntil).toEqual(new Date('2026-12-25T00:00:00Z'));
+    expect(shown).toContain(`*Primary*: <@${S2}> until <!date^${Date.parse('2026-12-25T00:00:00Z') / 1000}^`);
+  });
+
+  it('flags the same person as primary and backup, saying a page goes on to the next person', async () => {
+    // The week of 28 Dec: primary turn 51 of four people and backup turn 51 of [S4, S3] are both S3.
+    const shown = text(await harness.command(S0, '/oncall', 'at 2026-12-30 12:00 Europe/Dublin'));
+    expect(shown).toContain(`*Primary*: <@${S3}>`);
+    expect(shown).toContain(`*Backup*: <@${S3}>`);
+    expect(shown).toContain('⚠️ _also primary: a page skips them and goes on to the next person_');
+  });
+
+  it('lists holidays from today without a year, and a whole year with one, saying the rotation had not started yet', async () => {
+    const ahead = text(await harness.command(S0, '/oncall', 'holidays IE'));
+    expect(ahead).toContain('Fri 25 Dec 2026');
+    expect(ahead).toContain('Wed 17 Mar 2027');
+    expect(ahead).not.toContain('17 Mar 2026');
+    expect(ahead).toContain('`/oncall holidays 2026` for a whole year');
+    const year = (await harness.command(S0, '/oncall', 'holidays IE 2026')).json;
+    const newYear = JSON.stringify(year.blocks).split('\\n').find((line: string) => line.includes('Thu 1 Jan 2026'));
+    const cover = JSON.stringify(year.blocks).split('Thu 1 Jan 2026')[1]!.split('•')[0]!;
+    expect(newYear).toBeDefined();
+    expect(cover).toContain('backup _not started yet_ · lead _not started yet_');
+    expect(cover).not.toContain('nobody');
+  });
+
   it('answers for Christmas morning in Dublin with the holiday layer', async () => {
     const response = await harness.command(S0, '/oncall', 'at 2026-12-25 09:00 Europe/Dublin');
     const christmas = await harness.app.rotation.onCallAt('emergency', new Date('2026-12-25T09:00:00Z'));
@@ -53,6 +88,8 @@ describe('/oncall', () => {
     const response = await harness.command(S0, '/oncall', 'at the day after the party');
     expect(response.json.response_type).toBe('ephemeral');
     expect(response.json.text).toMatch(/\/oncall at/);
+    expect(response.json.text).toContain('no zone means your own zone');
+    expect(response.json.text).not.toContain('team zone');
   });
 
   it('answers next, me, week, month, holidays, fairness, calendar and help, and explains unknown subcommands', async () => {

@@ -15,3 +15,4 @@ export { slashCommand } from './commands.js';
 export { blockAction, messageShortcut, viewClosed, viewSubmission } from './interactions.js';
 export { appHomeOpened } from './events.js';
 export { sendSlack, signSlackRequest, type SendOptions, type SlackHttpResult } from './signing.js';
+export { envelopeOf, envelopeTypeOf, type EnvelopeType } from './envelope.js';

@@ -10,7 +10,7 @@ import type { BlockActionInput, MessageShortcutInput, SlackRequest, ViewClosedIn
 export function blockAction(input: BlockActionInput): SlackRequest {
   const teamId = input.teamId ?? DOUBLE_TEAM_ID;
   const ts = actionTs();
-  const type = input.actionType ?? (input.selectedOption ? 'static_select' : input.selectedUser ? 'users_select' : 'button');
+  const type = input.actionType ?? (input.selectedOptions ? 'checkboxes' : input.selectedOption ? 'static_select' : input.selectedUser ? 'users_select' : 'button');
   const action: Record<string, unknown> = {
     type,
     action_id: input.actionId,
@@ -27,6 +27,7 @@ export function blockAction(input: BlockActionInput): SlackRequest {
     action.selected_option = { text: plain(input.selectedOption.text ?? input.selectedOption.value), value: input.selectedOption.value };
   }
   if (input.selectedUser) action.selected_user = input.selectedUser;
+  if (input.selectedOptions) action.selected_options = input.selectedOptions.map((option) => ({ text: plain(option.text ?? option.value), value: option.value }));
 
   const payload: Record<string, unknown> = {
     type: 'block_actions',

@@ -60,6 +60,8 @@ export interface BlockActionInput {
   viewId?: string;
   selectedOption?: { value: string; text?: string };
   selectedUser?: string;
+  /** Every option ticked after the click, for checkboxes (Slack sends the whole selection, not the change). */
+  selectedOptions?: Array<{ value: string; text?: string }>;
   /** Element type; inferred from selectedOption/selectedUser, else `button`. */
   actionType?: string;
   /** The message the button sat on, as Slack echoes it back. */

@@ -2,6 +2,7 @@ import type { Category } from '../roster/types.js';
 import { NEW_CASE_KEY } from '../triage/outage-reach.js';
 import type { Escalation, TimelineEvent } from '../triage/types.js';
 import { ActionId } from './ids.js';
+import { renderPostChecklist } from './checklist.js';
 import { actions, button, context, fields, header, oneSectionMessage, section, SLACK_LIMITS } from './kit.js';
 import { escapeMrkdwn, mention, PRIORITY_BADGE, slackDate, truncate } from './text.js';
 import { plain, type Block, type MessagePayload } from './types.js';
@@ -52,7 +53,7 @@ function actionsFor(escalation: Escalation): Block[] {
  * Draws the triage post for any state; the first post and every update use this one function, so
  * the message always matches the stored case. `now` only decides overdue markers.
  */
-export function renderEscalationMessage(escalation: Escalation, category: Pick<Category, 'label' | 'outcomes'>, now: Date): MessagePayload {
+export function renderEscalationMessage(escalation: Escalation, category: Pick<Category, 'label' | 'outcomes'> & Partial<Pick<Category, 'checklist'>>, now: Date): MessagePayload {
   const badge = PRIORITY_BADGE[escalation.priority] ?? escalation.priority;
   const title = `${badge} · ${category.label} · ${escalation.id}`;
   const claimBreached = escalation.state === 'open' && now.getTime() > Date.parse(escalation.claimDeadline);
@@ -72,6 +73,7 @@ export function renderEscalationMessage(escalation: Escalation, category: Pick<C
       `*Reported*\n${slackDate(escalation.reportedAt, '{ago}')}`,
     ]),
     section(`${state}\n${slaLine(escalation, now)}`),
+    ...renderPostChecklist(escalation, category),
     actions(actionsFor(escalation), `esc_actions:${escalation.id}`),
     context(`${escalation.id} · from ${escapeMrkdwn(escalation.source)} · ref \`${escapeMrkdwn(truncate(escalation.externalId, 80))}\``),
   ];
@@ -94,12 +96,12 @@ function chainStep(event: TimelineEvent): string {
 }
 
 /** One timeline event posted in the case's thread. */
-export function renderThreadReply(escalation: Pick<Escalation, 'id'>, event: TimelineEvent, category?: Pick<Category, 'outcomes'>): MessagePayload {
+export function renderThreadReply(escalation: Pick<Escalation, 'id'>, event: TimelineEvent, category?: Pick<Category, 'outcomes'> & Partial<Pick<Category, 'checklist'>>): MessagePayload {
   return oneSectionMessage(renderThreadEvent(escalation, event, category));
 }
 
 /** One timeline event as a thread reply's text; the thread is the case's audit trail in Slack. */
-export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: TimelineEvent, category?: Pick<Category, 'outcomes'>): string {
+export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: TimelineEvent, category?: Pick<Category, 'outcomes'> & Partial<Pick<Category, 'checklist'>>): string {
   const who = mention(event.actor);
   const at = slackDate(event.at, '{time}');
   switch (event.type) {
@@ -145,5 +147,9 @@ export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: Tim
       return `🩺 The watchdog found this case needed attention and ${escapeMrkdwn(event.text ?? 'healed it')} ${at}.`;
     case 'qa_review':
       return event.outcome === 'follow_up' ? `🚩 QA: ${who} marked it for follow-up ${at}.` : `🔎 QA: ${who} reviewed it ${at}.`;
+    case 'checklist_step': {
+      const label = category?.checklist?.find((step) => step.id === event.text)?.label ?? event.text ?? 'a step';
+      return `${event.outcome === 'done' ? '☑️' : '⬜'} ${who} ${event.outcome === 'done' ? 'ticked' : 'unticked'} “${escapeMrkdwn(label)}” ${at}.`;
+    }
   }
 }

@@ -19,7 +19,16 @@ export const ActionId = {
   swapCancel: 'swap.cancel',
   qaReviewed: 'qa.reviewed',
   qaFollowUp: 'qa.follow_up',
+  /** The SOP checklist's checkboxes on a case post; the case id is in the block id (`checklistBlockId`). */
+  checklist: 'esc.checklist',
 } as const;
+
+/** A checkboxes element carries no value, so the post's checklist block names its case. */
+export const checklistBlockId = (escalationId: string): string => `esc_checklist:${escalationId}`;
+export function parseChecklistBlockId(blockId: string | undefined): string | undefined {
+  const match = /^esc_checklist:(.+)$/.exec(blockId ?? '');
+  return match?.[1];
+}
 
 export const ViewId = {
   note: 'esc.note_modal',
@@ -33,6 +42,7 @@ export const InputId = {
   note: { block: 'note', action: 'note_text' },
   outcome: { block: 'outcome', action: 'outcome_select' },
   resolutionNote: { block: 'resolution_note', action: 'resolution_note_text' },
+  checklist: { block: 'checklist', action: 'checklist_steps' },
   assignee: { block: 'assignee', action: 'assignee_select' },
   category: { block: 'category', action: 'category_select' },
   severity: { block: 'severity', action: 'severity_select' },

@@ -3,6 +3,7 @@ import { IMMINENCES, SEVERITIES, type Escalation } from '../triage/types.js';
 import { InputId, ViewId } from './ids.js';
 import { context, SLACK_LIMITS } from './kit.js';
 import { escapeMrkdwn, truncate } from './text.js';
+import { renderModalChecklist } from './checklist.js';
 import { plain, type Block } from './types.js';
 // Slack counts max_length in characters, never fewer than graphemes: the modal cannot send a note the service refuses as too long.
 import { NOTE_MAX_GRAPHEMES, RESOLUTION_NOTE_MAX_GRAPHEMES } from '../triage/text-hygiene.js';
@@ -64,6 +65,7 @@ export function renderNoteModal(escalation: Escalation, category: Pick<Category,
 export function renderResolveModal(escalation: Escalation, category: Category): ModalView {
   return modal(ViewId.resolve, escalation.id, 'Resolve case', 'Resolve', [
     caseContext(escalation, category),
+    ...renderModalChecklist(escalation, category),
     staticSelect(InputId.outcome, 'Outcome', category.outcomes.map((outcome) => ({ value: outcome.id, text: outcome.label }))),
     textInput(InputId.resolutionNote, category.requireResolutionNote ? 'Resolution note (required)' : 'Resolution note', {
       multiline: true,

@@ -32,14 +32,28 @@ function sourceNote(source: Segment['source']): string {
   return source === 'rotation' ? '' : ` _(${source})_`;
 }
 
+/** " until <date>" when the holder next changes, " · ongoing" when not within the look-ahead, or nothing for a fixed assignment. */
+function untilNote(assignment: NonNullable<OnCallNow[Role]>): string {
+  if (assignment.heldUntil === 'ongoing') return ' · ongoing';
+  if (assignment.heldUntil) return ` until ${slackDate(assignment.heldUntil)}`;
+  // A fixed config assignment is reported with a zero-length shift: it has no end to show.
+  return assignment.shiftStart.getTime() === assignment.shiftEnd.getTime() ? '' : ` until ${slackDate(assignment.shiftEnd)}`;
+}
+
+/** The earlier role the same person already holds, if any: a page skips them the second time. */
+function sharedWith(role: Role, onCall: OnCallNow): Role | undefined {
+  const userId = onCall[role]?.userId;
+  return userId ? ROLES.slice(0, ROLES.indexOf(role)).find((earlier) => onCall[earlier]?.userId === userId) : undefined;
+}
+
 /** "*Primary*: <@U…> until <date> — covering via override", or the gap marker. */
 function onCallLine(role: Role, onCall: OnCallNow): string {
   const assignment = onCall[role];
   if (!assignment) return `*${roleLabel(role)}*: ${GAP}`;
-  // A fixed config assignment is reported with a zero-length shift: it has no end to show.
-  const until = assignment.shiftStart.getTime() === assignment.shiftEnd.getTime() ? '' : ` until ${slackDate(assignment.shiftEnd)}`;
   const via = assignment.source === 'rotation' ? '' : ` — covering via ${assignment.source}`;
-  return `*${roleLabel(role)}*: ${mention(assignment.userId)}${until}${via}`;
+  const shared = sharedWith(role, onCall);
+  const same = shared ? ` ⚠️ _also ${shared}: a page skips them and goes on to the next person_` : '';
+  return `*${roleLabel(role)}*: ${mention(assignment.userId)}${untilNote(assignment)}${via}${same}`;
 }
 
 /** One team's primary/backup/lead as a section; shared with the Home tab. */
@@ -141,37 +155,57 @@ export function renderSchedule(team: TeamRef, segments: Segment[], from: Date, t
   return { text: `${title}: ${shifts} shift${shifts === 1 ? '' : 's'} for ${team.name}, ${span(from, to)}`, blocks };
 }
 
-/** The calendar day of a holiday as text: a date token would shift it to the previous or next day for readers far from the market. */
+/** The calendar day of a holiday as text, "Fri 25 Dec 2026": a date token would shift it to the previous or next day for readers far from the market. */
 function calendarDay(date: string): string {
   const [year, month, day] = date.split('-').map(Number);
-  return new Date(Date.UTC(year ?? 1970, (month ?? 1) - 1, day ?? 1)).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', timeZone: 'UTC' });
+  return new Date(Date.UTC(year ?? 1970, (month ?? 1) - 1, day ?? 1)).toLocaleDateString('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).replace(',', '');
 }
 
-function coverLine(onCall: HolidayCoverage['onCall']): string {
+/** An instant's calendar day in `zone`, in the same style as the holidays' days. */
+function calendarDayIn(instant: Date, zone: string): string {
+  return calendarDay(new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone: zone }).format(instant));
+}
+
+export const NOT_STARTED = 'not started yet';
+
+function coverLine(entry: HolidayCoverage): string {
+  if (entry.notStarted.length === ROLES.length) return '_the rotation has not started yet then_';
   return ROLES.map((role) => {
-    const assignment = onCall[role];
-    return `${role} ${assignment ? `${mention(assignment.userId)}${sourceNote(assignment.source)}` : GAP}`;
+    const assignment = entry.onCall[role];
+    if (assignment) return `${role} ${mention(assignment.userId)}${sourceNote(assignment.source)}`;
+    return `${role} ${entry.notStarted.includes(role) ? `_${NOT_STARTED}_` : GAP}`;
   }).join(' · ');
 }
 
+/** What `/oncall holidays` covers: a whole year, or from today (`from`, read in `zone`) until `to`. */
+export type HolidayPeriod = number | { from: Date; to: Date; zone: string };
+
 /** `/oncall holidays [market] [year]`. */
-export function renderHolidays(team: TeamRef, market: string | undefined, year: number, coverage: HolidayCoverage[]): MessagePayload {
+export function renderHolidays(team: TeamRef, market: string | undefined, period: HolidayPeriod, coverage: HolidayCoverage[]): MessagePayload {
   const where = market ? `${marketName(market)} (${market})` : 'all team markets';
-  const title = `${team.name} · public holidays ${year} · ${where}`;
+  const range = typeof period === 'number' ? String(period) : `${calendarDayIn(period.from, period.zone)} – ${calendarDayIn(new Date(period.to.getTime() - 1), period.zone)}`;
+  const title = `${team.name} · public holidays ${range} · ${where}`;
   const blocks: Block[] = [header(title)];
+  const code = market ?? 'IE';
+  const example = typeof period === 'number' ? `\`/oncall holidays ${code} ${period}\`` : `\`/oncall holidays ${code}\``;
+  const scope = typeof period === 'number' ? `the whole of ${period}` : `${range}, from today; \`/oncall holidays ${new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: period.zone }).format(period.from)}\` for a whole year`;
   if (coverage.length === 0) {
-    const text = `No public holidays found for ${where} in ${year}.`;
+    const text = `No public holidays found for ${where} ${typeof period === 'number' ? 'in' : 'from'} ${range}.`;
     blocks.push(section(escapeMrkdwn(text)));
     return { text, blocks };
   }
-  blocks.push(context('Cover is who is on call at 09:00 local time in the market on the day; the time in each line is that moment in your zone.'));
+  blocks.push(context(`${scope}. Cover is who is on call at 09:00 on the day in the market; the time in each line is that moment in your zone.`));
   const lines = coverage.map(
     (entry) =>
-      `• *${calendarDay(entry.holiday.date)}* — ${escapeMrkdwn(entry.holiday.name)} · ${escapeMrkdwn(marketName(entry.holiday.market))} (${entry.holiday.market}) · ${slackDate(entry.checkedAt)}\n    ${coverLine(entry.onCall)}`,
+      `• *${calendarDay(entry.holiday.date)}* — ${escapeMrkdwn(entry.holiday.name)} · ${escapeMrkdwn(marketName(entry.holiday.market))} (${entry.holiday.market}) · ${slackDate(entry.checkedAt, '{time}')} your time\n    ${coverLine(entry)}`,
   );
-  blocks.push(...fitLines(lines, SLACK_LIMITS.messageBlocks - blocks.length, (left) => `…and ${left} more holidays — name a market: \`/oncall holidays IE ${year}\`.`).map(section));
-  const gaps = coverage.filter((entry) => ROLES.some((role) => !entry.onCall[role])).length;
-  return { text: `${title}: ${coverage.length} holiday${coverage.length === 1 ? '' : 's'}${gaps ? `, ${gaps} with a gap in cover` : ''}.`, blocks };
+  blocks.push(...fitLines(lines, SLACK_LIMITS.messageBlocks - blocks.length, (left) => `…and ${left} more holidays — name a market: ${example}.`).map(section));
+  const gaps = coverage.filter((entry) => ROLES.some((role) => !entry.onCall[role] && !entry.notStarted.includes(role))).length;
+  const notStarted = coverage.filter((entry) => entry.notStarted.length > 0).length;
+  return {
+    text: `${title}: ${coverage.length} holiday${coverage.length === 1 ? '' : 's'}${gaps ? `, ${gaps} with a gap in cover` : ''}${notStarted ? `, ${notStarted} before the rotation starts` : ''}.`,
+    blocks,
+  };
 }
 
 function hours(value: number): string {
@@ -317,7 +351,7 @@ export const ONCALL_USAGE = [
   '`/oncall me` — your next shifts',
   '`/oncall week` · `/oncall month` — the schedule ahead',
   '`/oncall at <date time> [zone]` — who is on call then, e.g. `/oncall at 2026-12-25 09:00 Europe/Dublin` or `/oncall at tomorrow 8am IE` (your zone unless you name one)',
-  '`/oncall holidays [market] [year]` — public holidays and who covers them, e.g. `/oncall holidays IE 2026`',
+  '`/oncall holidays [market] [year]` — public holidays from today and who covers them; name a year for all of it, e.g. `/oncall holidays IE 2026`',
   '`/oncall fairness` — weekend and holiday hours per person',
   '`/oncall swap @person <date or date time>` — ask someone to trade your shift then for one of theirs',
   '`/oncall override @person <from> <to> [role]` — leads only: someone covers a stretch, e.g. `/oncall override @maya 2026-12-24 18:00 2026-12-26 09:00 primary`',

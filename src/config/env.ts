@@ -1,12 +1,14 @@
 import { z } from 'zod';
 import { formatIssues } from './load.js';
 import { parseDuration } from '../triage/duration.js';
+import { MAX_WAIT_TIMEOUT_MS } from '../store/replication.js';
 
 /** Not held to Slack's exact form, because tests and the sandbox sign with secrets of their own. */
 const SIGNING_SECRET_RULE = 'at least 8 characters (Slack\'s are 32 hexadecimal characters)';
 const PORT_RULE = 'must be a port number from 0 to 65535, such as 3000';
 const PING_EVERY_RULE = 'must be how often to ping the monitor, from 1s to 1h, such as 30s, 1m or 5m';
 const PAGERDUTY_URL_RULE = 'must be the https URL of PagerDuty\'s Events API v2, such as https://events.pagerduty.com/v2/enqueue (http only on localhost)';
+const SENTINELS_RULE = 'must be the Sentinels\' addresses as host:port, comma-separated, such as 10.0.0.1:26379,10.0.0.2:26379,10.0.0.3:26379';
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 /** zod runs every check: what is no URL, or not http(s), the URL check has already named once. */
@@ -32,6 +34,60 @@ const envSchema = z.object({
   SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
   SLACK_API_URL: z.url({ error: 'must be a URL such as http://127.0.0.1:3100/api/' }).optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').default('redis://127.0.0.1:6379'),
+  /**
+   * Sentinel: the Sentinels' addresses, host:port comma-separated. Every connection then asks them
+   * for the primary of REDIS_SENTINEL_NAME and follows it through a failover; REDIS_URL then gives
+   * only the database, user, password and TLS (rediss://), not the host.
+   */
+  REDIS_SENTINELS: z
+    .string()
+    .transform((value, context) => {
+      const sentinels: Array<{ host: string; port: number }> = [];
+      for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+        const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/.exec(entry);
+        const port = match ? Number(match[2]) : NaN;
+        if (!match || port < 1 || port > 65535) {
+          context.addIssue({ code: 'custom', message: `"${entry}" ${SENTINELS_RULE}` });
+          return z.NEVER;
+        }
+        sentinels.push({ host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port });
+      }
+      if (!sentinels.length) {
+        context.addIssue({ code: 'custom', message: `names no sentinel; it ${SENTINELS_RULE}` });
+        return z.NEVER;
+      }
+      return sentinels;
+    })
+    .optional(),
+  /** The name the Sentinels monitor the primary under (`sentinel monitor <name> …`); required with REDIS_SENTINELS. */
+  REDIS_SENTINEL_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+$/, 'must be the name the Sentinels monitor the primary under, such as mymaster (letters, digits, . _ -)')
+    .optional()
+    .describe('the name the Sentinels monitor the primary under (sentinel monitor <name> … in sentinel.conf), such as mymaster: REDIS_SENTINELS needs it'),
+  /** The Sentinels' own password, when they have one (requirepass in sentinel.conf). */
+  REDIS_SENTINEL_PASSWORD: z.string().min(1).optional(),
+  /** The primary's and replicas' password, when REDIS_URL carries none (it wins over REDIS_URL's). */
+  REDIS_PASSWORD: z.string().min(1).optional(),
+  /** TLS to Redis and the Sentinels; rediss:// in REDIS_URL turns it on too. */
+  REDIS_TLS: z.enum(['true', 'false'], { error: 'must be true or false' }).transform((value) => value === 'true').optional(),
+  /**
+   * How many replicas must confirm a case (WAIT) before intake answers 201; fewer in time and it
+   * answers 503. Default: 1 when the primary has a connected replica at start-up, else 0.
+   */
+  REDIS_MIN_REPLICAS: z
+    .string()
+    .regex(/^\d+$/, 'must be a whole number of replicas, 0 or more, such as 1 (0: a 201 waits for the primary only)')
+    .transform(Number)
+    .pipe(z.number().max(100, 'must be at most 100 replicas'))
+    .optional(),
+  /** How long intake waits for REDIS_MIN_REPLICAS replicas to confirm a case, in milliseconds (default 500). */
+  REDIS_WAIT_TIMEOUT_MS: z
+    .string()
+    .regex(/^\d+$/, `must be a whole number of milliseconds from 1 to ${MAX_WAIT_TIMEOUT_MS}, such as 500`)
+    .transform(Number)
+    .pipe(z.number().min(1, `must be from 1 to ${MAX_WAIT_TIMEOUT_MS} milliseconds`).max(MAX_WAIT_TIMEOUT_MS, `must be at most ${MAX_WAIT_TIMEOUT_MS} milliseconds: intake answers a source within two seconds, and the receive comes first`))
+    .optional(),
   /** Prefix for every Redis key and BullMQ queue, so several deployments (or tests) share one Redis. */
   REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9:_{}-]+$/).default('escbot'),
   PORT: z.coerce.number({ error: PORT_RULE }).int(PORT_RULE).min(0, PORT_RULE).max(65535, PORT_RULE).default(3000),
@@ -114,6 +170,15 @@ const envSchema = z.object({
   /** Signs the acknowledgement links in texts; default a random secret generated once and kept in Redis. */
   PAGE_ACK_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 }).superRefine((env, context) => {
+  if (env.REDIS_SENTINELS && !env.REDIS_SENTINEL_NAME) {
+    context.addIssue({ code: 'custom', path: ['REDIS_SENTINEL_NAME'], message: 'is not set; REDIS_SENTINELS needs it' });
+  }
+  for (const name of ['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD'] as const) {
+    if (env[name] !== undefined && !env.REDIS_SENTINELS) context.addIssue({ code: 'custom', path: [name], message: 'is set without REDIS_SENTINELS; set the Sentinels\' addresses there, such as 10.0.0.1:26379,10.0.0.2:26379, or remove it' });
+  }
+  if (env.REDIS_TLS === false && env.REDIS_URL.startsWith('rediss://')) {
+    context.addIssue({ code: 'custom', path: ['REDIS_TLS'], message: 'is false while REDIS_URL is rediss://, which means TLS; use redis:// for a plain connection, or remove REDIS_TLS' });
+  }
   // Set alone, it reads as a switch that is on while nothing is pinged.
   if (env.DEAD_MANS_SWITCH_EVERY !== undefined && env.DEAD_MANS_SWITCH_URL === undefined) {
     context.addIssue({ code: 'custom', path: ['DEAD_MANS_SWITCH_EVERY'], message: 'is set without DEAD_MANS_SWITCH_URL; set the monitor\'s ping URL there, such as https://hc-ping.com/<uuid>, or remove DEAD_MANS_SWITCH_EVERY' });

@@ -6,7 +6,7 @@ import { IMMINENCES, PRIORITIES, SEVERITIES, type Priority } from '../triage/typ
 import { ROLES } from '../roster/types.js';
 import type { Category, Team } from '../roster/types.js';
 import { DEFAULT_WELLBEING, type WellbeingPolicy } from '../triage/wellbeing.js';
-import { rotationConfigSchema } from '../rotation/index.js';
+import { roleOverlapWarnings, rotationConfigSchema } from '../rotation/index.js';
 import type { TokenSpec } from '../access/tokens.js';
 import { intakeConfigSchema } from './intake-schema.js';
 import { contactSchema, notificationPolicySchema, pagerDutySchema, teamContactIssues } from './contact-schema.js';
@@ -24,6 +24,18 @@ const duration = z.union([z.string(), z.number()]).transform((value, context) =>
   return ms;
 });
 
+/**
+ * Slack draws a category's checklist as one checkboxes element, which holds at most 10 options
+ * whose text is at most 75 characters; a longer list or label would make every post of it fail.
+ */
+export const CHECKLIST_MAX_STEPS = 10;
+export const CHECKLIST_LABEL_MAX = 75;
+const checklistStepSchema = z.object({
+  id: z.string().regex(/^[a-z][a-z0-9_-]{0,49}$/, 'must be a lower-case slug (letters, digits, _ or -, at most 50)'),
+  label: z.string().trim().min(1, 'must not be empty').max(CHECKLIST_LABEL_MAX, `must be at most ${CHECKLIST_LABEL_MAX} characters (Slack's limit for a checkbox)`),
+  required: z.boolean().default(false),
+}).strict();
+
 const categorySchema = z.object({
   id: identifier,
   label: z.string().min(1).max(60),
@@ -31,6 +43,8 @@ const categorySchema = z.object({
   outcomes: z.array(z.object({ id: identifier, label: z.string().min(1).max(75) })).min(1).max(100),
   requireResolutionNote: z.boolean().default(false),
   requireLanguage: z.boolean().default(false),
+  /** SOP steps; `required` ones must be ticked before the case may be resolved. */
+  checklist: z.array(checklistStepSchema).max(CHECKLIST_MAX_STEPS, `may have at most ${CHECKLIST_MAX_STEPS} steps (Slack's limit for one checkboxes element)`).default([]),
 }).strict();
 
 const memberSchema = z.object({
@@ -151,6 +165,7 @@ export const configFileSchema = z
     }
     config.categories.forEach((category, index) => {
       for (const id of duplicates(category.outcomes.map((outcome) => outcome.id))) context.addIssue({ code: 'custom', path: ['categories', index, 'outcomes'], message: `outcome "${id}" is listed twice` });
+      for (const id of new Set(duplicates(category.checklist.map((step) => step.id)))) context.addIssue({ code: 'custom', path: ['categories', index, 'checklist', category.checklist.findLastIndex((step) => step.id === id), 'id'], message: `step "${id}" is listed twice` });
     });
     for (const level of PRIORITIES) {
       const claim = config.sla?.[level]?.claim ?? DEFAULT_SLA_POLICIES[level].claimMs;
@@ -204,9 +219,16 @@ export interface AppConfig {
   qa: { share: number; minPerSpecialist: number };
   /** Where open cases go whose team or category left the config; see triage/orphans.ts. */
   orphans?: { rerouteTo: { team: string; category?: string } };
+  /** Things worth fixing that do not stop start-up, each naming its path; printed at start-up. */
+  warnings: string[];
 }
 
-export function buildAppConfig(file: ConfigFile): AppConfig {
+/** Rotations whose layers put one person in two roles at once, over the coming weeks from `now`. */
+function rotationWarnings(file: ConfigFile, now: Date): string[] {
+  return file.teams.flatMap((team, index) => (team.rotation ? roleOverlapWarnings(team.rotation, now).map((warning) => `teams.${index}.rotation.layers: ${warning}`) : []));
+}
+
+export function buildAppConfig(file: ConfigFile, now = new Date()): AppConfig {
   const riskMatrix = structuredClone(DEFAULT_RISK_MATRIX);
   for (const severity of SEVERITIES) {
     for (const imminence of IMMINENCES) {
@@ -243,6 +265,7 @@ export function buildAppConfig(file: ConfigFile): AppConfig {
     digests: file.digests,
     qa: file.qa,
     orphans: file.orphans,
+    warnings: rotationWarnings(file, now),
     wellbeing: {
       consecutiveSensitiveCap: file.wellbeing?.consecutiveSensitiveCap ?? DEFAULT_WELLBEING.consecutiveSensitiveCap,
       sensitivePerDayCap: file.wellbeing?.sensitivePerDayCap ?? DEFAULT_WELLBEING.sensitivePerDayCap,

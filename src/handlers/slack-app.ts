@@ -6,6 +6,7 @@ import type { AfterAckLane } from './after-ack.js';
 import type { SlackDeliveryLedger } from './ports.js';
 import { botAuthorization } from './slack-authorize.js';
 import { slackReplayGuard } from './slack-replay-guard.js';
+import { socketModeRedeliveryGuard } from './socket-mode-redelivery.js';
 
 /** Bolt's log lines in ours, at Bolt's own levels; the level is ours to set, not Bolt's. */
 export function boltLogger(logger: Logger): BoltLogger {
@@ -124,6 +125,8 @@ export function createSlackApp(options: SlackAppOptions): SlackApp {
     logger: log,
   });
   const inFlight = new ListenersInFlight(options.afterAck);
+  // Socket Mode's counterpart of the replay guard: an envelope delivered again is acked, not redone.
+  if (socketMode) app.use(socketModeRedeliveryGuard({ ledger: options.ledger, logger }));
   app.use(dropMalformedActions(logger));
   app.use(inFlight.middleware);
   app.error(async (error) => {

@@ -12,6 +12,13 @@ export interface ResolutionOutcome {
   label: string;
 }
 
+/** One step of a category's SOP checklist; a `required` step must be ticked before the case may be resolved. */
+export interface ChecklistStep {
+  id: string;
+  label: string;
+  required: boolean;
+}
+
 export interface Member {
   userId: string;
   name?: string;
@@ -34,6 +41,8 @@ export interface Category {
   requireResolutionNote: boolean;
   /** Only people who work in the escalation's language may claim it. */
   requireLanguage: boolean;
+  /** The category's SOP steps, ticked on the post or in the resolve modal; none when absent. */
+  checklist?: ChecklistStep[];
 }
 
 /** One escalation team as the config declares it: its people, its channels and its rotation. */

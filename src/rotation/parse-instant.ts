@@ -19,7 +19,7 @@ export type ParsedInstant = { ok: true; instant: Date; zone: string; description
 export const DEFAULT_HOUR = 9;
 
 export const INSTANT_USAGE =
-  'Usage: `/oncall at <date> [time] [zone]`, e.g. `/oncall at 2026-12-25 09:00 Europe/Dublin`, `/oncall at 2026-12-25 9am IE`, `/oncall at tomorrow 08:00`. A date alone means 09:00; no zone means your team zone.';
+  'Usage: `/oncall at <date> [time] [zone]`, e.g. `/oncall at 2026-12-25 09:00 Europe/Dublin`, `/oncall at 2026-12-25 9am IE`, `/oncall at tomorrow 08:00`. A date alone means 09:00; no zone means your own zone (the team\'s if the roster gives you none).';
 
 const ISO_DATE = /^(\d{4})-(\d{1,2})-(\d{1,2})$/;
 const CLOCK_24H = /^(\d{1,2}):(\d{2})$/;

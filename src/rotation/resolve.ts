@@ -17,6 +17,11 @@ export interface Assignment {
   /** The whole contiguous stretch this person holds the role through this layer or override. */
   shiftStart: Date;
   shiftEnd: Date;
+  /**
+   * When someone else, or nobody, next holds the role (see `holderChangesAt`); `'ongoing'` when
+   * the same person holds it through the look-ahead horizon. Only answers meant for people carry it.
+   */
+  heldUntil?: Date | 'ongoing';
 }
 
 export type OnCall = Record<Role, Assignment | undefined>;
@@ -25,10 +30,17 @@ const FIRST_LOOK_MS = 8 * DAY_MS;
 // A one-person layer never hands off; past this its stretch is reported cut.
 const FURTHEST_LOOK_MS = 512 * DAY_MS;
 
-/** Who holds each role at `at`; a role nobody covers is `undefined`. */
-export function resolveOnCall(rotation: RotationConfig, at: Date, ctx: EngineContext): OnCall {
+/**
+ * Who holds each role at `at`; a role nobody covers is `undefined`. With `holderHorizonMs`, each
+ * assignment also says when its holder changes (`heldUntil`), looking that far ahead.
+ */
+export function resolveOnCall(rotation: RotationConfig, at: Date, ctx: EngineContext, options: { holderHorizonMs?: number } = {}): OnCall {
   const compiled = compileRotation(rotation);
-  const entries = ROLES.map((role) => [role, assignmentAt(compiled, role, at.getTime(), ctx)] as const);
+  const entries = ROLES.map((role) => {
+    const assignment = assignmentAt(compiled, role, at.getTime(), ctx);
+    if (assignment && options.holderHorizonMs !== undefined) assignment.heldUntil = holderChangesAt(rotation, role, at, ctx, options.holderHorizonMs) ?? 'ongoing';
+    return [role, assignment] as const;
+  });
   return Object.fromEntries(entries) as OnCall;
 }
 
@@ -51,4 +63,28 @@ function assignmentAt(rotation: CompiledRotation, role: Role, at: number, ctx: E
 function toAssignment(segment: Segment): Assignment {
   const { start, end, ...holder } = segment;
   return { ...holder, shiftStart: start, shiftEnd: end };
+}
+
+/** How far ahead `/oncall` looks for the moment a role changes hands; beyond it the holder is "ongoing". */
+export const HOLDER_HORIZON_MS = 90 * DAY_MS;
+
+/**
+ * The first instant after `at` at which `role` is held by someone other than
+ * whoever holds it at `at`, or by nobody: what "until" means to a reader. A
+ * move from one layer or override to another with the same person is no
+ * change. `undefined` when nobody holds the role at `at`, or when the same
+ * person holds it through the whole horizon ("ongoing").
+ */
+export function holderChangesAt(rotation: RotationConfig, role: Role, at: Date, ctx: EngineContext, horizonMs = HOLDER_HORIZON_MS): Date | undefined {
+  const from = at.getTime();
+  const to = from + horizonMs;
+  const segments = roleSchedule(compileRotation(rotation), role, from, to, ctx);
+  const first = segments[0];
+  if (!first || first.start.getTime() > from) return undefined;
+  let cursor = first.end.getTime();
+  for (const segment of segments.slice(1)) {
+    if (segment.start.getTime() > cursor || segment.userId !== first.userId) return new Date(cursor);
+    cursor = Math.max(cursor, segment.end.getTime());
+  }
+  return cursor < to ? new Date(cursor) : undefined;
 }

@@ -6,11 +6,11 @@ import type { EngineContext } from './engine-context.js';
 import { fairnessLedger, holidayHistoryFrom, type FairnessLedger } from './fairness-ledger.js';
 import { nextHandoffs, type Handoff } from './handoffs.js';
 import { createHolidayCalendar, type HolidayCalendar } from './holiday-calendar.js';
-import { holidaysWithCoverage, type HolidayCoverage } from './holiday-coverage.js';
+import { holidaysWithCoverage, holidaysWithCoverageBetween, type HolidayCoverage } from './holiday-coverage.js';
 import type { Override } from './override.js';
 import { parseInstant } from './parse-instant.js';
 import type { RotationStore, SwapRequestRecord } from './ports.js';
-import { resolveOnCall, type Assignment } from './resolve.js';
+import { HOLDER_HORIZON_MS, resolveOnCall, type Assignment } from './resolve.js';
 import { ROLES, type Role } from '../roster/types.js';
 import { scheduleBetween } from './schedule.js';
 import type { Segment } from './segment.js';
@@ -89,7 +89,10 @@ export class RotationService implements OnCallResolver {
     return context;
   }
 
-  /** Teams without a rotation have a fixed assignment from config; it is reported the same way. */
+  /**
+   * Teams without a rotation have a fixed assignment from config; it is reported the same way.
+   * Each rotation assignment says when its holder changes (`heldUntil`), up to 90 days ahead.
+   */
   async onCallAt(teamId: string, at: Date): Promise<OnCallNow> {
     const team = this.team(teamId);
     if (!team.rotation) {
@@ -100,11 +103,13 @@ export class RotationService implements OnCallResolver {
         }),
       ) as OnCallNow;
     }
-    return resolveOnCall(team.rotation, at, await this.context(team));
+    return resolveOnCall(team.rotation, at, await this.context(team), { holderHorizonMs: HOLDER_HORIZON_MS });
   }
 
+  /** Who holds each role, for paging: no look-ahead. */
   async resolve(teamId: string, at: Date): Promise<Partial<Record<Role, string>>> {
-    const onCall = await this.onCallAt(teamId, at);
+    const team = this.team(teamId);
+    const onCall = team.rotation ? resolveOnCall(team.rotation, at, await this.context(team)) : await this.onCallAt(teamId, at);
     return Object.fromEntries(ROLES.flatMap((role) => (onCall[role] ? [[role, onCall[role]!.userId]] : [])));
   }
 
@@ -129,19 +134,20 @@ export class RotationService implements OnCallResolver {
     return all.flat().sort((a, b) => a.start.getTime() - b.start.getTime());
   }
 
-  async holidays(teamId: string, market: string | undefined, year: number): Promise<HolidayCoverage[]> {
+  /** A market's (or every team market's) holidays: a whole `year`, or those from `period.from` until `period.to`. */
+  async holidays(teamId: string, market: string | undefined, period: number | { from: Date; to: Date }): Promise<HolidayCoverage[]> {
     const team = this.team(teamId);
     if (!team.rotation) throw new DomainError(ErrorCode.InvalidInput, `${team.name} has no rotation in the config, so there is no holiday coverage to show.`);
     const markets = market ? [market.toUpperCase()] : team.rotation.markets;
     if (markets.length === 0) throw new DomainError(ErrorCode.InvalidInput, `${team.name}'s rotation lists no markets. Name one: \`/oncall holidays IE 2026\`.`);
     const context = await this.context(team);
     const unknown = markets.filter((code) => !context.calendar.markets.includes(code) && !team.rotation!.markets.includes(code));
-    if (unknown.length && market) {
-      // Any market date-holidays knows can be asked about, not only the team's own.
-      const calendar = createHolidayCalendar({ ...team.rotation, markets: [...team.rotation.markets, ...unknown] });
-      return markets.flatMap((code) => holidaysWithCoverage(team.rotation!, code, year, { ...context, calendar }));
-    }
-    return markets.flatMap((code) => holidaysWithCoverage(team.rotation!, code, year, context)).sort((a, b) => a.holiday.start.getTime() - b.holiday.start.getTime());
+    // Any market date-holidays knows can be asked about, not only the team's own.
+    const calendar = unknown.length && market ? createHolidayCalendar({ ...team.rotation, markets: [...team.rotation.markets, ...unknown] }) : context.calendar;
+    const ctx = { ...context, calendar };
+    const of = (code: string) =>
+      typeof period === 'number' ? holidaysWithCoverage(team.rotation!, code, period, ctx) : holidaysWithCoverageBetween(team.rotation!, code, period.from, period.to, ctx);
+    return markets.flatMap(of).sort((a, b) => a.holiday.start.getTime() - b.holiday.start.getTime());
   }
 
   async fairness(teamId: string): Promise<FairnessLedger> {

@@ -29,6 +29,21 @@ export interface InteractionDeps {
   /** Where the bot listens for /slack/events. */
   botUrl: string;
   signingSecret: string;
+  /** How a request reaches the bot; signed HTTP to `${botUrl}/slack/events` unless given (Socket Mode: socketModeDelivery). */
+  deliver?: (request: SlackRequest<unknown>) => Promise<SlackHttpResult>;
+}
+
+/**
+ * Delivery over the stand-in's Socket Mode server: the request goes out as an envelope and the
+ * ack's payload comes back as the body of an HTTP answer would, for the code below to apply as
+ * before (so the stand-in is told not to apply it itself). No ack after every retry reads as 504.
+ */
+export function socketModeDelivery(double: SlackDouble): (request: SlackRequest<unknown>) => Promise<SlackHttpResult> {
+  return async (request) => {
+    const ack = await double.socketMode.send(request, { apply: false });
+    const payload = ack.payload && Object.keys(ack.payload).length > 0 ? ack.payload : undefined;
+    return { status: ack.acked ? 200 : 504, headers: {}, text: payload ? JSON.stringify(payload) : '', ...(payload ? { json: payload } : {}) };
+  };
 }
 
 /** What the page answers for a click, a submission or a command; `error` is shown to the person. */
@@ -44,7 +59,7 @@ const text = (value: unknown): string | undefined => (typeof value === 'string' 
  */
 export function createInteractions(deps: InteractionDeps) {
   const { double, workspace } = deps;
-  const toBot = (request: SlackRequest<unknown>): Promise<SlackHttpResult> => sendSlack(deps.botUrl, deps.signingSecret, request);
+  const toBot = deps.deliver ?? ((request: SlackRequest<unknown>): Promise<SlackHttpResult> => sendSlack(deps.botUrl, deps.signingSecret, request));
   const userName = workspace.handleOf;
 
   /** What Slack does to a command's text when the command has `should_escape`. */
@@ -84,6 +99,7 @@ export function createInteractions(deps: InteractionDeps) {
       actionType: text(body.type),
       selectedOption: body.selectedOption as { value: string; text?: string } | undefined,
       selectedUser: text(body.selectedUser),
+      selectedOptions: Array.isArray(body.selectedOptions) ? (body.selectedOptions as Array<{ value: string; text?: string }>) : undefined,
       triggerId: double.newTriggerId(userId),
     };
     const viewId = text(body.viewId);

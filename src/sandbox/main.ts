@@ -3,12 +3,15 @@ import { createLogger } from '../logger.js';
 import { ensureRedis, RedisUnavailable, type LocalRedis } from './local-redis.js';
 import { startSandbox, SANDBOX_CONFIG_PATH, type Sandbox } from './server.js';
 
-const USAGE = `npm run sandbox [-- --speed N] [--port N] [--config PATH]
+const USAGE = `npm run sandbox [-- --speed N] [--port N] [--config PATH] [--socket-mode]
 
   --speed N     divide every SLA target and paging interval by N (60: a P0 claim breach in 5 s)
   --port N      port of the page and the Slack stand-in (default: a free one); the bot's own
                 intake API gets a free port, printed at start
   --config PATH bot config to run (default: config/sandbox.yml)
+  --socket-mode the bot gets an app-level token and connects to the stand-in over Socket Mode
+                (apps.connections.open, then a WebSocket); the page's clicks, submissions and
+                commands reach it as envelopes instead of signed requests to /slack/events
   -h, --help    this text
 
 Environment: REDIS_URL (default redis://127.0.0.1:6379), LOG_LEVEL (default warn).
@@ -58,14 +61,14 @@ function stopOnSignalsAndParentExit(): void {
 
 function parseFlags() {
   try {
-    return parseArgs({ options: { speed: { type: 'string' }, port: { type: 'string' }, config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }).values;
+    return parseArgs({ options: { speed: { type: 'string' }, port: { type: 'string' }, config: { type: 'string' }, 'socket-mode': { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } }).values;
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n\n${USAGE}\n`);
     process.exit(EX_USAGE);
   }
 }
 
-function readOptions(): { speed: number; port: number; config: string } {
+function readOptions(): { speed: number; port: number; config: string; socketMode: boolean } {
   const values = parseFlags();
   if (values.help) {
     out(`${USAGE}\n`);
@@ -77,11 +80,11 @@ function readOptions(): { speed: number; port: number; config: string } {
     process.stderr.write(`${USAGE}\n`);
     process.exit(EX_USAGE);
   }
-  return { speed, port, config: values.config ?? SANDBOX_CONFIG_PATH };
+  return { speed, port, config: values.config ?? SANDBOX_CONFIG_PATH, socketMode: values['socket-mode'] === true };
 }
 
 function printWelcome(sandbox: Sandbox, speed: number): void {
-  const pace = speed === 1 ? '' : ` SLA targets and paging run ${speed}× faster.`;
+  const pace = `${speed === 1 ? '' : ` SLA targets and paging run ${speed}× faster.`}${sandbox.socketMode ? ' Slack reaches the bot over Socket Mode.' : ''}`;
   out(`\nEscalation Bot sandbox: open ${sandbox.url}\n(a local stand-in for Slack; the bot runs for real against it.${pace} Ctrl+C stops everything.)\n`);
   out(`\nThe bot's intake API is ${sandbox.botUrl}/api/v1/escalations; for the README's curl example (token of the ${sandbox.intakeToken.name} source):\n`);
   out(`  export BOT_URL=${sandbox.botUrl} TOKEN=${sandbox.intakeToken.secret}\n\n`);
@@ -105,7 +108,7 @@ async function main(): Promise<void> {
   running.push(() => redis.stop());
   if (stopping) return;
 
-  const sandbox = await startSandbox({ redisUrl: redis.url, port: options.port, speed: options.speed, configPath: options.config, logger: createLogger(process.env.LOG_LEVEL ?? 'warn') });
+  const sandbox = await startSandbox({ redisUrl: redis.url, port: options.port, speed: options.speed, configPath: options.config, socketMode: options.socketMode, logger: createLogger(process.env.LOG_LEVEL ?? 'warn') });
   running.push(() => sandbox.stop());
   if (stopping) return;
   printWelcome(sandbox, options.speed);

@@ -11,7 +11,7 @@ import { startApp, type RunningApp } from '../server.js';
 import { connectRedis, deleteByPrefix } from '../store/redis.js';
 import type { SlaPolicies } from '../triage/sla.js';
 import { startDevices, type SandboxDevices } from './devices.js';
-import { createInteractions, readCommandHints } from './interactions.js';
+import { createInteractions, readCommandHints, socketModeDelivery } from './interactions.js';
 import { mountPageRoutes } from './routes.js';
 import { seedSampleCases, seedWorkspace } from './seed.js';
 import { startSlackDouble, type SlackDouble } from '../../slack-double/index.js';
@@ -30,6 +30,8 @@ export interface SandboxOptions {
   /** Divides every SLA target and paging interval, so a breach can be watched in a minute. @defaultValue 1 */
   speed?: number;
   logger?: Logger;
+  /** The bot connects over Socket Mode (an app-level token, the stand-in's WebSocket) and the page's clicks and commands travel as envelopes, not signed HTTP. */
+  socketMode?: boolean;
 }
 
 export interface Sandbox {
@@ -37,6 +39,8 @@ export interface Sandbox {
   url: string;
   /** Where the bot itself listens (intake API, health, /slack/events). */
   botUrl: string;
+  /** Slack reaches the bot over Socket Mode rather than /slack/events. */
+  socketMode: boolean;
   /** The token the stand-in accepts, for scripts that call its Web API as the bot would. */
   botToken: string;
   /** A scoped intake token (create, read) the bot accepts at `${botUrl}/api/v1/escalations`, named after its source. */
@@ -104,8 +108,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const redisPrefix = options.redisPrefix ?? `sandbox:${randomBytes(6).toString('hex')}`;
   const botToken = `xoxb-sandbox-${randomBytes(12).toString('hex')}`;
   const signingSecret = randomBytes(24).toString('hex');
+  const socketMode = options.socketMode === true;
+  const appToken = socketMode ? `xapp-1-A0DOUBLE01-${randomBytes(12).toString('hex')}` : undefined;
 
-  const double = await startSlackDouble({ token: botToken, port: options.port ?? 0 });
+  const double = await startSlackDouble({ token: botToken, port: options.port ?? 0, appToken });
   const workspace = seedWorkspace(double, config);
   const samples = seedSampleCases();
   const botPort = await freePort();
@@ -118,16 +124,17 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   // Every sample source tells the one case tool, as a deployment's moderation tool would be told.
   for (const token of samples.intakeTokens) token.webhook = { url: devices.caseTool.url, secret: devices.caseTool.secret };
-  const app = await startBot(double, devices, { config, botToken, signingSecret, redisUrl, redisPrefix, intakeTokens: samples.intakeTokens, logger, port: botPort });
+  const app = await startBot(double, devices, { config, botToken, signingSecret, appToken, redisUrl, redisPrefix, intakeTokens: samples.intakeTokens, logger, port: botPort });
 
   const commands = await readCommandHints();
-  const interactions = createInteractions({ double, workspace, commands, botUrl: app.url, signingSecret });
+  const interactions = createInteractions({ double, workspace, commands, botUrl: app.url, signingSecret, ...(socketMode ? { deliver: socketModeDelivery(double) } : {}) });
   const routes = mountPageRoutes({ double, devices, config, workspace, samples, interactions, commands, botUrl: app.url, speed, logger });
 
   let stopping: Promise<void> | undefined;
   return {
     url: double.origin,
     botUrl: app.url,
+    socketMode,
     botToken,
     intakeToken: { name: samples.exampleToken.name, secret: samples.exampleToken.secret },
     double,
@@ -156,7 +163,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 async function startBot(
   double: SlackDouble,
   devices: SandboxDevices,
-  options: { config: AppConfig; botToken: string; signingSecret: string; redisUrl: string; redisPrefix: string; intakeTokens: IntakeToken[]; logger: Logger; port: number },
+  options: { config: AppConfig; botToken: string; signingSecret: string; appToken?: string; redisUrl: string; redisPrefix: string; intakeTokens: IntakeToken[]; logger: Logger; port: number },
 ): Promise<RunningApp> {
   const botPort = options.port;
   try {
@@ -164,6 +171,7 @@ async function startBot(
       config: options.config,
       slackBotToken: options.botToken,
       slackSigningSecret: options.signingSecret,
+      ...(options.appToken ? { slackAppToken: options.appToken } : {}),
       slackApiUrl: double.url,
       redisUrl: options.redisUrl,
       redisPrefix: options.redisPrefix,

@@ -6,7 +6,7 @@
  */
 import { ErrorCode as SlackErrorCode, LogLevel, WebClient } from '@slack/web-api';
 import { TOKEN_REFUSED_ERRORS } from '../jobs/slack-gate.js';
-import { redactRedisUrl, whyRedisDoesNotAnswer } from '../store/redis.js';
+import { redactRedisUrl, whyRedisDoesNotAnswer, type RedisEndpoint } from '../store/redis.js';
 
 /** auth.test gets this long, once: a start-up check must not sit through the outbox's retries. */
 export const SLACK_CHECK_TIMEOUT_MS = 3_000;
@@ -84,9 +84,14 @@ export async function checkSlack(options: { botToken: string; slackApiUrl?: stri
 }
 
 /** The line to print when Redis does not answer at `url`, or undefined when it does. */
-export async function checkRedis(url: string): Promise<string | undefined> {
-  const reason = await whyRedisDoesNotAnswer(url);
-  return reason === undefined ? undefined : `Redis at REDIS_URL (${redactRedisUrl(url)}) does not answer (${reason}). Start Redis, or set REDIS_URL to where it runs.`;
+export async function checkRedis(endpoint: string | RedisEndpoint): Promise<string | undefined> {
+  const reason = await whyRedisDoesNotAnswer(endpoint);
+  if (reason === undefined) return undefined;
+  if (typeof endpoint !== 'string' && endpoint.sentinels?.length) {
+    return `Redis through the Sentinels at REDIS_SENTINELS (${endpoint.sentinels.map(({ host, port }) => `${host}:${port}`).join(',')}) for REDIS_SENTINEL_NAME "${endpoint.sentinelName ?? ''}" does not answer (${reason}). Check that the Sentinels run and monitor a primary under that name, or fix REDIS_SENTINELS and REDIS_SENTINEL_NAME.`;
+  }
+  const url = typeof endpoint === 'string' ? endpoint : endpoint.url;
+  return `Redis at REDIS_URL (${redactRedisUrl(url)}) does not answer (${reason}). Start Redis, or set REDIS_URL to where it runs.`;
 }
 
 /** The Web API client warns on every failed request; the verdict says it once, better. */

@@ -4,6 +4,7 @@ import type { Escalation, EscalationState, TimelineEvent } from '../triage/types
 import { contentDigest } from '../triage/intake.js';
 import { TIMELINE_SUFFIX, type StoreKeys } from './keys.js';
 import { WriteNotAppliedError } from './redis.js';
+import { confirmReplicated, type DurabilityPolicy, type ReplicationWatch } from './replication.js';
 import { outcomeOf, scriptSource } from './script-codes.js';
 import { CASE_EVENTS_MAXLEN } from './case-events.js';
 
@@ -69,12 +70,18 @@ export interface RepositoryOptions {
   firstNumber?: number;
   /** @defaultValue none: a receive is applied whenever Redis runs it */
   receiveWindow?: ReceiveWindow;
+  /**
+   * How many replicas must confirm a receive before it is reported stored (WAIT, on this
+   * repository's connection); fewer throws ReplicationShortfallError. @defaultValue none: the primary's word is enough
+   */
+  durability?: { policy: DurabilityPolicy; watch?: ReplicationWatch };
 }
 
 export class RedisEscalationRepository implements EscalationRepository {
   private readonly scripts: EscalationScripts;
   private readonly firstNumber: number;
   private readonly receiveWindow: ReceiveWindow | undefined;
+  private readonly durability: RepositoryOptions['durability'];
 
   constructor(
     private readonly redis: Redis,
@@ -83,6 +90,7 @@ export class RedisEscalationRepository implements EscalationRepository {
   ) {
     this.firstNumber = options.firstNumber ?? 1000;
     this.receiveWindow = options.receiveWindow;
+    this.durability = options.durability;
     if (!('createEscalation' in redis)) {
       redis.defineCommand('createEscalation', { numberOfKeys: 5, lua: scriptSource('create-escalation-5') });
       redis.defineCommand('transitionEscalation', { numberOfKeys: 5, lua: scriptSource('transition-5') });
@@ -145,6 +153,8 @@ export class RedisEscalationRepository implements EscalationRepository {
     const outcome = outcomeOf('receive-escalation-8', code);
     if (outcome === 'rate_limited') return { limited: { retryAfterMs: Number(id) } };
     if (outcome === 'past_deadline') throw new WriteNotAppliedError(`Redis ran the receive of ${draft.source}/${draft.externalId} after its deadline, so it stored nothing`);
+    // A new case, and a duplicate too (its 200 says the case is kept), waits for the replicas.
+    if (outcome !== 'conflict' && this.durability) await confirmReplicated(this.redis, this.durability.policy, this.durability.watch);
     return outcome === 'conflict' ? { created: false, id, conflict: true } : { created: outcome === 'created', id };
   }
 

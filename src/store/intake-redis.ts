@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { connectRedis, type RedisOutageLog } from './redis.js';
+import { connectRedis, type RedisEndpoint, type RedisOutageLog } from './redis.js';
 
 /**
  * How long one intake command may wait for Redis. A source's request must be answered (201, or 503
@@ -23,6 +23,6 @@ export const INTAKE_RETRY_AFTER_S = 2;
  * disconnected (no offline queue), fails after INTAKE_COMMAND_TIMEOUT_MS when Redis does not
  * answer, and is never re-sent after a reconnect, so a request's fate is known while it is open.
  */
-export function connectIntakeRedis(url: string, outages?: RedisOutageLog): Redis {
-  return connectRedis(url, { enableOfflineQueue: false, commandTimeout: INTAKE_COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false }, outages);
+export function connectIntakeRedis(endpoint: string | RedisEndpoint, outages?: RedisOutageLog): Redis {
+  return connectRedis(endpoint, { enableOfflineQueue: false, commandTimeout: INTAKE_COMMAND_TIMEOUT_MS, maxRetriesPerRequest: 0, autoResendUnfulfilledCommands: false }, outages);
 }

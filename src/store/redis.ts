@@ -2,14 +2,72 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { Logger } from 'pino';
 
 /**
+ * Where the app's Redis is: one node at `url`, or, with `sentinels`, the primary the Sentinels
+ * monitoring `sentinelName` report, followed through a failover. `url` still gives the database,
+ * user and password (and TLS, for rediss://) in Sentinel mode; its host and port are then unused.
+ */
+export interface RedisEndpoint {
+  url: string;
+  sentinels?: ReadonlyArray<{ host: string; port: number }>;
+  /** The name the Sentinels monitor the primary under (`sentinel monitor <name> …`). */
+  sentinelName?: string;
+  /** The Sentinels' own password (`requirepass` in sentinel.conf), when they have one. */
+  sentinelPassword?: string;
+  /** The primary's and replicas' password, when the URL carries none. */
+  password?: string;
+  /** TLS to Redis (and to the Sentinels); rediss:// implies it. */
+  tls?: boolean;
+}
+
+/** Redis's reply on a node demoted to replica: the connection reconnects, so Sentinel names the new primary. */
+const DEMOTED = /^READONLY /;
+
+/** The ioredis options that reach `endpoint`, for every connection the app opens (see connectRedis). */
+export function endpointOptions(endpoint: RedisEndpoint): RedisOptions {
+  const tls = endpoint.tls || endpoint.url.startsWith('rediss://');
+  const options: RedisOptions = {
+    ...(endpoint.password ? { password: endpoint.password } : {}),
+    ...(tls ? { tls: {} } : {}),
+    reconnectOnError: (error) => DEMOTED.test(error.message),
+  };
+  if (!endpoint.sentinels?.length) return options;
+  return {
+    ...options,
+    sentinels: endpoint.sentinels.map(({ host, port }) => ({ host, port })),
+    name: endpoint.sentinelName,
+    ...(endpoint.sentinelPassword ? { sentinelPassword: endpoint.sentinelPassword } : {}),
+    ...(tls ? { enableTLSForSentinelMode: true, sentinelTLS: {} } : {}),
+    // Off: ioredis's detector, told of +switch-master while its connection is already reconnecting
+    // (the primary died, so it did), closes that connection for good. A dead primary drops the
+    // connection, and one demoted alive answers READONLY (reconnectOnError above): either way the
+    // connection asks the Sentinels again.
+    failoverDetector: false,
+    sentinelRetryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+  };
+}
+
+/** The endpoint in words fit for a log line: the redacted URL, or the Sentinels and the name they monitor. */
+export function describeRedisEndpoint(endpoint: RedisEndpoint | string): string {
+  if (typeof endpoint === 'string') return redactRedisUrl(endpoint);
+  if (!endpoint.sentinels?.length) return redactRedisUrl(endpoint.url);
+  return `Sentinel "${endpoint.sentinelName ?? ''}" via ${endpoint.sentinels.map(({ host, port }) => `${host}:${port}`).join(',')}`;
+}
+
+/**
+ * The one factory every connection of the app goes through (the main one, BullMQ's queues and,
+ * by `duplicate()`, its workers' blocking ones and the stream relays'), so Sentinel, TLS and
+ * passwords apply to all of them alike.
+ *
  * BullMQ requires `maxRetriesPerRequest: null` on the connections its workers block on, and we
  * want every connection to ride out a Redis restart rather than fail requests while it reconnects.
  * Without `outages`, connection errors are dropped rather than printed by ioredis on every retry.
  */
-export function connectRedis(url: string, options: RedisOptions = {}, outages?: RedisOutageLog): Redis {
-  const connection = new Redis(url, {
+export function connectRedis(endpoint: string | RedisEndpoint, options: RedisOptions = {}, outages?: RedisOutageLog): Redis {
+  const target = typeof endpoint === 'string' ? { url: endpoint } : endpoint;
+  const connection = new Redis(target.url, {
     maxRetriesPerRequest: null,
     retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+    ...endpointOptions(target),
     ...options,
   });
   if (outages) outages.watch(connection);
@@ -93,8 +151,9 @@ const ANSWER_TIMEOUT_MS = 2_000;
  * Why no Redis answers at `url` (refused, unknown host, wrong password, no answer in time), or
  * undefined when one does. It neither retries nor lets ioredis print its connection errors.
  */
-export async function whyRedisDoesNotAnswer(url: string): Promise<string | undefined> {
-  const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000, commandTimeout: 1_000 });
+export async function whyRedisDoesNotAnswer(endpoint: string | RedisEndpoint): Promise<string | undefined> {
+  const target = typeof endpoint === 'string' ? { url: endpoint } : endpoint;
+  const client = new Redis(target.url, { ...endpointOptions(target), sentinelRetryStrategy: () => null, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000, commandTimeout: 1_000 });
   let reported: Error | undefined;
   client.on('error', (error: Error) => (reported ??= error));
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -114,7 +173,7 @@ export async function whyRedisDoesNotAnswer(url: string): Promise<string | undef
 }
 
 /** Whether a Redis answers at `url` within a couple of seconds, without retrying or logging connection errors. */
-export async function redisAnswers(url: string): Promise<boolean> {
+export async function redisAnswers(url: string | RedisEndpoint): Promise<boolean> {
   return (await whyRedisDoesNotAnswer(url)) === undefined;
 }
 
@@ -130,10 +189,10 @@ export class WriteNotAppliedError extends Error {
   }
 }
 
-/** ioredis's words for a command that never reached Redis or was never answered in time. */
-const UNANSWERED = /^(Command timed out|Stream isn't writeable|Connection is closed|Reached the max retries per request limit)/;
-/** Redis's own replies while it cannot take commands for now. */
-const BUSY_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN) /;
+/** ioredis's words for a command that never reached Redis or was never answered in time (in Sentinel mode too, while no Sentinel names a reachable primary). */
+const UNANSWERED = /^(Command timed out|Stream isn't writeable|Connection is closed|Reached the max retries per request limit|All sentinels are unreachable)/;
+/** Redis's own replies while it cannot take commands for now (READONLY: a primary demoted by a failover, until the connection finds the new one). */
+const BUSY_REPLY = /^(LOADING|BUSY|MASTERDOWN|TRYAGAIN|CLUSTERDOWN|READONLY|NOREPLICAS) /;
 
 /** Whether a command failed because Redis did not answer (down, frozen, still loading), not because of what it was asked. */
 export function isRedisUnavailable(error: unknown): boolean {

@@ -8,6 +8,7 @@ import { breakReason, capsPassed } from './wellbeing.js';
 import { assertLead, assertMayHandle, assertMaySeeContent, assertMayWork, caseVisibility, listableTeams, type CaseVisibility } from '../access/policy.js';
 import type { Category } from '../roster/types.js';
 import { validateResolution } from './resolution.js';
+import { checklistIncompleteMessage, missingRequiredSteps } from './checklist.js';
 import { cleanFreeText, NOTE_MAX_GRAPHEMES, RESOLUTION_NOTE_MAX_GRAPHEMES, tooLongMessage } from './text-hygiene.js';
 import { deadlinesFor } from './sla.js';
 import { ACTIONS } from './state.js';
@@ -213,6 +214,9 @@ export class CaseLifecycle {
     const escalation = await this.cases.change(id, 'resolve', userId, (current) => {
       const category = this.cases.category(current.category);
       assertMayWork(this.cases.team(current.team), category, current, userId, 'resolve it');
+      // The SOP's required steps come first: a forged or stale submission is refused here too.
+      const missing = missingRequiredSteps(category, current.timeline);
+      if (missing.length) throw new DomainError(ErrorCode.ChecklistIncomplete, checklistIncompleteMessage(missing), { missing: missing.map((step) => step.id).join(',') });
       const problems = validateResolution(category, outcome, note);
       if (problems.length) throw new DomainError(problems[0]!.startsWith('Choose') ? ErrorCode.InvalidOutcome : ErrorCode.NoteRequired, problems.join(' '));
       const now = this.deps.clock().toISOString();

@@ -4,10 +4,12 @@
  * - case-intake.ts: taking cases in and arming them;
  * - lifecycle.ts: claim, release, offers, notes, resolve, QA, reopen;
  * - paging-service.ts: SLA timers, pages by hand, hand-on, acknowledgements;
- * - wellbeing-care.ts: exposure, breaks, who is free to be paged.
+ * - wellbeing-care.ts: exposure, breaks, who is free to be paged;
+ * - checklist-service.ts: ticking a category's SOP checklist.
  * case-context.ts holds what they share: reading a case and the guarded transition loop.
  */
 import { CaseContext } from './case-context.js';
+import { CaseChecklist } from './checklist-service.js';
 import { CaseIntake } from './case-intake.js';
 import { CaseLifecycle } from './lifecycle.js';
 import { CasePaging } from './paging-service.js';
@@ -37,6 +39,7 @@ export class TriageService {
   readonly resolve: CaseLifecycle['resolve'];
   readonly recordQaReview: CaseLifecycle['recordQaReview'];
   readonly reopen: CaseLifecycle['reopen'];
+  readonly setChecklist: CaseChecklist['setChecklist'];
 
   readonly fireTimer: CasePaging['fireTimer'];
   readonly handOn: CasePaging['handOn'];
@@ -81,6 +84,8 @@ export class TriageService {
     this.resolve = lifecycle.resolve.bind(lifecycle);
     this.recordQaReview = lifecycle.recordQaReview.bind(lifecycle);
     this.reopen = lifecycle.reopen.bind(lifecycle);
+    const checklist = new CaseChecklist(deps, cases);
+    this.setChecklist = checklist.setChecklist.bind(checklist);
 
     this.fireTimer = paging.fireTimer.bind(paging);
     this.handOn = paging.handOn.bind(paging);

@@ -18,6 +18,8 @@ export const ACTIONS = {
   resolve: { from: ['open', 'claimed'], to: 'resolved', event: 'resolved' },
   reopen: { from: ['resolved'], to: 'open', event: 'reopened' },
   qaReview: { from: ['resolved'], to: undefined, event: 'qa_review' },
+  // A resolved case's checklist is its record: it is not ticked after the fact.
+  checklistStep: { from: ['open', 'claimed'], to: undefined, event: 'checklist_step' },
 } as const satisfies Record<string, { from: readonly EscalationState[]; to: EscalationState | undefined; event: TimelineEventType }>;
 
 export type Action = keyof typeof ACTIONS;

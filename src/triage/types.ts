@@ -44,7 +44,9 @@ export type TimelineEventType =
   /** Slack refused the case's post in `target` (a channel) for good, `text` says why; `outcome` is the fallback channel it went to, if any. */
   | 'post_failed'
   /** The watchdog found the case broken and healed it; `text` says what it did. */
-  | 'watchdog_healed';
+  | 'watchdog_healed'
+  /** `actor` ticked (`outcome` `done`) or unticked (`undone`) the SOP checklist step whose id is `text`; the last one per step is its state. */
+  | 'checklist_step';
 
 export interface TimelineEvent {
   /** Position in the timeline, from 1; also names the event's thread reply. */

@@ -3,7 +3,8 @@ import type { WebClientOptions } from '@slack/web-api';
 import type { QueueContext } from '../jobs/queues.js';
 import type { Logger } from '../logger.js';
 import { connectIntakeRedis } from '../store/intake-redis.js';
-import { connectRedis, RedisOutageLog } from '../store/redis.js';
+import { connectRedis, describeRedisEndpoint, RedisOutageLog, type RedisEndpoint } from '../store/redis.js';
+import { ReplicationWatch, resolveDurability } from '../store/replication.js';
 import { RedisTime } from '../store/redis-time.js';
 
 /** The Web API client both Bolt and the outbox use: retries transient failures, times out stalls. */
@@ -25,15 +26,17 @@ export class Connections {
   private readonly queueConnection: Redis;
   private readonly workerConnections: Redis[] = [];
   private intake: { redis: Redis; time: RedisTime } | undefined;
+  /** What a 201 waits for and what intake has seen of replication; set by openIntake. */
+  replication: ReplicationWatch | undefined;
 
   constructor(
-    private readonly url: string,
+    private readonly endpoint: string | RedisEndpoint,
     prefix: string,
-    logger: Logger,
+    private readonly logger: Logger,
   ) {
-    this.outages = new RedisOutageLog(logger, url);
-    this.redis = connectRedis(url, {}, this.outages);
-    const queueConnection = connectRedis(url, {}, this.outages);
+    this.outages = new RedisOutageLog(logger, describeRedisEndpoint(endpoint));
+    this.redis = connectRedis(endpoint, {}, this.outages);
+    const queueConnection = connectRedis(endpoint, {}, this.outages);
     this.queueConnection = queueConnection;
     this.queueContext = {
       connection: queueConnection,
@@ -50,11 +53,17 @@ export class Connections {
    * The intake API's own connection: it answers within two seconds whatever Redis does, and a
    * receive Redis runs after its client was told 503 stores nothing; see store/intake-redis.ts.
    */
-  async openIntake(): Promise<{ redis: Redis; time: RedisTime }> {
-    const redis = connectIntakeRedis(this.url, this.outages);
+  async openIntake(durability: { minReplicas?: number; waitTimeoutMs?: number } = {}): Promise<{ redis: Redis; time: RedisTime; replication: ReplicationWatch }> {
+    const redis = connectIntakeRedis(this.endpoint, this.outages);
     this.intake = { redis, time: new RedisTime(redis) };
     await this.intake.time.start();
-    return this.intake;
+    // Asked of the main connection: it waits for Redis, where the intake's fails at once while connecting.
+    const policy = await resolveDurability(this.redis, durability);
+    const said = { minReplicas: policy.minReplicas, waitTimeoutMs: policy.timeoutMs, replicasAtStart: policy.replicasAtStart };
+    if (policy.minReplicas > policy.replicasAtStart) this.logger.warn(said, `REDIS_MIN_REPLICAS is ${policy.minReplicas} but the Redis primary has ${policy.replicasAtStart} connected replica${policy.replicasAtStart === 1 ? '' : 's'}: intake answers 503 until enough replicas confirm its writes`);
+    else this.logger.info(said, policy.minReplicas === 0 ? 'a 201 means the case is on the Redis primary (no replica is waited for)' : `a 201 means the case is on the Redis primary and ${policy.minReplicas} replica${policy.minReplicas === 1 ? '' : 's'}${policy.detected ? ' (REDIS_MIN_REPLICAS unset: 1 because the primary has replicas)' : ''}`);
+    this.replication = new ReplicationWatch({ minReplicas: policy.minReplicas, timeoutMs: policy.timeoutMs });
+    return { ...this.intake, replication: this.replication };
   }
 
   async close(): Promise<void> {

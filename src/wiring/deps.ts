@@ -18,6 +18,7 @@ import type { TwilioSettings } from '../jobs/twilio-client.js';
 import type { EmailSettings } from '../jobs/email-client.js';
 import type { StoreKeys } from '../store/keys.js';
 import type { RedisEscalationRepository } from '../store/escalations.js';
+import type { RedisEndpoint } from '../store/redis.js';
 import type { RedisSlackDelivery } from '../store/slack-delivery.js';
 import type { OnCallResolver } from '../triage/ports.js';
 import type { TriageService } from '../triage/service.js';
@@ -30,6 +31,13 @@ export interface AppOptions {
   slackAppToken?: string;
   slackApiUrl?: string;
   redisUrl: string;
+  /** Sentinel, TLS and passwords beyond what redisUrl says (see store/redis.ts RedisEndpoint). @defaultValue redisUrl alone, one node */
+  redis?: Omit<RedisEndpoint, 'url'>;
+  /**
+   * What an intake 201 waits for: `WAIT minReplicas waitTimeoutMs` after the receive, 503 when
+   * fewer replicas confirm. @defaultValue minReplicas 1 when the primary has a replica at start-up, else 0; waitTimeoutMs 500
+   */
+  intakeDurability?: { minReplicas?: number; waitTimeoutMs?: number };
   redisPrefix: string;
   port: number;
   /** The intake API's tokens, resolved (see access/tokens.ts resolveTokens). */

@@ -29,7 +29,7 @@ export async function buildDeps(options: AppOptions): Promise<Deps> {
   const { config, logger } = options;
   const clock = options.clock ?? (() => new Date());
   const metrics = createMetrics();
-  const connections = new Connections(options.redisUrl, options.redisPrefix, logger);
+  const connections = new Connections({ ...options.redis, url: options.redisUrl }, options.redisPrefix, logger);
   const { redis, queueContext: queues } = connections;
   const keys = storeKeys(options.redisPrefix);
 
@@ -51,8 +51,8 @@ export async function buildDeps(options: AppOptions): Promise<Deps> {
   const triageDeps = { config, repository, timers, outbox, onCall, wellbeing: new RedisWellbeingStore(redis, options.redisPrefix), clock };
   const triage = new TriageService(triageDeps);
   await rerouteOrphans(orphans, { repository, config, target: rerouteTo, arm: (id) => triage.arm(id), clock, logger });
-  const intake = await connections.openIntake();
-  const intakeTriage = new TriageService({ ...triageDeps, repository: new RedisEscalationRepository(intake.redis, keys, { receiveWindow: { redisNow: () => intake.time.now(), windowMs: RECEIVE_WINDOW_MS } }) });
+  const intake = await connections.openIntake(options.intakeDurability);
+  const intakeTriage = new TriageService({ ...triageDeps, repository: new RedisEscalationRepository(intake.redis, keys, { receiveWindow: { redisNow: () => intake.time.now(), windowMs: RECEIVE_WINDOW_MS }, durability: { policy: intake.replication.policy, watch: intake.replication } }) });
 
   /** A team's days and weeks run in its rotation's zone, UTC for a team without one. */
   const zoneOf = (teamId: string) => config.teams.get(teamId)?.rotation?.timeZone ?? 'UTC';

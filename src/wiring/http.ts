@@ -49,6 +49,7 @@ export async function startHttpServer(api: Express, deps: Deps, workers: WorkerS
         return refusal && describeRefusal(refusal);
       },
       beforeScrape: () => observeHeartbeats(deps.heartbeats, cadences, deps.metrics),
+      replication: async () => deps.connections.replication?.report(deps.connections.redis),
     }),
   );
   api.use(escalationsRouter({ ...deps, triage: deps.intakeTriage, access: deps.intakeAccess }));

@@ -119,10 +119,20 @@ describe('the sandbox page, used as a newcomer would', () => {
     await screenshot('thread-with-note');
   });
 
+  it('ticks a step of the SOP checklist on the post, and the thread records who ticked it', async () => {
+    await post().locator('input[type="checkbox"][value="location_signal"]').check();
+    await page.locator('#thread-body .message', { hasText: 'ticked “Confirm location signal' }).waitFor({ timeout: WAIT });
+    await expect.poll(() => post().locator('input[type="checkbox"][value="location_signal"]').isChecked(), { timeout: WAIT }).toBe(true);
+    expect(await post().locator('input[type="checkbox"][value="evidence_capture"]').isChecked()).toBe(false);
+    await screenshot('checklist-ticked');
+  });
+
   it('resolves through the modal after showing the bot\'s validation error', async () => {
     await post().locator('button', { hasText: 'Resolve' }).click();
     await page.locator('#modal-overlay:not([hidden]) .modal-title', { hasText: 'Resolve case' }).waitFor({ timeout: WAIT });
     await page.selectOption('#modal select', { label: 'Stream terminated' });
+    // The livestream SOP's required steps (config/sandbox.yml), ticked in the form.
+    for (const step of ['location_signal', 'evidence_capture']) await page.check(`#modal input[type="checkbox"][value="${step}"]`);
     // Blank-looking but not empty, so Slack's own required check lets it through to the bot.
     await page.fill('#modal textarea', '   ');
     await page.click('#modal [data-submit]');

@@ -17,6 +17,15 @@ function errorOf(text: string): string {
 }
 
 describe('parseInstant', () => {
+  it('says in its usage that no zone means the asker\'s own zone, as the README does and as it reads', () => {
+    const failed = parseInstant('the day after the party', options);
+    expect(failed.ok).toBe(false);
+    const error = failed.ok ? '' : failed.error;
+    expect(error).toContain('no zone means your own zone');
+    expect(error).not.toContain('team zone');
+    expect(instantOf('2026-12-25 09:00')).toEqual(at('2026-12-25 09:00', options.defaultZone));
+  });
+
   it('reads a date, a 24-hour time and an IANA zone', () => {
     expect(instantOf('2026-12-25 09:00 Europe/Dublin')).toEqual(at('2026-12-25 09:00', 'Europe/Dublin'));
     expect(parseInstant('2026-12-25 09:00 europe/dublin', options)).toMatchObject({ ok: true, zone: 'Europe/Dublin' });

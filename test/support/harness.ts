@@ -11,6 +11,8 @@ export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 export const BOT_TOKEN = 'xoxb-test-0000000000-escalation';
 export const SIGNING_SECRET = 'test-signing-secret-0123456789';
 export const INTAKE_TOKEN = 'intake-token-0123456789abcdef';
+/** The app-level token a harness in Socket Mode gives the app and the double. */
+export const APP_TOKEN = 'xapp-1-A0DOUBLE01-0000000000-test';
 
 export const LEAD = 'U0LEAD0001';
 export const SPECIALISTS = ['U0SPEC0001', 'U0SPEC0002', 'U0SPEC0003', 'U0SPEC0004', 'U0SPEC0005'] as const;
@@ -132,10 +134,31 @@ export function testAppOptions(slackApiUrl: string, prefix: string, overrides: P
   };
 }
 
-export async function startHarness(options: { config?: Record<string, unknown>; channelIntervalMs?: number; postMessageBurst?: number; clock?: () => Date; app?: Partial<Omit<AppOptions, 'config'>> } = {}): Promise<Harness> {
-  const double = await startSlackDouble({ token: BOT_TOKEN, postMessageBurst: options.postMessageBurst });
+export async function startHarness(
+  options: {
+    config?: Record<string, unknown>;
+    channelIntervalMs?: number;
+    postMessageBurst?: number;
+    clock?: () => Date;
+    app?: Partial<Omit<AppOptions, 'config'>>;
+    /**
+     * Socket Mode: the app gets APP_TOKEN and connects to the double's Socket Mode server, and
+     * `slack()` (so `click`, `command`, `submit`) delivers envelopes there instead of signed HTTP;
+     * the ack's payload comes back as `json`, with status 200 (504 when no ack came after every retry).
+     */
+    socketMode?: boolean;
+    ackTimeoutMs?: number;
+  } = {},
+): Promise<Harness> {
+  const double = await startSlackDouble({ token: BOT_TOKEN, postMessageBurst: options.postMessageBurst, appToken: APP_TOKEN, ackTimeoutMs: options.ackTimeoutMs });
   const prefix = `test:${randomUUID().slice(0, 12)}`;
-  const appOptions = testAppOptions(double.url, prefix, { config: options.config, channelIntervalMs: options.channelIntervalMs ?? 1_000, clock: options.clock, ...options.app });
+  const appOptions = testAppOptions(double.url, prefix, {
+    config: options.config,
+    channelIntervalMs: options.channelIntervalMs ?? 1_000,
+    clock: options.clock,
+    ...(options.socketMode ? { slackAppToken: APP_TOKEN } : {}),
+    ...options.app,
+  });
   const app = await startApp(appOptions);
   const others: RunningApp[] = [];
 
@@ -156,7 +179,10 @@ export async function startHarness(options: { config?: Record<string, unknown>; 
       return { status: response.status, json: await response.json() };
     },
     async slack(request) {
-      return sendSlack(app.url, SIGNING_SECRET, request);
+      if (!options.socketMode) return sendSlack(app.url, SIGNING_SECRET, request);
+      const ack = await double.socketMode.send(request);
+      const payload = ack.payload && Object.keys(ack.payload).length > 0 ? ack.payload : undefined;
+      return { status: ack.acked ? 200 : 504, text: payload ? JSON.stringify(payload) : '', json: payload };
     },
     async click(userId, actionId, escalationId) {
       const escalation = (await harness.getEscalation(escalationId)).json;

@@ -78,6 +78,22 @@ describe('renderOnCallNow', () => {
     expect(text(fixed.blocks)).not.toContain('until');
   });
 
+  it('says until the holder changes when known, and "ongoing" when they hold it past the look-ahead', () => {
+    const held = renderOnCallNow([{ team: TEAM, onCall: { primary: assignment(MAYA, 'primary', { heldUntil: at(3 * DAY) }), backup: assignment(KENJI, 'backup', { heldUntil: 'ongoing' }), lead: undefined } }], AT);
+    const lines = text(held.blocks).split('\n');
+    expect(lines).toContain(`*Primary*: <@${MAYA}> until <!date^${epochOf('2026-12-28T09:00:00Z')}^{date_short_pretty} {time}|2026-12-28 09:00 UTC>`);
+    expect(lines).toContain(`*Backup*: <@${KENJI}> · ongoing`);
+  });
+
+  it('flags one person holding two roles, and says a page goes on to the next person', () => {
+    const doubled = renderOnCallNow([{ team: TEAM, onCall: { primary: assignment(MAYA, 'primary'), backup: assignment(MAYA, 'backup'), lead: assignment(LEAD, 'lead') } }], AT);
+    const lines = text(doubled.blocks).split('\n');
+    expect(lines.find((line) => line.startsWith('*Primary*'))).not.toContain('⚠️');
+    expect(lines.find((line) => line.startsWith('*Backup*'))).toContain('⚠️ _also primary: a page skips them and goes on to the next person_');
+    expect(lines.find((line) => line.startsWith('*Lead*'))).not.toContain('⚠️');
+    expectValid(doubled.blocks);
+  });
+
   it('states the asked-for instant in words and as a date token for /oncall at', () => {
     const asked = renderOnCallNow([{ team: TEAM, onCall }], AT, { description: 'Fri 25 Dec 2026 09:00 Europe/Dublin' });
     expect(text(asked.blocks)).toContain('Fri 25 Dec 2026 09:00 Europe/Dublin');
@@ -233,7 +249,7 @@ function holiday(market: string, date: string, name: string, zone = 'Europe/Dubl
 
 function coverage(market: string, date: string, name: string, onCall: OnCallNow): HolidayCoverage {
   const day = holiday(market, date, name);
-  return { holiday: day, checkedAt: new Date(day.start.getTime() + 9 * HOUR), onCall, segments: [] };
+  return { holiday: day, checkedAt: new Date(day.start.getTime() + 9 * HOUR), onCall, segments: [], notStarted: [] };
 }
 
 const christmasCover: OnCallNow = { primary: assignment(MAYA, 'primary'), backup: assignment(KENJI, 'backup', { source: 'swap' }), lead: undefined };
@@ -243,8 +259,8 @@ describe('renderHolidays', () => {
   const shown = text(payload.blocks);
 
   it('gives each holiday its calendar day, name and market', () => {
-    expect(shown).toContain('*Fri 25 Dec* — Christmas Day · Ireland (IE)');
-    expect(shown).toContain("*Sat 26 Dec* — St. Stephen's Day · Ireland (IE)");
+    expect(shown).toContain('*Fri 25 Dec 2026* — Christmas Day · Ireland (IE)');
+    expect(shown).toContain("*Sat 26 Dec 2026* — St. Stephen's Day · Ireland (IE)");
   });
 
   it('shows the 09:00 check as a date token and who covers each role then', () => {
@@ -254,6 +270,29 @@ describe('renderHolidays', () => {
 
   it('counts holidays with a gap in the notification text', () => {
     expect(payload.text).toContain('2 holidays, 2 with a gap in cover');
+  });
+
+  it('uses one date style: the calendar day as text and the 09:00 check as a time token', () => {
+    expect(shown).toContain(`· <!date^${epochOf('2026-12-25T09:00:00Z')}^{time}|2026-12-25 09:00 UTC> your time`);
+    expect(shown).not.toContain('{date_short_pretty}');
+  });
+
+  it('says the rotation has not started, not a gap, for a holiday before its first shift', () => {
+    const early: HolidayCoverage = { ...coverage('IE', '2026-01-01', "New Year's Day", { primary: undefined, backup: undefined, lead: undefined }), notStarted: ['primary', 'backup', 'lead'] };
+    const partly: HolidayCoverage = { ...coverage('IE', '2026-01-02', 'A company day', { primary: assignment(MAYA, 'primary', { source: 'override' }), backup: undefined, lead: undefined }), notStarted: ['backup'] };
+    const drawn = renderHolidays(TEAM, 'IE', 2026, [early, partly]);
+    const lines = text(drawn.blocks);
+    expect(lines).toContain('_the rotation has not started yet then_');
+    expect(lines).toContain(`primary <@${MAYA}> _(override)_ · backup _not started yet_ · lead ${GAP}`);
+    expect(lines.split('\n').filter((line) => line.includes(GAP))).toHaveLength(1);
+    expect(drawn.text).toContain('2 holidays, 1 with a gap in cover, 2 before the rotation starts');
+  });
+
+  it('from today: names the range in one date style and points to a whole year', () => {
+    const ahead = renderHolidays(TEAM, 'IE', { from: new Date('2026-12-03T16:00:00Z'), to: new Date('2027-12-03T16:00:00Z'), zone: 'Europe/Dublin' }, [coverage('IE', '2026-12-25', 'Christmas Day', christmasCover)]);
+    expect(ahead.blocks[0]).toMatchObject({ type: 'header', text: { text: 'Emergency Escalations · public holidays Thu 3 Dec 2026 – Fri 3 Dec 2027 · Ireland (IE)' } });
+    expect(text(ahead.blocks)).toContain('`/oncall holidays 2026` for a whole year');
+    expectValid(ahead.blocks);
   });
 
   it('says so when there are no holidays', () => {

@@ -6,7 +6,7 @@ import { epochOf, hostileText, threadReplyBlocks } from './blocks-support.js';
 import { category, escalation, isoAfter, KENJI, LEAD, MAYA, MINUTE } from './fixtures.js';
 
 const subject = escalation();
-const selfHarm = category();
+const selfHarm = category({ checklist: [{ id: 'location_signal', label: 'Confirm location signal', required: true }] });
 const AT = isoAfter(10 * MINUTE);
 const TIME = `<!date^${epochOf(AT)}^{time}|2026-12-25 09:10 UTC>`;
 
@@ -41,6 +41,7 @@ const EVERY_TYPE = {
     `⚠️ Slack refused this case's post in <#C0TRIAGE01> (channel_not_found) ${TIME}, so it is posted in <#C0TEAM0001>; the lead on call was told.`,
   ],
   watchdog_healed: [{ type: 'watchdog_healed', actor: 'system', text: 're-armed its SLA timers' }, `🩺 The watchdog found this case needed attention and re-armed its SLA timers ${TIME}.`],
+  checklist_step: [{ type: 'checklist_step', text: 'location_signal', outcome: 'done' }, `☑️ <@${MAYA}> ticked “Confirm location signal” ${TIME}.`],
 } satisfies Record<TimelineEventType, [Partial<TimelineEvent> & { type: TimelineEventType }, string]>;
 
 describe('renderThreadEvent', () => {
@@ -87,6 +88,16 @@ describe('renderThreadEvent', () => {
   describe('when a resolution has no note', () => {
     it('shows only the outcome', () => {
       expect(render({ type: 'resolved', outcome: 'no_violation' })).toBe(`✅ <@${MAYA}> resolved it ${TIME}: *No violation*`);
+    });
+  });
+
+  describe('when an SOP step is unticked, or the config no longer has it', () => {
+    it('says who unticked it and when', () => {
+      expect(render({ type: 'checklist_step', text: 'location_signal', outcome: 'undone' })).toBe(`⬜ <@${MAYA}> unticked “Confirm location signal” ${TIME}.`);
+    });
+
+    it('names a step the config dropped by its id', () => {
+      expect(render({ type: 'checklist_step', text: 'hash_match', outcome: 'done' })).toBe(`☑️ <@${MAYA}> ticked “hash_match” ${TIME}.`);
     });
   });
 

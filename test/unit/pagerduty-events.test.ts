@@ -111,7 +111,7 @@ describe('pagerDutySteps', () => {
   });
 
   it('looks only at the event types it names, which the subscriber filters on before reading the case', () => {
-    const types: TimelineEventType[] = ['created', 'claimed', 'released', 'reassigned', 'offered', 'offer_declined', 'note', 'paged', 'page_acknowledged', 'escalated_to_lead', 'sla_warning', 'sla_breach', 'resolved', 'reopened', 'qa_review', 'post_failed', 'watchdog_healed'];
+    const types: TimelineEventType[] = ['created', 'claimed', 'released', 'reassigned', 'offered', 'offer_declined', 'note', 'paged', 'page_acknowledged', 'escalated_to_lead', 'sla_warning', 'sla_breach', 'resolved', 'reopened', 'qa_review', 'post_failed', 'watchdog_healed', 'checklist_step'];
     const breached = timeline('created', ['sla_breach', 'claim'], 'claimed', ['sla_breach', 'resolve']);
     for (const type of types.filter((candidate) => !PAGERDUTY_EVENT_TYPES.has(candidate))) {
       expect(pagerDutySteps([...breached, event(5, { type, clock: 'claim' })], 5), type).toEqual([]);

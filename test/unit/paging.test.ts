@@ -15,6 +15,7 @@ describe('decidePage', () => {
     ['the breach pages the primary', snapshot(), { primary: MAYA, backup: KENJI, lead: LEAD }, { kind: 'person', role: 'primary', userId: MAYA, step: 0, nextStep: 1 }],
     ['the next step pages the backup', snapshot({ step: 1, paged: [MAYA] }), { primary: MAYA, backup: KENJI, lead: LEAD }, { kind: 'person', role: 'backup', userId: KENJI, step: 1, nextStep: 2 }],
     ['a backup who is also the primary is skipped, never paged twice in a row', snapshot({ step: 1, paged: [MAYA] }), { primary: MAYA, backup: MAYA, lead: LEAD }, { kind: 'person', role: 'lead', userId: LEAD, step: 2, nextStep: 3 }],
+    ['one person as primary, backup and lead is paged once, then the team\'s leads', snapshot({ step: 1, paged: [MAYA] }), { primary: MAYA, backup: MAYA, lead: MAYA }, { kind: 'leads', userIds: [LEAD, OTHER_LEAD], step: 3, nextStep: 4 }],
     ['a role nobody holds is skipped', snapshot(), { backup: KENJI, lead: LEAD }, { kind: 'person', role: 'backup', userId: KENJI, step: 1, nextStep: 2 }],
     ['someone on a break is skipped', snapshot({ onBreak: new Set([MAYA]) }), { primary: MAYA, backup: KENJI }, { kind: 'person', role: 'backup', userId: KENJI, step: 1, nextStep: 2 }],
     ['a gap in the rotation goes to every lead', snapshot(), {}, { kind: 'leads', userIds: [LEAD, OTHER_LEAD], step: 3, nextStep: 4 }],

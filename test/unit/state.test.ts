@@ -16,6 +16,7 @@ const TABLE: Record<Action, Record<EscalationState, boolean>> = {
   resolve: { open: true, claimed: true, resolved: false },
   reopen: { open: false, claimed: false, resolved: true },
   qaReview: { open: false, claimed: false, resolved: true },
+  checklistStep: { open: true, claimed: true, resolved: false },
 };
 
 const CELLS = (Object.keys(TABLE) as Action[]).flatMap((action) => STATES.map((state) => [action, state, TABLE[action][state]] as const));
@@ -39,7 +40,7 @@ describe('the escalation state machine', () => {
     expect(ACTIONS[action].to).toBe(to);
   });
 
-  it.each(['offer', 'declineOffer', 'note', 'pageBackup', 'escalateToLead', 'acknowledgePage'] as const)('leaves the state alone on %s', (action) => {
+  it.each(['offer', 'declineOffer', 'note', 'pageBackup', 'escalateToLead', 'acknowledgePage', 'checklistStep'] as const)('leaves the state alone on %s', (action) => {
     expect(ACTIONS[action].to).toBeUndefined();
   });
 
@@ -57,6 +58,7 @@ describe('the escalation state machine', () => {
       resolve: 'resolved',
       reopen: 'reopened',
       qaReview: 'qa_review',
+      checklistStep: 'checklist_step',
     });
   });
 

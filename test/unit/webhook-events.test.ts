@@ -25,7 +25,7 @@ describe('webhookPayload', () => {
     expect(webhookPayload(kase, event(type), { state: 'claimed', assignee: KENJI })?.type).toBe(webhookType);
   });
 
-  it.each(['note', 'offered', 'offer_declined', 'paged', 'page_acknowledged', 'sla_warning', 'qa_review', 'post_failed', 'watchdog_healed'] as const)('keeps %s to the team', (type) => {
+  it.each(['note', 'offered', 'offer_declined', 'paged', 'page_acknowledged', 'sla_warning', 'qa_review', 'post_failed', 'watchdog_healed', 'checklist_step'] as const)('keeps %s to the team', (type) => {
     expect(webhookPayload(kase, event(type), { state: 'claimed' })).toBeUndefined();
   });
 

@@ -1,5 +1,6 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { ActionId } from '../../blocks/ids.js';
+import type { App, BlockAction, ButtonAction, CheckboxesAction } from '@slack/bolt';
+import { ActionId, parseChecklistBlockId } from '../../blocks/ids.js';
+import { renderEscalationMessage } from '../../blocks/escalation.js';
 import { renderNoteModal, renderReassignModal, renderResolveModal } from '../../blocks/modals.js';
 import { parseAcknowledgeValue, renderPageAcknowledged } from '../../blocks/page.js';
 import { parseOfferValue, renderOfferDeclined, renderOfferSettled } from '../../blocks/offer.js';
@@ -131,6 +132,34 @@ export function registerActions(app: App, deps: HandlerDeps): void {
     const { escalation, category } = await triage.workContext(action.value ?? '', body.user.id, 'reassign');
     await client.views.open({ trigger_id: body.trigger_id, view: renderReassignModal(escalation, category) });
   }, { opensModal: true });
+
+  /**
+   * A tick or untick on the post's SOP checklist: Slack sends every box ticked as the person sees
+   * it, and the service records what differs. A refusal is told to them alone, and the post is
+   * drawn again as stored, since their Slack keeps showing the tick that was not recorded.
+   */
+  app.action<BlockAction<CheckboxesAction>>({ type: 'block_actions', action_id: ActionId.checklist }, async ({ ack, body, action, client }) => {
+    await ack();
+    const user = body.user.id;
+    const id = parseChecklistBlockId(action.block_id);
+    await deps.afterAck.run(async () => {
+      try {
+        if (!id) throw new DomainError(ErrorCode.InvalidInput, 'This checklist is malformed; open the case from the triage channel instead.');
+        const { escalation, changes } = await triage.setChecklist(id, user, (action.selected_options ?? []).flatMap((option) => (option.value === undefined ? [] : [option.value])));
+        if (changes.length) logger.info({ escalationId: escalation.id, user, steps: changes.map((event) => `${event.text}:${event.outcome}`) }, 'checklist ticked');
+      } catch (error) {
+        await tellUser(client, where(body), user, userMessageFor(error, logger, { actionId: action.action_id, user }), logger);
+        const channel = where(body);
+        if (!id || !channel || !body.message?.ts) return;
+        try {
+          const escalation = await triage.get(id);
+          await client.chat.update({ channel, ts: body.message.ts, ...renderEscalationMessage(escalation, triage.category(escalation.category), deps.clock()) } as never);
+        } catch (redrawError) {
+          logger.warn({ err: redrawError, escalationId: id }, 'could not redraw the checklist after a refused tick');
+        }
+      }
+    });
+  });
 
   // The link opens in the browser by itself; Slack still sends the click, which must be acknowledged.
   app.action(ActionId.openCase, async ({ ack }) => {

@@ -42,7 +42,7 @@ export const rateLimitedBodySchema = problemBodySchema(['rate_limited']).extend(
 
 const timelineEventSchema = z.strictObject({
   seq: z.number().int().min(1),
-  type: z.string().meta({ description: 'What happened: created, claimed, released, reassigned, offered, offer_declined, note, paged, page_acknowledged, notified, notification_failed, escalated_to_lead, sla_warning, sla_breach, resolved, reopened, qa_review, post_failed, watchdog_healed' }),
+  type: z.string().meta({ description: 'What happened: created, claimed, released, reassigned, offered, offer_declined, note, paged, page_acknowledged, notified, notification_failed, escalated_to_lead, sla_warning, sla_breach, resolved, reopened, qa_review, post_failed, watchdog_healed, checklist_step (text: the step id, outcome: done or undone)' }),
   at: timestamp,
   actor: z.string().meta({ description: 'A Slack user id, or `system` for timers and intake' }),
   text: z.string().optional(),
@@ -89,6 +89,15 @@ export const healthBodySchema = z.strictObject({ status: z.literal('ok') });
 export const readinessBodySchema = z.strictObject({
   status: z.enum(['ready', 'unavailable']),
   problems: z.array(z.string()).meta({ description: 'Empty when ready; otherwise each reason, such as "redis is not answering"' }),
+  replication: z
+    .strictObject({
+      minReplicas: z.number().int().meta({ description: 'REDIS_MIN_REPLICAS in effect: how many replicas confirm a case before its 201' }),
+      waitTimeoutMs: z.number().int(),
+      connectedReplicas: z.number().int().optional().meta({ description: 'The replicas the primary reports connected now' }),
+      shortfalls: z.number().int().meta({ description: 'Intakes answered 503 since start because too few replicas confirmed them' }),
+      problem: z.string().optional().meta({ description: 'Why intake answers 503 now, when replicas are missing; the readiness status is left alone' }),
+    })
+    .optional(),
 });
 
 export const heartbeatRecordedSchema = z.strictObject({

@@ -9,6 +9,7 @@ import { mayRead, missingReadScope, missingScope, sourceFor, type IntakeToken } 
 import { apiGate, bearerAuth, bearerMatcher, overLimit, rateLimited, tokenOf, UNAUTHORIZED, type ApiAccess, type GateResult } from './auth.js';
 import { isRedisUnavailable } from '../../store/redis.js';
 import { INTAKE_RETRY_AFTER_S } from '../../store/intake-redis.js';
+import { isReplicationShortfall } from '../../store/replication.js';
 import type { IntakeAccepted, PublicEscalation } from './contract.js';
 
 export const INTAKE_BODY_LIMIT = '64kb';
@@ -41,6 +42,19 @@ export const UNAVAILABLE: Required<Answer> = {
 };
 
 /**
+ * The receive was applied on the Redis primary, but fewer replicas than REDIS_MIN_REPLICAS confirmed
+ * it in time, so a 201 could not be kept if the primary died now. The case may exist: a retry with
+ * the same externalId returns it (200) once the replicas confirm, and never stores it twice.
+ */
+export function notReplicated(shortfall: { acknowledged: number; required: number; timeoutMs: number }): Required<Answer> {
+  return {
+    status: 503,
+    json: { error: 'not_replicated', problems: [{ path: '(server)', message: `the escalation reached the case store's primary but only ${shortfall.acknowledged} of the ${shortfall.required} required replica${shortfall.required === 1 ? '' : 's'} confirmed it within ${shortfall.timeoutMs} ms, so it could be lost in a failover; send it again with the same externalId in ${INTAKE_RETRY_AFTER_S} seconds (a case is never stored twice)` }] },
+    headers: { 'retry-after': String(INTAKE_RETRY_AFTER_S) },
+  };
+}
+
+/**
  * How the request stands with its token's rate limit: already counted (express's gate ran), or
  * still to be counted, in which case a case is taken in with the limit in the same atomic step and
  * any other answer counts it first, so an over-limit source hears 429 whatever it sent.
@@ -67,6 +81,11 @@ function intakeReceiver(deps: IntakeDeps): (body: unknown, token: IntakeToken, l
       received = await deps.triage.intake({ ...parsed.data, source: source.source }, `api:${source.source}`, admission);
     } catch (error) {
       if (isDomainError(error) && error.code === ErrorCode.RateLimited) return rateLimited(token, Number(error.detail.retryAfterMs));
+      if (isReplicationShortfall(error)) {
+        deps.metrics.intake.inc({ result: 'not_replicated', priority: '' });
+        deps.logger.warn({ err: error, source: source.source, externalId: parsed.data.externalId, acknowledged: error.acknowledged, required: error.required }, 'escalation not confirmed: too few Redis replicas confirmed it in time');
+        return notReplicated(error);
+      }
       if (isRedisUnavailable(error)) {
         deps.metrics.intake.inc({ result: 'unavailable', priority: '' });
         deps.logger.warn({ err: error, source: source.source, externalId: parsed.data.externalId }, 'escalation not taken in: Redis did not answer in time');

@@ -13,6 +13,12 @@ export interface HealthDeps {
   slackRefusal: () => Promise<string | undefined>;
   /** Sets gauges of shared state (the sources' heartbeats) from Redis, so every instance reports the same. */
   beforeScrape?: () => Promise<void>;
+  /**
+   * What a 201 waits for (REDIS_MIN_REPLICAS) and, when replicas are missing, why intake answers
+   * 503. Shown in /readyz's body; it leaves the status alone, because every instance shares the
+   * primary, and taking them all out of a load balancer would turn 503 with Retry-After into refused connections.
+   */
+  replication?: () => Promise<{ problem?: string } | undefined>;
 }
 
 export function healthRouter(deps: HealthDeps): Router {
@@ -32,7 +38,8 @@ export function healthRouter(deps: HealthDeps): Router {
       const refusal = await deps.slackRefusal().catch(() => undefined);
       if (refusal) problems.push(refusal);
     }
-    response.status(problems.length ? 503 : 200).json({ status: problems.length ? 'unavailable' : 'ready', problems });
+    const replication = await deps.replication?.().catch(() => undefined);
+    response.status(problems.length ? 503 : 200).json({ status: problems.length ? 'unavailable' : 'ready', problems, ...(replication ? { replication } : {}) });
   });
   router.get('/metrics', async (_request, response) => {
     await Promise.all(

@@ -18,7 +18,7 @@ import {
   rateLimitedBodySchema,
   readinessBodySchema,
 } from './contract.js';
-import { INTAKE_BODY_LIMIT, INTERNAL_ERROR_BODY, UNAVAILABLE } from './escalations.js';
+import { INTAKE_BODY_LIMIT, INTERNAL_ERROR_BODY, notReplicated, UNAVAILABLE } from './escalations.js';
 
 export const OPENAPI_PATH = '/api/v1/openapi.json';
 
@@ -146,6 +146,11 @@ function intakeOperation(config: ContractConfig): ZodOpenApiOperationObject {
         content: json(problemBodySchema(['unsupported_media_type']), { unsupported_media_type: { error: 'unsupported_media_type', problems: [{ path: 'Content-Type', message: 'send the escalation as JSON with "Content-Type: application/json"' }] } }),
       },
       ...refusals('create'),
+      '503': {
+        description: 'Redis did not answer in time (nothing was stored), or fewer replicas than REDIS_MIN_REPLICAS confirmed the case in time (it may be stored; a retry with the same externalId returns it). Retry after Retry-After seconds',
+        headers: retryAfterHeader,
+        content: json(problemBodySchema(['unavailable', 'not_replicated']), { unavailable: UNAVAILABLE.json, not_replicated: notReplicated({ acknowledged: 0, required: 1, timeoutMs: 500 }).json }),
+      },
     },
   };
 }

@@ -84,9 +84,15 @@ export function registerOnCallCommand(app: App, deps: OnCallDeps): void {
         const market = rest.find((word) => /^[A-Za-z]{2}$/.test(word) && word !== teamWord)?.toUpperCase();
         const yearWord = rest.find((word) => /^\d{4}$/.test(word));
         const team = rotatingTeamOf(userId, teamWord);
-        const year = yearWord ? Number(yearWord) : Number(new Intl.DateTimeFormat('en', { year: 'numeric', timeZone: team.rotation!.timeZone }).format(now));
+        const ref = { id: team.id, name: team.name };
+        if (!yearWord) {
+          // No year: the coming twelve months from today, so nothing already past is listed.
+          const to = new Date(now.getTime() + 365 * DAY);
+          return renderHolidays(ref, market, { from: now, to, zone: rotation.zoneOf(team, userId) }, await rotation.holidays(team.id, market, { from: now, to }));
+        }
+        const year = Number(yearWord);
         if (year < 1970 || year > 2100) throw usage(`${yearWord} is not a year I can look up.`, '`/oncall holidays IE 2026`');
-        return renderHolidays({ id: team.id, name: team.name }, market, year, await rotation.holidays(team.id, market, year));
+        return renderHolidays(ref, market, year, await rotation.holidays(team.id, market, year));
       }
       case 'fairness': {
         const team = rotatingTeamOf(userId, isTeam(rest[0]) ? rest[0] : undefined);

@@ -6,6 +6,7 @@ import type { HandlerDeps } from '../deps.js';
 import { observeDurations } from '../durations.js';
 import { tellUser, userMessageFor } from '../reply.js';
 import { renderOffer } from '../../blocks/offer.js';
+import { initiallyTicked } from '../../blocks/checklist.js';
 
 type StateValues = ViewSubmitAction['view']['state']['values'];
 
@@ -33,7 +34,7 @@ export function registerViews(app: App, deps: HandlerDeps): void {
    * Runs a submission; a problem the user can fix is shown on the field it concerns
    * (`response_action: errors`) so the modal stays open with what they typed.
    */
-  function onSubmit(callbackId: string, errorBlock: (error: unknown) => string, run: (args: { body: { user: { id: string } }; view: ViewSubmitAction['view']; client: App['client'] }) => Promise<Record<string, string> | void>): void {
+  function onSubmit(callbackId: string, errorBlock: (error: unknown, view: ViewSubmitAction['view']) => string, run: (args: { body: { user: { id: string } }; view: ViewSubmitAction['view']; client: App['client'] }) => Promise<Record<string, string> | void>): void {
     app.view<ViewSubmitAction>(callbackId, async ({ ack, body, view, client }) => {
       try {
         const fieldErrors = await run({ body, view, client });
@@ -43,7 +44,7 @@ export function registerViews(app: App, deps: HandlerDeps): void {
         }
         await ack();
       } catch (error) {
-        await ack({ response_action: 'errors', errors: { [errorBlock(error)]: userMessageFor(error, logger, { callbackId, user: body.user.id }).slice(0, 150) } });
+        await ack({ response_action: 'errors', errors: { [errorBlock(error, view)]: userMessageFor(error, logger, { callbackId, user: body.user.id }).slice(0, 150) } });
       }
     });
   }
@@ -54,8 +55,24 @@ export function registerViews(app: App, deps: HandlerDeps): void {
 
   onSubmit(
     ViewId.resolve,
-    (error) => (isDomainError(error) && (error.code === ErrorCode.NoteRequired || error.code === ErrorCode.TextTooLong) ? InputId.resolutionNote.block : InputId.outcome.block),
+    (error, view) => {
+      // A modal opened before the checklist was configured has no such block; the outcome field says it then.
+      if (isDomainError(error) && error.code === ErrorCode.ChecklistIncomplete && (view.state.values[InputId.checklist.block] || initiallyTicked(view.blocks))) return InputId.checklist.block;
+      return isDomainError(error) && (error.code === ErrorCode.NoteRequired || error.code === ErrorCode.TextTooLong) ? InputId.resolutionNote.block : InputId.outcome.block;
+    },
     async ({ body, view }) => {
+      // The modal's ticks are recorded before the resolve, which then finds them done; only the
+      // steps changed in the modal count, so a tick made on the post meanwhile is not undone.
+      const checklist = view.state.values[InputId.checklist.block]?.[InputId.checklist.action];
+      if (checklist) {
+        const selected = (checklist.selected_options ?? []).map((option) => option.value);
+        try {
+          await triage.setChecklist(view.private_metadata, body.user.id, selected, { before: initiallyTicked(view.blocks) });
+        } catch (error) {
+          if (!isDomainError(error)) throw error;
+          return { [InputId.checklist.block]: error.message.slice(0, 150) };
+        }
+      }
       const escalation = await triage.resolve(view.private_metadata, body.user.id, selectedValue(view.state.values, InputId.outcome), textValue(view.state.values, InputId.resolutionNote));
       logger.info({ escalationId: escalation.id, user: body.user.id, outcome: escalation.outcome }, 'escalation resolved');
       observeDurations(deps, escalation, 'resolve');

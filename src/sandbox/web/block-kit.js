@@ -138,20 +138,41 @@ function inputElement(element, ctx, block) {
     return field;
   }
   if (type === 'checkboxes' || type === 'radio_buttons') {
-    const group = el('div', { class: 'choices' });
     const multiple = type === 'checkboxes';
-    const name = `${block.block_id}-${element.action_id}`;
-    for (const option of element.options ?? []) {
-      const input = el('input', { type: multiple ? 'checkbox' : 'radio', name, value: option.value });
-      input.addEventListener('change', () => {
-        const picked = [...group.querySelectorAll('input:checked')].map((node) => optionObject(element.options.find((candidate) => candidate.value === node.value)));
-        setValue(ctx.viewId, block.block_id, element.action_id, multiple ? { type, selected_options: picked } : { type, selected_option: picked[0] ?? null });
-      });
-      group.append(el('label', { class: 'choice' }, input, textNode(option.text)));
-    }
+    const picked = (group) => [...group.querySelectorAll('input:checked')].map((node) => optionObject(element.options.find((candidate) => candidate.value === node.value)));
+    const state = (group) => (multiple ? { type, selected_options: picked(group) } : { type, selected_option: picked(group)[0] ?? null });
+    const chosen = saved ? (saved.selected_options ?? (saved.selected_option ? [saved.selected_option] : [])).map((option) => option.value) : (element.initial_options ?? (element.initial_option ? [element.initial_option] : [])).map((option) => option.value);
+    const group = choiceGroup(element, block, chosen, () => setValue(ctx.viewId, block.block_id, element.action_id, state(group)));
+    if (!saved && chosen.length) setValue(ctx.viewId, block.block_id, element.action_id, state(group));
     return group;
   }
   return el('div', { class: 'unsupported' }, `(${type} is not drawn by the sandbox)`);
+}
+
+/** Checkboxes or radio buttons with their descriptions, `chosen` ticked. */
+function choiceGroup(element, block, chosen, onChange) {
+  const group = el('div', { class: 'choices', 'data-action-id': element.action_id });
+  const name = `${block.block_id}-${element.action_id}`;
+  for (const option of element.options ?? []) {
+    const input = el('input', { type: element.type === 'checkboxes' ? 'checkbox' : 'radio', name, value: option.value });
+    input.checked = chosen.includes(option.value);
+    input.addEventListener('change', onChange);
+    group.append(el('label', { class: 'choice' }, input, el('span', { class: 'choice-text' }, textNode(option.text), option.description ? el('span', { class: 'choice-description' }, plainText(option.description)) : null)));
+  }
+  return group;
+}
+
+/** Checkboxes on a message: each change is a block_actions with the whole selection, as Slack sends it. */
+function messageCheckboxes(element, ctx, block) {
+  const chosen = (element.initial_options ?? []).map((option) => option.value);
+  const group = choiceGroup(element, block, chosen, () => {
+    const selectedOptions = [...group.querySelectorAll('input:checked')].map((node) => {
+      const option = element.options.find((candidate) => candidate.value === node.value);
+      return { value: option.value, text: plainText(option.text) };
+    });
+    sendAction(ctx, block, element, { selectedOptions });
+  });
+  return group;
 }
 
 function renderBlock(block, index, ctx) {
@@ -224,6 +245,8 @@ function elementFor(element, ctx, block) {
       return overflowElement(element, ctx, block);
     case 'image':
       return el('img', { class: 'accessory-image', src: element.image_url, alt: element.alt_text });
+    case 'checkboxes':
+      return ctx.viewId && ctx.surface === 'modal' ? inputElement(element, ctx, block) : messageCheckboxes(element, ctx, block);
     default:
       if (element.type.endsWith('select')) return selectElement(element, ctx, block, { inModal: Boolean(ctx.viewId && ctx.surface === 'modal') });
       return el('span', { class: 'unsupported' }, `(${element.type})`);
