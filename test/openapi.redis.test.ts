@@ -77,7 +77,7 @@ describe('the document', () => {
     // Built only to read their routes; no request reaches them.
     const stub = {} as never;
     const served = [
-      escalationsRouter({ config, triage: stub, logger: stub, metrics: stub, clock: stub, afterAck: stub, access: { tokens: [], limiter: stub } }),
+      escalationsRouter({ config, triage: stub, logger: stub, metrics: stub, clock: stub, afterAck: stub, audits: stub, access: { tokens: [], limiter: stub } }),
       reportsRouter({ reports: stub, access: { tokens: [], limiter: stub }, clock: stub, zone: 'UTC' }),
       heartbeatsRouter({ access: { tokens: [], limiter: stub }, heartbeats: stub, logger: stub }),
       calendarRouter({ rotation: stub, secret: CALENDAR_SECRET, versions: stub, clock: stub, logger: stub }),

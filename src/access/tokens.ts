@@ -5,12 +5,14 @@
  * arguments; comparing an offered token (in constant time) is the handler's job.
  */
 
-export const SCOPES = ['create', 'read', 'read:all', 'export'] as const;
+export const SCOPES = ['create', 'read', 'read:all', 'export', 'audit'] as const;
 /**
  * - `create`: post escalations (as this token's source)
  * - `read`: read the escalations this token's source created
  * - `read:all`: read every escalation
  * - `export`: the CSV export, of every team or of `exportTeams` only
+ * - `audit`: a case's audit record (its timeline hash chain, checked), for the cases this token
+ *   may read: its own source's, or every case with `read:all` too
  */
 export type Scope = (typeof SCOPES)[number];
 
@@ -207,6 +209,16 @@ export function scopeMessage(token: IntakeToken, scope: Scope): string {
 export function mayRead(token: IntakeToken, escalation: { source: string }): boolean {
   if (token.scopes.has('read:all')) return true;
   return token.scopes.has('read') && escalation.source === token.name;
+}
+
+/**
+ * May this token read this case's audit record: it needs `audit` (checked by the gate), and the
+ * case must be one it could read with `read` (its own source's), or any with `read:all`. Any other
+ * case is answered as unknown, as reading is.
+ */
+export function mayAudit(token: IntakeToken, escalation: { source: string }): boolean {
+  if (!token.scopes.has('audit')) return false;
+  return token.scopes.has('read:all') || escalation.source === token.name;
 }
 
 /** The teams whose rows this token exports: undefined for every team. Assumes the `export` scope was checked. */

@@ -3,6 +3,7 @@ import { marketName } from '../rotation/markets.js';
 import { ROLES } from '../roster/types.js';
 import type { SwapRequestRecord } from '../rotation/ports.js';
 import type { OnCallNow } from '../rotation/service.js';
+import type { CoverageGap, CoverageNeed } from '../rotation/coverage.js';
 import { ActionId } from './ids.js';
 import { actions, button, context, fitLines, header, oneSectionMessage, packLines, section, SLACK_LIMITS } from './kit.js';
 import { escapeMrkdwn, mention, slackDate, truncate } from './text.js';
@@ -353,6 +354,7 @@ export const ONCALL_USAGE = [
   '`/oncall at <date time> [zone]` — who is on call then, e.g. `/oncall at 2026-12-25 09:00 Europe/Dublin` or `/oncall at tomorrow 8am IE` (your zone unless you name one)',
   '`/oncall holidays [market] [year]` — public holidays from today and who covers them; name a year for all of it, e.g. `/oncall holidays IE 2026`',
   '`/oncall fairness` — weekend and holiday hours per person',
+  '`/oncall coverage [days] [team]` — the hours ahead (14 days unless you say, up to 31) when nobody on call speaks a market\'s language or is trained for a category',
   '`/oncall swap @person <date or date time>` — ask someone to trade your shift then for one of theirs',
   '`/oncall override @person <from> <to> [role]` — leads only: someone covers a stretch, e.g. `/oncall override @maya 2026-12-24 18:00 2026-12-26 09:00 primary`',
   '`/oncall calendar` — your calendar feed links',
@@ -411,4 +413,52 @@ export function renderHolidayEve(teamName: string, coverage: HolidayCoverage): M
     text: `Tomorrow is ${holiday}: ${who}`,
     blocks: [section(`🎉 Tomorrow is *${escapeMrkdwn(holiday)}*: ${who}`), context(`${escapeMrkdwn(teamName)} · cover as of ${slackDate(coverage.checkedAt)} · \`/oncall holidays\` for the year`)],
   };
+}
+
+export interface CoverageReport {
+  team: TeamRef;
+  from: Date;
+  to: Date;
+  needs: CoverageNeed[];
+  gaps: CoverageGap[];
+}
+
+function needLabel(need: CoverageNeed): string {
+  return need.kind === 'language' ? `${escapeMrkdwn(marketName(need.market))} (${need.market}) — nobody on call speaks ${need.languages.join(' or ')}` : `${escapeMrkdwn(need.label)} — nobody on call is trained for it`;
+}
+
+function hoursOf(gaps: readonly CoverageGap[]): number {
+  return Math.round(gaps.reduce((sum, gap) => sum + gap.end.getTime() - gap.start.getTime(), 0) / 360_000) / 10;
+}
+
+/** Where nobody on call covers a market's language or a category's skill; for `/oncall coverage` and the leads' weekly note. */
+export function renderCoverage(reports: CoverageReport[], options: { title?: string } = {}): MessagePayload {
+  const title = options.title ?? 'Coverage gaps ahead';
+  const blocks: Block[] = [header(title)];
+  const summary: string[] = [];
+  for (const report of reports) {
+    const days = Math.round((report.to.getTime() - report.from.getTime()) / 86_400_000);
+    blocks.push(context(`${escapeMrkdwn(report.team.name)} · ${span(report.from, report.to)} · times in your zone`));
+    if (report.needs.length === 0) {
+      blocks.push(section('No market languages are configured for this team, and it receives no categories: nothing to check.'));
+      continue;
+    }
+    if (report.gaps.length === 0) {
+      blocks.push(section(`✅ Someone on call covers every market language and category for the next ${days} days.`));
+      summary.push(`${report.team.name}: no gaps`);
+      continue;
+    }
+    const byNeed = new Map<string, { need: CoverageNeed; gaps: CoverageGap[] }>();
+    for (const gap of report.gaps) {
+      const key = gap.need.kind === 'language' ? `l.${gap.need.market}` : `s.${gap.need.category}`;
+      const entry = byNeed.get(key) ?? { need: gap.need, gaps: [] };
+      entry.gaps.push(gap);
+      byNeed.set(key, entry);
+    }
+    const lines = [...byNeed.values()].flatMap(({ need, gaps }) => [`⚠️ *${needLabel(need)}*: ${hoursOf(gaps)} h`, ...gaps.map((gap) => `• ${span(gap.start, gap.end)}`)]);
+    const room = SLACK_LIMITS.messageBlocks - blocks.length - (reports.length - reports.indexOf(report) - 1) * 2;
+    blocks.push(...fitLines(lines, Math.max(1, Math.min(room, 10)), (left) => `…and ${left} more.`).map(section));
+    summary.push(`${report.team.name}: ${[...byNeed.values()].map(({ need, gaps }) => `${need.kind === 'language' ? need.market : need.category} ${hoursOf(gaps)} h`).join(', ')}`);
+  }
+  return { text: `${title}: ${summary.join('; ') || 'nothing to check'}`, blocks };
 }

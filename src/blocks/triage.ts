@@ -14,6 +14,7 @@ export const TRIAGE_USAGE = [
   '• `/triage break 15m` — take a break: pages go to the next person on call meanwhile (`/triage break off` ends it)',
   '• `/triage stats [today|week|month]` — volume, time to claim and resolve, SLA attainment, breaches',
   '• `/triage export 2026-11-01 2026-11-30` — leads: a CSV of every escalation in those days, sent to your DMs',
+  '• `/triage export ESC-1042 audit` — leads: one case\'s audit record for legal (its verified timeline hash chain, UTC times, actors, outcomes, SLA obligations; no content), as a CSV in your DMs',
   '• `/triage qa` — leads: last week\'s QA sample of resolved cases, to mark reviewed or for follow-up',
   '• `/triage help` — this help',
 ].join('\n');

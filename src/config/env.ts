@@ -208,3 +208,13 @@ function describeUnset(issue: z.core.$ZodIssue, present: Record<string, unknown>
   const description = envSchema.shape[name as keyof typeof envSchema.shape]?.description;
   return description ? `${name} is not set; set it to ${description}` : `${name} is not set`;
 }
+
+/** Only what reaches Redis and names its keys (REDIS_URL, the Sentinel and TLS settings, REDIS_PREFIX): for command-line tools such as `npm run audit`. */
+export function parseRedisEnv(source: NodeJS.ProcessEnv): Pick<Env, 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_SENTINEL_PASSWORD' | 'REDIS_PASSWORD' | 'REDIS_TLS' | 'REDIS_PREFIX'> {
+  const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
+  const result = z
+    .object({ REDIS_URL: envSchema.shape.REDIS_URL, REDIS_SENTINELS: envSchema.shape.REDIS_SENTINELS, REDIS_SENTINEL_NAME: envSchema.shape.REDIS_SENTINEL_NAME, REDIS_SENTINEL_PASSWORD: envSchema.shape.REDIS_SENTINEL_PASSWORD, REDIS_PASSWORD: envSchema.shape.REDIS_PASSWORD, REDIS_TLS: envSchema.shape.REDIS_TLS, REDIS_PREFIX: envSchema.shape.REDIS_PREFIX })
+    .safeParse(present);
+  if (!result.success) throw new EnvError(result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
+  return result.data;
+}

@@ -4,9 +4,11 @@ import { DEFAULT_RISK_MATRIX, type RiskMatrix } from '../triage/risk.js';
 import { DEFAULT_SLA_POLICIES, type SlaPolicies, type SlaPolicy } from '../triage/sla.js';
 import { IMMINENCES, PRIORITIES, SEVERITIES, type Priority } from '../triage/types.js';
 import { ROLES } from '../roster/types.js';
+import { speaks } from '../roster/rules.js';
 import type { Category, Team } from '../roster/types.js';
 import { DEFAULT_WELLBEING, type WellbeingPolicy } from '../triage/wellbeing.js';
 import { roleOverlapWarnings, rotationConfigSchema } from '../rotation/index.js';
+import { isKnownMarket } from '../rotation/markets.js';
 import type { TokenSpec } from '../access/tokens.js';
 import { intakeConfigSchema } from './intake-schema.js';
 import { contactSchema, notificationPolicySchema, pagerDutySchema, teamContactIssues } from './contact-schema.js';
@@ -93,6 +95,11 @@ const slaPolicyOverride = z.object({
 
 const priority = z.enum(PRIORITIES);
 
+/** A BCP 47 language tag as members list them: `ja`, `pt-BR`, `zh-Hant`. */
+const languageTag = z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a language tag such as ja, tr or pt-BR');
+/** A market's languages: a case from it pages someone on call who speaks one of them first. */
+const marketLanguagesSchema = z.object({ languages: z.array(languageTag).min(1, 'needs at least one language, e.g. [ja]') }).strict();
+
 export const configFileSchema = z
   .object({
     categories: z.array(categorySchema).min(1),
@@ -128,6 +135,8 @@ export const configFileSchema = z
       .strict()
       .default({ share: 0.1, minPerSpecialist: 1 }),
     intake: intakeConfigSchema,
+    /** Per market (ISO code), the languages its cases are worked in: `JP: { languages: [ja] }`. */
+    markets: z.record(z.string(), marketLanguagesSchema).default({}),
     /**
      * Where open cases go at start-up when their team or category is no longer in this file: to
      * `team`, and to `category` when theirs is gone. Without it such cases stop the start.
@@ -167,6 +176,10 @@ export const configFileSchema = z
       for (const id of duplicates(category.outcomes.map((outcome) => outcome.id))) context.addIssue({ code: 'custom', path: ['categories', index, 'outcomes'], message: `outcome "${id}" is listed twice` });
       for (const id of new Set(duplicates(category.checklist.map((step) => step.id)))) context.addIssue({ code: 'custom', path: ['categories', index, 'checklist', category.checklist.findLastIndex((step) => step.id === id), 'id'], message: `step "${id}" is listed twice` });
     });
+    for (const [code, entry] of Object.entries(config.markets)) {
+      if (!/^[A-Z]{2}$/.test(code) || !isKnownMarket(code)) context.addIssue({ code: 'custom', path: ['markets', code], message: `"${code}" is not a market; use an upper-case ISO 3166 country code such as JP or TR` });
+      for (const language of new Set(duplicates(entry.languages.map((tag) => tag.toLowerCase())))) context.addIssue({ code: 'custom', path: ['markets', code, 'languages', entry.languages.findLastIndex((tag) => tag.toLowerCase() === language)], message: `language "${language}" is listed twice` });
+    }
     for (const level of PRIORITIES) {
       const claim = config.sla?.[level]?.claim ?? DEFAULT_SLA_POLICIES[level].claimMs;
       const resolve = config.sla?.[level]?.resolve ?? DEFAULT_SLA_POLICIES[level].resolveMs;
@@ -216,6 +229,8 @@ export interface AppConfig {
   intakeTokens: TokenSpec[];
   wellbeing: WellbeingPolicy;
   digests: { time: string; weeklyOn: string };
+  /** Per market code, the languages its cases need; see triage/language-paging.ts. */
+  markets: Record<string, { languages: string[] }>;
   qa: { share: number; minPerSpecialist: number };
   /** Where open cases go whose team or category left the config; see triage/orphans.ts. */
   orphans?: { rerouteTo: { team: string; category?: string } };
@@ -226,6 +241,14 @@ export interface AppConfig {
 /** Rotations whose layers put one person in two roles at once, over the coming weeks from `now`. */
 function rotationWarnings(file: ConfigFile, now: Date): string[] {
   return file.teams.flatMap((team, index) => (team.rotation ? roleOverlapWarnings(team.rotation, now).map((warning) => `teams.${index}.rotation.layers: ${warning}`) : []));
+}
+
+/** A market language nobody on any roster speaks: its cases page the chain as usual, and the lead is told each time. */
+function marketLanguageWarnings(file: ConfigFile): string[] {
+  const members = file.teams.flatMap((team) => team.members);
+  return Object.entries(file.markets).flatMap(([code, entry]) =>
+    entry.languages.some((language) => members.some((member) => speaks(member, language))) ? [] : [`markets.${code}.languages: nobody on any team's roster speaks ${entry.languages.join(' or ')}; its cases page the chain as usual and the lead is told`],
+  );
 }
 
 export function buildAppConfig(file: ConfigFile, now = new Date()): AppConfig {
@@ -263,9 +286,10 @@ export function buildAppConfig(file: ConfigFile, now = new Date()): AppConfig {
     caseUrlOrigins: [...new Set(file.intake.caseUrlOrigins)],
     intakeTokens: file.intake.tokens,
     digests: file.digests,
+    markets: file.markets,
     qa: file.qa,
     orphans: file.orphans,
-    warnings: rotationWarnings(file, now),
+    warnings: [...rotationWarnings(file, now), ...marketLanguageWarnings(file)],
     wellbeing: {
       consecutiveSensitiveCap: file.wellbeing?.consecutiveSensitiveCap ?? DEFAULT_WELLBEING.consecutiveSensitiveCap,
       sensitivePerDayCap: file.wellbeing?.sensitivePerDayCap ?? DEFAULT_WELLBEING.sensitivePerDayCap,

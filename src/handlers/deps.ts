@@ -6,7 +6,7 @@ import type { RotationService } from '../rotation/service.js';
 import type { ReportsService } from '../triage/reports.js';
 import type { TriageService } from '../triage/service.js';
 import type { AfterAckLane } from './after-ack.js';
-import type { DirectMessages, RotationScheduling } from './ports.js';
+import type { CaseAudits, DirectMessages, RotationScheduling } from './ports.js';
 
 /** What every listener may use; built once in the composition root. */
 export interface HandlerDeps {
@@ -24,6 +24,8 @@ export interface ReportingDeps extends HandlerDeps {
   reports: ReportsService;
   /** A team's days and weeks run in its rotation's zone. */
   zoneOf: (teamId: string) => string;
+  /** Cases' audit records: `/triage export ESC-… audit` and the audit API route. */
+  audits: CaseAudits;
 }
 
 /** The rotation's listeners: `/oncall`, the swap buttons and the home tab. */

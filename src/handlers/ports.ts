@@ -5,9 +5,15 @@
 import type { MessagePayload } from '../blocks/types.js';
 import type { Team } from '../roster/types.js';
 import type { SlackOutbox } from '../triage/ports.js';
+import type { CaseAudit } from '../triage/audit-export.js';
 
 /** The only outbox write a listener makes itself: a DM that goes out once per dedupe id. */
 export type DirectMessages = Pick<SlackOutbox, 'message'>;
+
+/** One case's audit record with its checked timeline chain (store/audit.ts); undefined for no such case. */
+export interface CaseAudits {
+  audit(id: string): Promise<(CaseAudit & { source: string }) | undefined>;
+}
 
 /** A message for a team's leads, wherever the access policy says they read it, once per dedupe id. */
 export type LeadsMessenger = (team: Team, dedupeId: string, payload: MessagePayload) => Promise<void>;

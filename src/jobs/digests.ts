@@ -12,6 +12,8 @@ import type { BullSlackOutbox } from './outbox.js';
 import { jobId, type QueueContext, logWorkerError } from './queues.js';
 import { messageLeads } from './leads.js';
 import { storeKeys } from '../store/keys.js';
+import { renderCoverage } from '../blocks/oncall.js';
+import type { CoverageGap, CoverageNeed } from '../rotation/coverage.js';
 
 export const DIGEST_QUEUE = 'digests';
 
@@ -36,7 +38,12 @@ export interface DigestDeps {
   logger: Logger;
   /** The zone a team's days and weeks are counted in. */
   zoneOf: (teamId: string) => string;
+  /** Where nobody on call covers a market's language or a category's skill (RotationService.coverage); the weekly note lists the week ahead's. */
+  coverage?: (teamId: string, from: Date, to: Date) => Promise<{ needs: CoverageNeed[]; gaps: CoverageGap[] }>;
 }
+
+/** How far ahead the weekly coverage note looks. */
+const COVERAGE_AHEAD_DAYS = 7;
 
 /**
  * Daily and weekly digests to each team's leads. A job scheduler fires at the configured local
@@ -99,6 +106,15 @@ export class DigestJobs {
     await messageLeads(this.deps.outbox, team, id, payload, this.deps.logger);
   }
 
+  private async sendCoverageNote(team: Team, period: Period, now: Date): Promise<void> {
+    if (!this.deps.coverage) return;
+    const to = new Date(now.getTime() + COVERAGE_AHEAD_DAYS * 86_400_000);
+    const { needs, gaps } = await this.deps.coverage(team.id, now, to);
+    if (gaps.length === 0) return;
+    const payload = renderCoverage([{ team: { id: team.id, name: team.name }, from: now, to, needs, gaps }], { title: `Coverage gaps — the week ahead` });
+    await this.toLeads(team, jobId('coverage', team.id, period.from.getTime()), payload);
+  }
+
   async sendDue(kind: DigestKind, teamId: string): Promise<number> {
     const { redis, prefix } = this.deps;
     const now = this.deps.clock();
@@ -118,6 +134,8 @@ export class DigestJobs {
       if (kind === 'weekly') {
         const items = await this.deps.reports.qaSample(teamId, { start: period.from, end: period.to }, this.deps.config.qa);
         await this.toLeads(team, jobId('qa', teamId, period.from.getTime()), renderQaSample(team, { start: period.from, end: period.to }, items, this.deps.config.categories, { zone: this.zoneOf(teamId) }));
+        // The week ahead, not the week gone: only with the latest period, and only when there is a gap to act on.
+        if (period === toSend.at(-1)) await this.sendCoverageNote(team, period, now);
       }
       await redis.set(lastKey, period.from.toISOString());
       sent += 1;

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DomainError, ErrorCode } from '../errors.js';
 import type { OnCallResolver } from '../triage/ports.js';
-import type { Team } from '../roster/types.js';
+import type { Category, Team } from '../roster/types.js';
+import { coverageGaps, coverageNeeds, fixedSegments, type CoverageGap, type CoverageNeed, type CoverageRoute } from './coverage.js';
 import type { EngineContext } from './engine-context.js';
 import { fairnessLedger, holidayHistoryFrom, type FairnessLedger } from './fairness-ledger.js';
 import { nextHandoffs, type Handoff } from './handoffs.js';
@@ -31,6 +32,8 @@ export interface RotationServiceDeps {
   store: RotationStore;
   clock: () => Date;
   newId?: () => string;
+  /** What `coverage` checks: the markets' languages, the categories and the routes from config. None: no needs. */
+  coverage?: { markets: Readonly<Record<string, { languages: readonly string[] }>>; categories: readonly Pick<Category, 'id' | 'label'>[]; routes: readonly CoverageRoute[] };
 }
 
 const DAY_MS = 86_400_000;
@@ -117,6 +120,18 @@ export class RotationService implements OnCallResolver {
     const team = this.team(teamId);
     if (!team.rotation) return [];
     return scheduleBetween(team.rotation, from, to, await this.context(team));
+  }
+
+  /**
+   * The stretches of `[from, to)` where nobody on call for the team speaks one of a market's
+   * languages or is trained for a category it receives; `needs` lists what was checked.
+   */
+  async coverage(teamId: string, from: Date, to: Date): Promise<{ needs: CoverageNeed[]; gaps: CoverageGap[] }> {
+    const team = this.team(teamId);
+    const needs = this.deps.coverage ? coverageNeeds(team, this.deps.coverage) : [];
+    if (needs.length === 0) return { needs, gaps: [] };
+    const segments = team.rotation ? await this.schedule(teamId, from, to) : fixedSegments(team, from, to);
+    return { needs, gaps: coverageGaps(segments, team.members, needs, from, to) };
   }
 
   async nextHandoffs(teamId: string, after: Date, limit: number): Promise<Handoff[]> {

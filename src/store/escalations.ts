@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { EscalationRepository, IntakeAdmission, Received, ReceiveResult, TransitionRequest, TransitionResult } from '../triage/ports.js';
 import type { Escalation, EscalationState, TimelineEvent } from '../triage/types.js';
 import { contentDigest } from '../triage/intake.js';
+import { bodyDigest, chainCreatedEvent, formatHead } from '../triage/audit-chain.js';
 import { TIMELINE_SUFFIX, type StoreKeys } from './keys.js';
 import { WriteNotAppliedError } from './redis.js';
 import { confirmReplicated, type DurabilityPolicy, type ReplicationWatch } from './replication.js';
@@ -33,7 +34,7 @@ export type MoveResult = { status: 'moved'; version: number; seq: number; slaEpo
 
 const NUMERIC_FIELDS = new Set(['version', 'slaEpoch']);
 /** Hash fields that are bookkeeping, not part of the escalation. */
-const INTERNAL_FIELD = /^(mark\.|createdAtMs$|renderedVersion$)/;
+const INTERNAL_FIELD = /^(mark\.|createdAtMs$|renderedVersion$|auditHead$)/;
 
 function toHashFields(escalation: Omit<Escalation, 'id'> & { id?: string }): string[] {
   const fields: string[] = [];
@@ -51,7 +52,11 @@ function fromHash(hash: Record<string, string>, timeline: string[]): Escalation 
     if (INTERNAL_FIELD.test(name)) continue;
     escalation[name] = NUMERIC_FIELDS.has(name) ? Number(value) : value;
   }
-  escalation.timeline = timeline.map((entry) => JSON.parse(entry) as TimelineEvent);
+  // The audit chain's fields are the audit's (store/audit.ts), not the domain's.
+  escalation.timeline = timeline.map((entry) => {
+    const { hash: _hash, digests: _digests, textDigest: _textDigest, ...event } = JSON.parse(entry) as TimelineEvent & Record<string, unknown>;
+    return event;
+  });
   return escalation as unknown as Escalation;
 }
 
@@ -93,9 +98,9 @@ export class RedisEscalationRepository implements EscalationRepository {
     this.durability = options.durability;
     if (!('createEscalation' in redis)) {
       redis.defineCommand('createEscalation', { numberOfKeys: 5, lua: scriptSource('create-escalation-5') });
-      redis.defineCommand('transitionEscalation', { numberOfKeys: 5, lua: scriptSource('transition-5') });
+      redis.defineCommand('transitionEscalation', { numberOfKeys: 5, lua: scriptSource('transition-5', ['auditChain']) });
       redis.defineCommand('receiveEscalation', { numberOfKeys: 8, lua: scriptSource('receive-escalation-8', ['takeToken']) });
-      redis.defineCommand('moveEscalation', { numberOfKeys: 5, lua: scriptSource('move-escalation-5') });
+      redis.defineCommand('moveEscalation', { numberOfKeys: 5, lua: scriptSource('move-escalation-5', ['auditChain']) });
       redis.defineCommand('markRendered', { numberOfKeys: 1, lua: scriptSource('mark-rendered-1') });
     }
     this.scripts = redis as unknown as EscalationScripts;
@@ -106,7 +111,7 @@ export class RedisEscalationRepository implements EscalationRepository {
     const { id, externalId, source, team } = escalation;
     const [created] = escalation.timeline;
     if (!created) throw new Error('an escalation is created with its first timeline event');
-    const { seq: _seq, ...event } = created;
+    const { seq: _seq, ...event } = chainCreatedEvent(created, escalation);
     const [code, storedId] = await this.scripts.createEscalation(
       this.keys.externalId(source, externalId),
       this.keys.escalation(id),
@@ -119,6 +124,8 @@ export class RedisEscalationRepository implements EscalationRepository {
       this.keys.created,
       contentDigest(escalation),
       ...toHashFields(escalation),
+      'auditHead',
+      formatHead(1, event.hash!),
     );
     return { created: outcomeOf('create-escalation-5', code) === 'created', id: storedId };
   }
@@ -129,6 +136,7 @@ export class RedisEscalationRepository implements EscalationRepository {
     const [created] = draft.timeline;
     if (!created || created.seq !== 1) throw new Error('an escalation is created with its first timeline event, seq 1');
     const deadline = this.receiveDeadline();
+    const chained = chainCreatedEvent(created, draft);
     const [code, id] = await this.scripts.receiveEscalation(
       this.keys.externalId(draft.source, draft.externalId),
       this.keys.sequence,
@@ -142,8 +150,8 @@ export class RedisEscalationRepository implements EscalationRepository {
       TIMELINE_SUFFIX,
       this.firstNumber,
       Date.parse(draft.createdAt),
-      JSON.stringify(created),
-      JSON.stringify(toHashFields(draft)),
+      JSON.stringify(chained),
+      JSON.stringify([...toHashFields(draft), 'auditHead', formatHead(1, chained.hash!)]),
       digest,
       deadline,
       admission?.perSecond ?? '',
@@ -197,6 +205,7 @@ export class RedisEscalationRepository implements EscalationRepository {
       change.unlessKey ? `mark.${change.unlessKey}` : '',
       change.bumpEpoch ? '1' : '0',
       CASE_EVENTS_MAXLEN,
+      bodyDigest(change.event),
       ...fields,
     );
     const status = outcomeOf('transition-5', code);
@@ -224,6 +233,7 @@ export class RedisEscalationRepository implements EscalationRepository {
       change.to ?? '',
       JSON.stringify(change.event),
       CASE_EVENTS_MAXLEN,
+      bodyDigest(change.event),
       ...fields,
     );
     const status = outcomeOf('move-escalation-5', code);

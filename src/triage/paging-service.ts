@@ -3,14 +3,15 @@
  * choose, apply that), pages by hand, handing a case on, and acknowledgements.
  */
 import type { ContactMethod } from '../roster/contact.js';
-import type { Role } from '../roster/types.js';
+import type { Role, Team } from '../roster/types.js';
 import { DomainError, ErrorCode } from '../errors.js';
 import { capsPassed } from './wellbeing.js';
 import { assertMayAcknowledge, assertMayHandle, assertMember } from '../access/policy.js';
 import { manualPageRefusal } from './manual-pages.js';
 import { clockApplies, nextPageStep } from './sla.js';
-import { decidePage, lastAcknowledgement, pagedFor, pagedUnder, parsePageKey, planStart } from './paging.js';
+import { decidePage, withSpeaker, lastAcknowledgement, pagedFor, pagedUnder, parsePageKey, planStart } from './paging.js';
 import { leadsOf } from '../roster/rules.js';
+import { languageGapText, neededLanguages, planLanguagePage, speaksAny } from './language-paging.js';
 import { ACTIONS } from './state.js';
 import type { Escalation } from './types.js';
 import type { SlaTimerRef } from './ports.js';
@@ -174,19 +175,26 @@ export class CasePaging {
     const since = planStart(escalation.timeline);
     const onCall = await this.deps.onCall.resolve(team.id, now);
     const leads = leadsOf(team);
-    const onBreak = await this.deps.wellbeing.onBreak([...new Set([...Object.values(onCall).filter((userId): userId is string => Boolean(userId)), ...leads])], now);
-    const decision = decidePage(
-      { clock: ref.clock, step: ref.step, paged: pagedFor(escalation.timeline, ref.clock, since), acknowledgedAt: lastAcknowledgement(escalation.timeline, ref.clock, since), leads, onBreak: new Set(onBreak.keys()), channel: team.teamChannel ?? team.channel },
+    const category = this.deps.config.categories.get(escalation.category);
+    const languages = neededLanguages(escalation, category, this.deps.config.markets);
+    // Speakers off the rota could be added to the page, so their breaks are read too.
+    const speakers = languages.length ? team.members.filter((member) => speaksAny(member, languages)).map((member) => member.userId) : [];
+    const onBreak = await this.deps.wellbeing.onBreak([...new Set([...Object.values(onCall).filter((userId): userId is string => Boolean(userId)), ...leads, ...speakers])], now);
+    const paged = pagedFor(escalation.timeline, ref.clock, since);
+    const language = planLanguagePage({ chain: policy.pageChain, onCall, roster: team.members, categoryId: escalation.category, languages, paged, onBreak: new Set(onBreak.keys()) });
+    const decided = decidePage(
+      { clock: ref.clock, step: ref.step, paged, acknowledgedAt: lastAcknowledgement(escalation.timeline, ref.clock, since), leads, onBreak: new Set(onBreak.keys()), channel: team.teamChannel ?? team.channel },
       onCall,
-      policy,
+      languages.length ? { ...policy, pageChain: language.chain } : policy,
       now,
     );
+    const decision = withSpeaker(decided, language.addSpeaker);
     if (decision.kind === 'wait') {
       // Someone is getting the case claimed; look again when their acknowledgement runs out.
       await this.deps.timers.schedule(escalation.id, ref.epoch, [{ clock: ref.clock, kind: 'page', step: ref.step, fireAt: decision.until, wake: decision.until.getTime() }]);
       return { outcome: 'acknowledged', priority };
     }
-    const target = decision.kind === 'person' ? decision.userId : decision.kind === 'leads' ? decision.userIds.join(',') : undefined;
+    const target = decision.kind === 'person' ? [decision.userId, ...(decision.also ?? [])].join(',') : decision.kind === 'leads' ? decision.userIds.join(',') : undefined;
     const text = decision.kind === 'person' ? decision.role : decision.kind;
     const result = await this.deps.repository.transition(escalation.id, {
       from,
@@ -210,8 +218,16 @@ export class CasePaging {
       channelCall ? this.deps.outbox.callChannel({ escalationId: escalation.id, channel: team.teamChannel ?? team.channel, clock: ref.clock, paged: pagedFor(escalation.timeline, ref.clock, since), dedupeId: `${escalation.id}.${pageKey}` }) : undefined,
       this.cases.afterChange(escalation.id, result),
       next ? this.deps.timers.schedule(escalation.id, ref.epoch, [next]) : undefined,
+      language.tellLead && decision.kind !== 'channel' ? this.tellLeadOfLanguageGap(escalation, team, onCall.lead, languages, language.addSpeaker) : undefined,
     ]);
     return { outcome: 'announced', priority };
+  }
+
+  /** Nobody on call speaks the case's language: the leads channel, else the lead on call, else every lead hears of it, once per case. */
+  private async tellLeadOfLanguageGap(escalation: Escalation, team: Team, leadOnCall: string | undefined, languages: string[], added: string | undefined): Promise<void> {
+    const recipients = team.leadsChannel ? [team.leadsChannel] : leadOnCall ? [leadOnCall] : leadsOf(team);
+    const text = languageGapText(escalation, languages, added);
+    await Promise.all(recipients.map((recipient) => this.deps.outbox.message(`language-gap.${escalation.id}.${recipient}`, recipient, { text })));
   }
 
   private async recordedPage(id: string, seq: number): Promise<{ step: number; target?: string; text?: string }> {

@@ -25,7 +25,8 @@ export interface PageSnapshot {
 export type PageDecision =
   /** Someone acknowledged and may still claim: look again at `until`. */
   | { kind: 'wait'; step: number; until: Date }
-  | { kind: 'person'; step: number; role: Role; userId: string; nextStep: number }
+  /** `also`: paged with them, a speaker of the case's language from off the rota (see language-paging.ts). */
+  | { kind: 'person'; step: number; role: Role; userId: string; nextStep: number; also?: string[] }
   | { kind: 'leads'; step: number; userIds: string[]; nextStep: number }
   | { kind: 'channel'; step: number; channel: string };
 
@@ -62,6 +63,14 @@ export function decidePage(snapshot: PageSnapshot, onCall: Partial<Record<Role, 
     if (userIds.length) return { kind: 'leads', step: leadsStep(policy), userIds, nextStep: channelStep(policy) };
   }
   return { kind: 'channel', step: channelStep(policy), channel: snapshot.channel };
+}
+
+/** Adds a language speaker off the rota to a page of a person or of the leads; a call to the channel is left as it is. */
+export function withSpeaker(decision: PageDecision, speaker: string | undefined): PageDecision {
+  if (!speaker) return decision;
+  if (decision.kind === 'person') return decision.userId === speaker ? decision : { ...decision, also: [speaker] };
+  if (decision.kind === 'leads') return decision.userIds.includes(speaker) ? decision : { ...decision, userIds: [...decision.userIds, speaker] };
+  return decision;
 }
 
 /** The people a clock's chain has paged, oldest first, read from the timeline. */

@@ -5,6 +5,7 @@ import type { RouteRule } from './routing.js';
 import type { SlaPolicies } from './sla.js';
 import type { Escalation } from './types.js';
 import type { WellbeingPolicy } from './wellbeing.js';
+import type { MarketLanguages } from './language-paging.js';
 
 export interface TriageConfig {
   categories: Map<string, Category>;
@@ -13,6 +14,8 @@ export interface TriageConfig {
   riskMatrix: RiskMatrix;
   sla: SlaPolicies;
   wellbeing: WellbeingPolicy;
+  /** Per market code, the languages its cases need; a case from a market not listed needs none. */
+  markets?: MarketLanguages;
 }
 
 /** The ports every triage use case works through; src/wiring/graph.ts wires them to Redis, BullMQ and Slack. */

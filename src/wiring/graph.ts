@@ -16,6 +16,7 @@ import { RedisRotationStore } from '../store/rotation.js';
 import { RedisSlackDeliveryLedger } from '../store/slack-deliveries.js';
 import { RedisSlackDelivery } from '../store/slack-delivery.js';
 import { RedisWellbeingStore } from '../store/wellbeing.js';
+import { RedisCaseAudits } from '../store/audit.js';
 import { ReportsService } from '../triage/reports.js';
 import { TriageService } from '../triage/service.js';
 import { Connections } from './connections.js';
@@ -44,7 +45,7 @@ export async function buildDeps(options: AppOptions): Promise<Deps> {
   const timers = new BullSlaScheduler(queues, clock);
   const slackDelivery = new RedisSlackDelivery(redis, keys);
   const outbox = new BullSlackOutbox(queues, { delivery: slackDelivery, clock });
-  const rotation = new RotationService({ teams: config.teams, store: new RedisRotationStore(redis, options.redisPrefix), clock });
+  const rotation = new RotationService({ teams: config.teams, store: new RedisRotationStore(redis, options.redisPrefix), clock, coverage: { markets: config.markets, categories: [...config.categories.values()], routes: config.routes } });
   const rotationJobs = new RotationJobs(queues, { rotation, clock });
   // SLA paging asks the rotation who holds each role at the breach instant.
   const onCall = options.onCall ?? rotation;
@@ -57,7 +58,7 @@ export async function buildDeps(options: AppOptions): Promise<Deps> {
   /** A team's days and weeks run in its rotation's zone, UTC for a team without one. */
   const zoneOf = (teamId: string) => config.teams.get(teamId)?.rotation?.timeZone ?? 'UTC';
   const reports = new ReportsService({ repository, categories: config.categories });
-  const digests = new DigestJobs(queues, { config, reports, outbox, redis, prefix: options.redisPrefix, clock, logger, zoneOf });
+  const digests = new DigestJobs(queues, { config, reports, outbox, redis, prefix: options.redisPrefix, clock, logger, zoneOf, coverage: (teamId, from, to) => rotation.coverage(teamId, from, to) });
   // Feed links are credentials of their own: a leaked one must not help forge Slack requests, nor the other way round.
   if (!options.calendarSecret) logger.info('CALENDAR_SECRET is unset: calendar links are signed with a secret generated once and kept in Redis');
   const calendarSecret = options.calendarSecret ?? (await storedCalendarSecret(redis, keys));
@@ -85,6 +86,7 @@ export async function buildDeps(options: AppOptions): Promise<Deps> {
     intakeTriage,
     reports,
     zoneOf,
+    audits: new RedisCaseAudits(redis, keys),
     afterAck: new AfterAckLane({ ...AFTER_ACK, onDepth: (waiting) => metrics.afterAckWaiting.set(waiting) }),
     calendarSecret,
     pageAckSecret,

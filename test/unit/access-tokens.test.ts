@@ -77,8 +77,8 @@ describe('resolveTokens', () => {
       const { tokens, problems, warnings } = resolveTokens({ specs: [], env: {}, legacy: [MQ_SECRET, LE_SECRET] });
       expect(problems).toEqual([]);
       expect(tokens.map((entry) => [entry.name, [...entry.scopes].sort(), entry.legacy])).toEqual([
-        ['api', ['create', 'export', 'read', 'read:all'], true],
-        ['api', ['create', 'export', 'read', 'read:all'], true],
+        ['api', ['audit', 'create', 'export', 'read', 'read:all'], true],
+        ['api', ['audit', 'create', 'export', 'read', 'read:all'], true],
       ]);
       expect(warnings).toHaveLength(1);
       expect(warnings[0]).toMatch(/INTAKE_API_TOKENS is set: its 2 tokens are named "api" and may create cases as any source the body names, read every case and export every team's cases/);

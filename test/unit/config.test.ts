@@ -223,7 +223,7 @@ describe('parseConfig', () => {
           ]),
         ),
       ).toEqual([
-        'intake.tokens.0.scopes.0: must be one of: create, read, read:all, export',
+        'intake.tokens.0.scopes.0: must be one of: create, read, read:all, export, audit',
         'intake.tokens.2.exportTeams: limits the "export" scope, which this token does not have',
         expect.stringMatching(/^intake\.tokens\.3\.secretEnv: must name the environment variable/),
         'intake.tokens.4.name: is the source of cases opened in Slack; choose another name',

@@ -106,3 +106,61 @@ export const heartbeatRecordedSchema = z.strictObject({
   expectedEverySeconds: z.number().positive().meta({ description: 'The source\'s heartbeat from the config: the longest it may stay silent', example: 900 }),
 }).meta({ id: 'HeartbeatRecorded' });
 export type HeartbeatRecorded = z.input<typeof heartbeatRecordedSchema>;
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/).meta({ description: 'Hex SHA-256' });
+
+const auditedEventSchema = z.strictObject({
+  seq: z.number().int().min(1),
+  type: z.string(),
+  at: timestamp,
+  actor: z.string().meta({ description: 'A Slack user id, or `system`' }),
+  target: z.string().optional(),
+  outcome: z.string().optional(),
+  clock: z.enum(['claim', 'resolve']).optional().meta({ description: 'The SLA obligation the event is about' }),
+  step: z.number().int().min(0).optional(),
+  textDigest: sha256Hex.optional().meta({ description: 'SHA-256 of the event\'s text; the text itself is not in the audit' }),
+  prev: sha256Hex.optional().meta({ description: 'The previous event\'s hash this one is chained to (64 zeros for the first)' }),
+  hash: z.string().optional().meta({ description: 'sha256(prev ‖ body digest ‖ seq), as stored; absent on events from before the chain' }),
+  status: z.enum(['verified', 'unchained', 'altered']),
+});
+
+export const caseAuditSchema = z.strictObject({
+  case: z.strictObject({
+    id: escalationId,
+    source: z.string(),
+    externalId: z.string(),
+    team: z.string(),
+    category: z.string(),
+    priority: z.string(),
+    severity: z.string(),
+    state: z.string(),
+    assignee: z.string().optional(),
+    outcome: z.string().optional(),
+    createdAt: timestamp,
+    claimedAt: timestamp.optional(),
+    resolvedAt: timestamp.optional(),
+    claimDeadline: timestamp,
+    resolveDeadline: timestamp,
+    summaryDigest: sha256Hex.optional().meta({ description: 'SHA-256 of the summary, as the created event covers it' }),
+    caseUrlDigest: sha256Hex.optional().meta({ description: 'SHA-256 of the case link, as the created event covers it' }),
+  }),
+  obligations: z.array(
+    z.strictObject({
+      ref: z.enum(['sla:claim', 'sla:resolve']),
+      dueAt: timestamp,
+      metAt: timestamp.optional(),
+      onTime: z.boolean().optional(),
+    }),
+  ),
+  chain: z.strictObject({
+    id: escalationId,
+    verifies: z.boolean().meta({ description: 'False when any chained event, the chain\'s head or the case content fails its check' }),
+    status: z.enum(['verified', 'unchained', 'altered']).meta({ description: '`unchained`: nothing altered was found, but some events predate the chain' }),
+    unchainedBefore: timestamp.optional().meta({ description: 'The events before this time predate the chain and are not covered by it' }),
+    unchainedEvents: z.number().int().min(0),
+    head: z.strictObject({ seq: z.number().int().min(1), hash: sha256Hex }).optional().meta({ description: 'The last event as the chain\'s head records it' }),
+    events: z.array(auditedEventSchema),
+    problems: z.array(z.strictObject({ seq: z.number().int().min(1), problem: z.string() })).meta({ description: 'Each event found altered or missing, by seq' }),
+  }),
+}).meta({ id: 'CaseAudit' });
+export type CaseAuditBody = z.input<typeof caseAuditSchema>;

@@ -4,13 +4,14 @@ import type { Logger } from 'pino';
 import { isDomainError, ErrorCode } from '../../errors.js';
 import { intakeSchema } from '../../triage/intake.js';
 import type { Escalation } from '../../triage/types.js';
-import type { HandlerDeps } from '../deps.js';
-import { mayRead, missingReadScope, missingScope, sourceFor, type IntakeToken } from '../../access/tokens.js';
+import type { HandlerDeps, ReportingDeps } from '../deps.js';
+import { mayAudit, mayRead, missingReadScope, missingScope, sourceFor, type IntakeToken } from '../../access/tokens.js';
+import { auditToCsv } from '../../triage/audit-export.js';
 import { apiGate, bearerAuth, bearerMatcher, overLimit, rateLimited, tokenOf, UNAUTHORIZED, type ApiAccess, type GateResult } from './auth.js';
 import { isRedisUnavailable } from '../../store/redis.js';
 import { INTAKE_RETRY_AFTER_S } from '../../store/intake-redis.js';
 import { isReplicationShortfall } from '../../store/replication.js';
-import type { IntakeAccepted, PublicEscalation } from './contract.js';
+import type { CaseAuditBody, IntakeAccepted, PublicEscalation } from './contract.js';
 
 export const INTAKE_BODY_LIMIT = '64kb';
 const INTAKE_BODY_LIMIT_BYTES = 64 * 1024;
@@ -190,7 +191,7 @@ export function toPublicEscalation(escalation: Escalation): PublicEscalation {
   return { ...rest, slack: messageChannel && messageTs ? { channel: messageChannel, ts: messageTs } : undefined };
 }
 
-export function escalationsRouter(deps: HandlerDeps & { access: ApiAccess }): Router {
+export function escalationsRouter(deps: HandlerDeps & Pick<ReportingDeps, 'audits'> & { access: ApiAccess }): Router {
   const router = express.Router();
   const receive = intakeReceiver(deps);
 
@@ -226,6 +227,22 @@ export function escalationsRouter(deps: HandlerDeps & { access: ApiAccess }): Ro
       }
       throw error;
     }
+  });
+
+  // The case's audit record: its timeline hash chain, checked now (triage/audit-chain.ts); `?format=csv` for the audit form.
+  router.get('/api/v1/escalations/:id/audit', bearerAuth(deps.access, (token) => missingScope(token, 'audit')), async (request, response) => {
+    const id = String(request.params.id);
+    const audit = await deps.audits.audit(id);
+    if (!audit || !mayAudit(tokenOf(response), audit)) {
+      response.status(404).json({ error: 'not_found', problems: [{ path: 'id', message: `there is no escalation ${id} whose audit record this token may read` }] });
+      return;
+    }
+    if (request.query.format === 'csv') {
+      response.status(200).set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="audit-${id}.csv"`, 'Cache-Control': 'no-store' }).send(auditToCsv(audit));
+      return;
+    }
+    const { source: _source, ...body } = audit;
+    response.set('Cache-Control', 'no-store').json(body satisfies CaseAuditBody);
   });
 
   return router;

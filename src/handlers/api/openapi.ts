@@ -15,6 +15,7 @@ import {
   intakeAcceptedSchema,
   problemBodySchema,
   publicEscalationSchema,
+  caseAuditSchema,
   rateLimitedBodySchema,
   readinessBodySchema,
 } from './contract.js';
@@ -293,6 +294,50 @@ function twilioPaths(): ZodOpenApiPathsObject {
   };
 }
 
+const EXAMPLE_HASH = (digit: string) => digit.repeat(64);
+
+function auditOperation(): ZodOpenApiOperationObject {
+  const audit = {
+    case: {
+      id: 'ESC-1001', source: 'moderation-queue', externalId: 'mq-88231', team: 'emergency', category: 'livestream_emergency', priority: 'P0', severity: 'critical', state: 'resolved',
+      assignee: 'U0SPEC0001', outcome: 'actioned', createdAt: '2026-11-22T03:00:02.000Z', claimedAt: '2026-11-22T03:01:10.000Z', resolvedAt: '2026-11-22T03:40:00.000Z',
+      claimDeadline: '2026-11-22T03:05:02.000Z', resolveDeadline: '2026-11-22T04:00:02.000Z', summaryDigest: EXAMPLE_HASH('a'), caseUrlDigest: EXAMPLE_HASH('b'),
+    },
+    obligations: [
+      { ref: 'sla:claim', dueAt: '2026-11-22T03:05:02.000Z', metAt: '2026-11-22T03:01:10.000Z', onTime: true },
+      { ref: 'sla:resolve', dueAt: '2026-11-22T04:00:02.000Z', metAt: '2026-11-22T03:40:00.000Z', onTime: true },
+    ],
+    chain: {
+      id: 'ESC-1001', verifies: true, status: 'verified', unchainedEvents: 0, head: { seq: 2, hash: EXAMPLE_HASH('2') },
+      events: [
+        { seq: 1, type: 'created', at: '2026-11-22T03:00:02.000Z', actor: 'system', prev: EXAMPLE_HASH('0'), hash: EXAMPLE_HASH('1'), status: 'verified' },
+        { seq: 2, type: 'claimed', at: '2026-11-22T03:01:10.000Z', actor: 'U0SPEC0001', prev: EXAMPLE_HASH('1'), hash: EXAMPLE_HASH('2'), status: 'verified' },
+      ],
+      problems: [],
+    },
+  };
+  return {
+    operationId: 'getEscalationAudit',
+    summary: 'A case\'s audit record: its timeline hash chain, checked now',
+    description:
+      'Every timeline event carries sha256(previous hash ‖ body digest ‖ seq), where the body digest covers the event\'s fields with free text entering only as its own SHA-256, and the created event covers the digests of the summary and case link; the case records the chain\'s head, so a deleted last event is found too. Events from before the chain are reported as unchained, not altered. No case content is included. Needs the `audit` scope; a token reads its own source\'s cases\' records, or every case\'s with `read:all` too. `?format=csv` answers the audit form as CSV (timestamps in UTC).',
+    tags: ['intake'],
+    security: [{ bearer: [] }],
+    requestParams: {
+      path: z.object({ id: z.string().meta({ example: 'ESC-1001' }) }),
+      query: z.object({ format: z.enum(['json', 'csv']).optional().meta({ description: 'csv: the audit form for legal, as a file' }) }),
+    },
+    responses: {
+      '200': { description: 'The record; `chain.verifies` says whether the chain checks out, `chain.problems` names each altered or missing event by seq', content: { ...json(caseAuditSchema, { verified: audit }), ...text('text/csv', 'The audit form: `#` lines with the case, its obligations and the verdict, then one row per event') } },
+      '404': {
+        description: 'No such case, or not one whose record this token may read: the two answer alike',
+        content: json(problemBodySchema(['not_found']), { not_found: { error: 'not_found', problems: [{ path: 'id', message: 'there is no escalation ESC-4040 whose audit record this token may read' }] } }),
+      },
+      ...refusals('audit'),
+    },
+  };
+}
+
 /** The API's routes with the zod schemas behind each request and answer; createDocument renders them. */
 export function apiPaths(config: ContractConfig): ZodOpenApiPathsObject {
   const teamParam = z.string().meta({ description: 'A team id from the config', example: 'emergency' });
@@ -317,6 +362,7 @@ export function apiPaths(config: ContractConfig): ZodOpenApiPathsObject {
         },
       },
     },
+    '/api/v1/escalations/{id}/audit': { get: auditOperation() },
     '/api/v1/heartbeats/{source}': { post: heartbeatOperation() },
     '/api/v1/reports/escalations.csv': {
       get: {

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import {
+  renderCoverage,
   renderFairness,
   renderHolidays,
   renderOnCallHelp,
@@ -98,6 +99,18 @@ export function registerOnCallCommand(app: App, deps: OnCallDeps): void {
         const team = rotatingTeamOf(userId, isTeam(rest[0]) ? rest[0] : undefined);
         const names = new Map(team.members.flatMap((member) => (member.name ? [[member.userId, member.name] as [string, string]] : [])));
         return renderFairness({ id: team.id, name: team.name }, await rotation.fairness(team.id), names);
+      }
+      case 'coverage': {
+        const example = '`/oncall coverage` (the next 14 days) or `/oncall coverage 7 emergency` (1 to 31 days)';
+        const teamWord = rest.find((word) => isTeam(word));
+        const others = rest.filter((word) => word !== teamWord);
+        if (others.length > 1 || (others[0] !== undefined && !/^\d+$/.test(others[0]))) throw usage(`\`${others.join(' ')}\` is not a number of days.`, example);
+        const days = others[0] === undefined ? 14 : Number(others[0]);
+        if (days < 1 || days > 31) throw usage(`${days} days is out of range; ask for 1 to 31.`, example);
+        const teams = teamsFor(userId, teamWord);
+        const to = new Date(now.getTime() + days * DAY);
+        const reports = await Promise.all(teams.map(async (team) => ({ team: { id: team.id, name: team.name }, from: now, to, ...(await rotation.coverage(team.id, now, to)) })));
+        return renderCoverage(reports, { title: `Coverage gaps — next ${days} day${days === 1 ? '' : 's'}` });
       }
       case 'swap': {
         const partner = parseMention(rest[0]);

@@ -10,6 +10,7 @@ import { weekBounds } from '../../triage/qa.js';
 import { renderQaSample } from '../../blocks/qa.js';
 import { parseDuration } from '../../triage/duration.js';
 import { renderBreakStarted } from '../../blocks/wellbeing.js';
+import { auditToCsv } from '../../triage/audit-export.js';
 
 /** A break longer than this is time off, which belongs in the rotation as an override. */
 const MAX_BREAK_MS = 4 * 3_600_000;
@@ -57,6 +58,10 @@ export function registerTriageCommand(app: App, deps: ReportingDeps): void {
           return;
         }
         case 'export': {
+          if (/^ESC-\d+$/i.test(rest[0] ?? '')) {
+            await exportAudit(rest[0]!.toUpperCase(), rest[1]);
+            return;
+          }
           const teams = exportableTeams(deps.config.teams.values(), command.user_id);
           const range = parseReportRange(rest[0], rest[1], deps.zoneOf(teams[0]!.id));
           if (!range.ok) {
@@ -103,6 +108,27 @@ export function registerTriageCommand(app: App, deps: ReportingDeps): void {
       }
     } catch (error) {
       await ack({ response_type: 'ephemeral', text: userMessageFor(error, logger, { command: '/triage', user: command.user_id }) });
+    }
+
+    /** `/triage export ESC-… audit`: one case's audit form, for the leads of its team only. */
+    async function exportAudit(id: string, form: string | undefined): Promise<void> {
+      if (form !== undefined && form.toLowerCase() !== 'audit') {
+        await ack({ response_type: 'ephemeral', text: `Usage: \`/triage export ${id} audit\` (one case's audit record), or \`/triage export 2026-11-01 2026-11-30\`.` });
+        return;
+      }
+      const led = exportableTeams(deps.config.teams.values(), command.user_id, 'export a case\'s audit record');
+      const audit = await deps.audits.audit(id);
+      // Another team's case and no case answer alike, so the command says nothing of cases the lead may not see.
+      if (!audit || !led.some((team) => team.id === audit.case.team)) {
+        await ack({ response_type: 'ephemeral', text: `There is no escalation ${id} of a team you lead.` });
+        return;
+      }
+      await ack({ response_type: 'ephemeral', text: `Preparing the audit record of ${id}; it will arrive as a file in your DMs.` });
+      const csv = auditToCsv(audit);
+      const verdict = audit.chain.verifies ? (audit.chain.status === 'unchained' ? `nothing altered found; events before ${audit.chain.unchainedBefore} predate the audit chain` : 'the chain verifies') : `the chain does NOT verify: ${audit.chain.problems.map((problem) => `seq ${problem.seq}: ${problem.problem}`).join('; ')}`;
+      const dm = await client.conversations.open({ users: command.user_id });
+      await client.filesUploadV2({ channel_id: dm.channel?.id, filename: `audit-${id}.csv`, title: `Audit record of ${id}`, content: csv, initial_comment: `The audit record of ${id}: its timeline hash chain with UTC times, actors, outcomes and SLA obligations; content enters only as SHA-256 digests. Checked now: ${verdict}.` });
+      logger.info({ user: command.user_id, escalationId: id, verifies: audit.chain.verifies, bytes: csv.length }, 'audit export sent');
     }
   });
 }

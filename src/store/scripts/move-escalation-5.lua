@@ -16,14 +16,15 @@
   ARGV[3] new state, or '' to keep the state
   ARGV[4] timeline event, JSON without seq
   ARGV[5] the case events stream's approximate maximum length
-  ARGV[6..] field, value pairs to set; an empty value deletes the field
+  ARGV[6] the event's body digest, chained as in transition-5.lua
+  ARGV[7..] field, value pairs to set; an empty value deletes the field
 
   Returns { code, version, seq, slaEpoch }:
      1 moved       -2 resolved meanwhile (nothing moves)
     -1 not found   -3 stale version
 ]]
 local hash = KEYS[1]
-local current = redis.call('HMGET', hash, 'state', 'version', 'slaEpoch', 'createdAtMs', 'id')
+local current = redis.call('HMGET', hash, 'state', 'version', 'slaEpoch', 'createdAtMs', 'id', 'auditHead')
 local state, version, epoch = current[1], tonumber(current[2]), tonumber(current[3])
 if not state then
   return { -1, 0, 0, 0 }
@@ -36,7 +37,7 @@ if tonumber(ARGV[1]) ~= version then
 end
 
 redis.call('HSET', hash, 'team', ARGV[2])
-for i = 6, #ARGV, 2 do
+for i = 7, #ARGV, 2 do
   if ARGV[i + 1] == '' then
     redis.call('HDEL', hash, ARGV[i])
   else
@@ -52,7 +53,9 @@ version = redis.call('HINCRBY', hash, 'version', 1)
 
 local event = cjson.decode(ARGV[4])
 event['seq'] = redis.call('LLEN', KEYS[2]) + 1
+event['hash'] = audit_chain(current[6], ARGV[6], event['seq'])
 redis.call('RPUSH', KEYS[2], cjson.encode(event))
+redis.call('HSET', hash, 'auditHead', event['seq'] .. ':' .. event['hash'])
 redis.call('XADD', KEYS[5], 'MAXLEN', '~', ARGV[5], '*', 'id', current[5], 'seq', event['seq'], 'type', event['type'], 'state', state, 'assignee', redis.call('HGET', hash, 'assignee') or '')
 
 redis.call('ZREM', KEYS[3], current[5])

@@ -19,7 +19,10 @@
   ARGV[7]  suppress-field: when this hash field exists, nothing happens
   ARGV[8]  '1' to bump the SLA epoch (deadlines were re-planned)
   ARGV[9]  the case events stream's approximate maximum length
-  ARGV[10..] field, value pairs to set; an empty value deletes the field
+  ARGV[10] the event's body digest (triage/audit-chain.ts): the script chains it to the case's
+           head (hash field auditHead, `<seq>:<hash>`) as sha256(prev ‖ body ‖ seq) and stores
+           the hash on the event and as the new head (lib/sha256.lua)
+  ARGV[11..] field, value pairs to set; an empty value deletes the field
 
   Returns { code, state, assignee, version, seq, slaEpoch }:
      1 done                 -3 stale version
@@ -28,7 +31,7 @@
     -2 wrong state
 ]]
 local hash = KEYS[1]
-local current = redis.call('HMGET', hash, 'state', 'assignee', 'version', 'slaEpoch', 'createdAtMs', 'id')
+local current = redis.call('HMGET', hash, 'state', 'assignee', 'version', 'slaEpoch', 'createdAtMs', 'id', 'auditHead')
 local state, assignee, version, epoch = current[1], current[2] or '', tonumber(current[3]), tonumber(current[4])
 if not state then
   return { -1, '', '', 0, 0, 0 }
@@ -61,7 +64,7 @@ if ARGV[4] ~= '' and tonumber(ARGV[4]) ~= version then
   return reply(-3)
 end
 
-for i = 10, #ARGV, 2 do
+for i = 11, #ARGV, 2 do
   if ARGV[i + 1] == '' then
     redis.call('HDEL', hash, ARGV[i])
   else
@@ -81,7 +84,9 @@ assignee = redis.call('HGET', hash, 'assignee') or ''
 
 local event = cjson.decode(ARGV[3])
 event['seq'] = redis.call('LLEN', KEYS[2]) + 1
+event['hash'] = audit_chain(current[7], ARGV[10], event['seq'])
 redis.call('RPUSH', KEYS[2], cjson.encode(event))
+redis.call('HSET', hash, 'auditHead', event['seq'] .. ':' .. event['hash'])
 if ARGV[6] ~= '' then
   redis.call('HSET', hash, ARGV[6], event['seq'])
 end
