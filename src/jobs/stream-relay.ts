@@ -44,10 +44,14 @@ export function startStreamRelay(options: StreamRelayOptions): StreamRelay {
   const { redis, stream, group, logger, reclaimIdleMs } = options;
   const consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   // A blocking read holds its connection; it gets one of its own.
-  const blocking = redis.duplicate();
-  // A duplicate has none of the original's listeners; without one, ioredis prints every failed reconnect.
-  // The relay's own log line and the app's Redis outage line say what is wrong.
-  blocking.on('error', () => undefined);
+  const connectBlocking = () => {
+    const connection = redis.duplicate();
+    // A duplicate has none of the original's listeners; without one, ioredis prints every failed reconnect.
+    // The relay's own log line and the app's Redis outage line say what is wrong.
+    connection.on('error', () => undefined);
+    return connection;
+  };
+  let blocking = connectBlocking();
   let stopped = false;
 
   async function ensureGroup(): Promise<void> {
@@ -95,6 +99,12 @@ export function startStreamRelay(options: StreamRelayOptions): StreamRelay {
         // One line per outage, not one a second: the relay backs off and says when it is back.
         if (failures === 0) logger.error({ err: error }, `${options.name} cannot read its stream; retrying with backoff`);
         failures += 1;
+        // A connection closed for good (ioredis gave up on it, or it was closed under the relay) never
+        // answers again: reading on through it would fail forever, so the relay takes a new one.
+        if (blocking.status === 'end') {
+          logger.warn(`${options.name} lost its blocking connection for good; it opens a new one`);
+          blocking = connectBlocking();
+        }
         lastPass = 0;
         await new Promise((resolve) => setTimeout(resolve, Math.min(RETRY_MIN_MS * 2 ** (failures - 1), RETRY_MAX_MS)));
       }
