@@ -20,7 +20,9 @@ export class RedisCaseAudits {
       .hgetall(this.keys.escalation(id))
       .lrange(this.keys.timeline(id), 0, -1)
       .exec()) as [[null, Record<string, string>], [null, string[]]];
-    if (!hash || Object.keys(hash).length === 0) return undefined;
+    // A case always has its creation fields and at least its created event; a hash without them was
+    // written after the record was removed (a late redraw marks it), and the record itself is gone.
+    if (!hash?.createdAtMs || timeline.length === 0) return undefined;
     return auditOf(id, hash, timeline);
   }
 
