@@ -305,10 +305,14 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
     }
   }
 
-  async function post(channel: string, payload: MessagePayload & { thread_ts?: string }): Promise<string> {
+  /** Posts in the channel's send slot; Slack's answer names the conversation (a DM's D… id for a user id) and the ts. */
+  async function send(channel: string, payload: MessagePayload & { thread_ts?: string }) {
     await pace(channel);
-    const result = await call('chat.postMessage', () => deps.client.chat.postMessage({ channel, ...payload, unfurl_links: false, unfurl_media: false }), channel);
-    return result.ts as string;
+    return call('chat.postMessage', () => deps.client.chat.postMessage({ channel, ...payload, unfurl_links: false, unfurl_media: false }), channel);
+  }
+
+  async function post(channel: string, payload: MessagePayload & { thread_ts?: string }): Promise<string> {
+    return (await send(channel, payload)).ts as string;
   }
 
   /**
@@ -426,8 +430,7 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
       // A team gone from the config cannot say who may read the case, so the page shows none of it.
       const content = team ? caseVisibility(team, kind, job.userId).content : false;
       const payload = acknowledged ? renderPageAcknowledged(escalation, kind, acknowledged.actor, new Date(acknowledged.at)) : renderPage(escalation, kind, job, { content, whoCanTake: team && !content ? whoCanTake(team, kind, job.userId) : undefined });
-      await pace(job.userId);
-      const result = await call('chat.postMessage', () => deps.client.chat.postMessage({ channel: job.userId, ...payload, unfurl_links: false, unfurl_media: false }), job.userId);
+      const result = await send(job.userId, payload);
       if (result.channel && result.ts) await deps.delivery.rememberPageDm(escalation.id, job.pageKey, job.userId, result.channel, result.ts);
     },
     async pageSettled(job: WaitingJob<PageSettled>) {

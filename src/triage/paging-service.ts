@@ -13,7 +13,7 @@ import { decidePage, withSpeaker, lastAcknowledgement, pagedFor, pagedUnder, par
 import { leadsOf } from '../roster/rules.js';
 import { languageGapText, neededLanguages, planLanguagePage, speaksAny } from './language-paging.js';
 import { ACTIONS } from './state.js';
-import type { Escalation } from './types.js';
+import type { Escalation, EscalationState } from './types.js';
 import type { SlaTimerRef } from './ports.js';
 import type { TriageDeps } from './triage-deps.js';
 import type { CaseContext } from './case-context.js';
@@ -108,17 +108,7 @@ export class CasePaging {
    * the page. The once-key keeps a retried job to one entry.
    */
   async recordNotified(id: string, notice: { userId: string; pageKey: string; method: ContactMethod; onceKey: string }): Promise<'recorded' | 'stale'> {
-    const escalation = await this.cases.get(id);
-    const result = await this.deps.repository.transition(id, {
-      from: ['open'],
-      event: { type: 'notified', at: this.deps.clock().toISOString(), actor: 'system', target: notice.userId, text: notice.pageKey, outcome: notice.method },
-      onceKey: notice.onceKey,
-      team: escalation.team,
-    });
-    if (result.status === 'already_done') return 'recorded';
-    if (result.status !== 'done') return 'stale';
-    await this.cases.afterChange(id, result);
-    return 'recorded';
+    return this.recordDelivery(id, ['open'], { type: 'notified', target: notice.userId, text: notice.pageKey, outcome: notice.method }, notice.onceKey);
   }
 
   /**
@@ -127,13 +117,13 @@ export class CasePaging {
    * takes it; the once-key (the message or call's sid) keeps a callback Twilio sent again to one entry.
    */
   async recordNotificationFailed(id: string, failure: { userId: string; pageKey: string; method: ContactMethod; reason: string; onceKey: string }): Promise<'recorded' | 'stale'> {
+    return this.recordDelivery(id, ['open', 'claimed'], { type: 'notification_failed', target: failure.userId, text: failure.reason, outcome: failure.method }, failure.onceKey);
+  }
+
+  /** A system event about a notification, taken once per once-key by a case in one of `from`; 'stale' when the case had moved on. */
+  private async recordDelivery(id: string, from: EscalationState[], event: { type: 'notified' | 'notification_failed'; target: string; text: string; outcome: ContactMethod }, onceKey: string): Promise<'recorded' | 'stale'> {
     const escalation = await this.cases.get(id);
-    const result = await this.deps.repository.transition(id, {
-      from: ['open', 'claimed'],
-      event: { type: 'notification_failed', at: this.deps.clock().toISOString(), actor: 'system', target: failure.userId, text: failure.reason, outcome: failure.method },
-      onceKey: failure.onceKey,
-      team: escalation.team,
-    });
+    const result = await this.deps.repository.transition(id, { from, event: { ...event, at: this.deps.clock().toISOString(), actor: 'system' }, onceKey, team: escalation.team });
     if (result.status === 'already_done') return 'recorded';
     if (result.status !== 'done') return 'stale';
     await this.cases.afterChange(id, result);
