@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
 
 /**
- * Everything the app stores under a prefix, as plain data. Queue internals and Slack pacing are
- * left out: they move on their own (timers, posts) whether or not anyone acted.
+ * Everything the app stores under a prefix, as plain data. Queue internals, Slack pacing and the
+ * watchdog's lock are left out: they move on their own (timers, posts, passes) whether or not
+ * anyone acted.
  */
 export async function snapshot(redis: Redis, prefix: string): Promise<Record<string, unknown>> {
   const keys: string[] = [];
@@ -10,7 +11,7 @@ export async function snapshot(redis: Redis, prefix: string): Promise<Record<str
   do {
     const [next, batch] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
     cursor = next;
-    keys.push(...batch.filter((key) => !key.startsWith(`${prefix}:q:`) && !key.includes(':slack:') && !key.endsWith(':render-lock')));
+    keys.push(...batch.filter((key) => !key.startsWith(`${prefix}:q:`) && !key.includes(':slack:') && !key.endsWith(':render-lock') && !key.endsWith(':watchdog:lock')));
   } while (cursor !== '0');
   const state: Record<string, unknown> = {};
   for (const key of keys.sort()) {
