@@ -4,10 +4,10 @@
  * (REDIS_URL, REDIS_SENTINELS…, REDIS_PREFIX). Prints the counts and names each altered case and
  * event (and each case deleted from under its index); exits 1 when any is, 2 when it could not check.
  */
-import { EnvError, parseRedisEnv } from '../src/config/env.js';
+import { EnvError, parseRedisEnv, redisEndpointOf } from '../src/config/env.js';
 import { RedisCaseAudits } from '../src/store/audit.js';
 import { storeKeys } from '../src/store/keys.js';
-import { connectRedis } from '../src/store/redis.js';
+import { connectRedis, keyLayoutOf } from '../src/store/redis.js';
 
 const USAGE = 'usage: npm run audit -- verify [ESC-1001 …]';
 
@@ -24,9 +24,10 @@ async function main(argv: string[]): Promise<number> {
     console.error(error instanceof EnvError ? error.message : error);
     return 2;
   }
-  const redis = connectRedis({ url: env.REDIS_URL, sentinels: env.REDIS_SENTINELS, sentinelName: env.REDIS_SENTINEL_NAME, sentinelPassword: env.REDIS_SENTINEL_PASSWORD, password: env.REDIS_PASSWORD, tls: env.REDIS_TLS }, { maxRetriesPerRequest: 2, lazyConnect: false });
+  const endpoint = redisEndpointOf(env);
+  const redis = connectRedis(endpoint, { maxRetriesPerRequest: 2, lazyConnect: false });
   try {
-    const audits = new RedisCaseAudits(redis, storeKeys(env.REDIS_PREFIX));
+    const audits = new RedisCaseAudits(redis, storeKeys(env.REDIS_PREFIX, keyLayoutOf(endpoint)));
     const counts = { checked: 0, verified: 0, unchained: 0, altered: 0, missing: 0, unknown: 0 };
     const batches: AsyncIterable<string[]> | string[][] = ids.length ? [ids.map((id) => id.toUpperCase())] : audits.ids();
     for await (const batch of batches) {

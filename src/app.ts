@@ -1,6 +1,6 @@
 import { resolveTokens } from './access/tokens.js';
 import { resolvePagerDutyRoutingKeys, senderProblems } from './roster/contact.js';
-import { parseEnv, EnvError } from './config/env.js';
+import { parseEnv, EnvError, redisEndpointOf } from './config/env.js';
 import { ConfigError, loadConfigFile } from './config/load.js';
 import { createLogger } from './logger.js';
 import { startApp } from './server.js';
@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   for (const warning of config.warnings) logger.warn(`${env.CONFIG_PATH}: ${warning}`);
 
   // Before anything listens or is sent: a wrong token or an unreachable Redis is said once, plainly.
-  const redisEndpoint = { url: env.REDIS_URL, sentinels: env.REDIS_SENTINELS, sentinelName: env.REDIS_SENTINEL_NAME, sentinelPassword: env.REDIS_SENTINEL_PASSWORD, password: env.REDIS_PASSWORD, tls: env.REDIS_TLS };
+  const redisEndpoint = redisEndpointOf(env);
   const [redisProblem, slack] = await Promise.all([checkRedis(redisEndpoint), checkSlack({ botToken: env.SLACK_BOT_TOKEN, slackApiUrl: env.SLACK_API_URL })]);
   const problems = [redisProblem, slack.kind === 'refused' ? slack.problem : undefined].filter((problem): problem is string => problem !== undefined);
   if (problems.length) cannotStart(problems);

@@ -3,6 +3,7 @@ import { register } from './handlers/index.js';
 import { createSlackApp } from './handlers/slack-app.js';
 import type { RotationJobs } from './jobs/rotation.js';
 import type { Watchdog } from './jobs/watchdog.js';
+import type { RetentionPurge } from './jobs/retention.js';
 import type { RotationService } from './rotation/service.js';
 import type { TriageService } from './triage/service.js';
 import { slackClientOptions } from './wiring/connections.js';
@@ -24,6 +25,8 @@ export interface RunningApp {
   slackUnreachableAtStart?: string;
   /** Present where workers run; `run()` does one pass at once. */
   watchdog?: Watchdog;
+  /** Present where workers run; `run()` does one purge pass at once. */
+  retention?: RetentionPurge;
   stop(): Promise<void>;
 }
 
@@ -60,6 +63,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     rotationJobs: deps.rotationJobs,
     redis: deps.connections.redis,
     watchdog: workers.watchdog,
+    retention: workers.retention,
     slackUnreachableAtStart: options.slackUnreachableAtStart,
     stop() {
       // Stop taking requests, let the work already taken finish, then close queues and connections.

@@ -58,13 +58,13 @@ describe('the arming relay', () => {
     for (const externalId of ['a', 'b', 'c']) received.push((await repository.receive(draft(externalId), 'digest')).id);
     // A repeated externalId stores nothing and queues nothing.
     expect(await repository.receive(draft('b'), 'digest')).toEqual({ created: false, id: received[1] });
-    expect(await redis.xlen(storeKeys(prefix).arming)).toBe(3);
+    expect(await redis.xlen(storeKeys(prefix).armingForShard(0))).toBe(3);
 
     const armed: string[] = [];
     start(async (id) => {
       armed.push(id);
     });
-    await eventually(async () => armed.length === 3 && (await redis.xlen(storeKeys(prefix).arming)) === 0, 5_000);
+    await eventually(async () => armed.length === 3 && (await redis.xlen(storeKeys(prefix).armingForShard(0))) === 0, 5_000);
     expect(armed.sort()).toEqual([...received].sort());
     expect(received).toEqual(['ESC-1001', 'ESC-1002', 'ESC-1003']);
   });
@@ -73,8 +73,8 @@ describe('the arming relay', () => {
     const repository = new RedisEscalationRepository(redis, storeKeys(prefix));
     const ids = [(await repository.receive(draft('x'), 'digest')).id, (await repository.receive(draft('y'), 'digest')).id];
     // A relay process reads both entries and is killed before arming them.
-    await redis.xgroup('CREATE', storeKeys(prefix).arming, ARMING_GROUP, '0', 'MKSTREAM');
-    await redis.xreadgroup('GROUP', ARMING_GROUP, 'dead-relay', 'COUNT', 10, 'STREAMS', storeKeys(prefix).arming, '>');
+    await redis.xgroup('CREATE', storeKeys(prefix).armingForShard(0), ARMING_GROUP, '0', 'MKSTREAM');
+    await redis.xreadgroup('GROUP', ARMING_GROUP, 'dead-relay', 'COUNT', 10, 'STREAMS', storeKeys(prefix).armingForShard(0), '>');
 
     const armed: string[] = [];
     start(async (id) => {
@@ -82,7 +82,7 @@ describe('the arming relay', () => {
     }, 300);
     await eventually(async () => armed.length === 2, 5_000);
     expect(armed.sort()).toEqual(ids.sort());
-    await eventually(async () => (await redis.xlen(storeKeys(prefix).arming)) === 0, 2_000);
+    await eventually(async () => (await redis.xlen(storeKeys(prefix).armingForShard(0))) === 0, 2_000);
   });
 
   it('keeps a case whose arming failed and arms it on a later try', async () => {
@@ -93,7 +93,7 @@ describe('the arming relay', () => {
       attempts += 1;
       if (attempts === 1) throw new Error('Redis went away for a moment');
     }, 300);
-    await eventually(async () => attempts >= 2 && (await redis.xlen(storeKeys(prefix).arming)) === 0, 5_000);
+    await eventually(async () => attempts >= 2 && (await redis.xlen(storeKeys(prefix).armingForShard(0))) === 0, 5_000);
     expect(attempts).toBe(2);
     expect(id).toBe('ESC-1001');
   });

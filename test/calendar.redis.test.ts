@@ -100,7 +100,7 @@ const prefix = `test:calendar:${process.pid}:${Date.now()}`;
 beforeAll(async () => {
   redis = connectRedis(REDIS_URL);
   const config = parseConfig(rotationConfig(), 'calendar test config');
-  const store = new RedisRotationStore(redis, prefix);
+  const store = new RedisRotationStore(redis, storeKeys(prefix));
   rotation = new RotationService({ teams: config.teams, store, clock: () => now });
   await rotation.addOverride(TEAM, LEAD, { userId: S3, role: 'primary', start: new Date('2026-12-29T09:00:00Z'), end: new Date('2026-12-30T09:00:00Z') });
   const swapHalf = { role: 'backup' as const, start: new Date('2027-01-11T09:00:00Z'), end: new Date('2027-01-18T09:00:00Z'), createdBy: S4, createdAt: NOW, source: 'swap' as const, swapId: 'swp-test' };

@@ -86,13 +86,13 @@ afterAll(async () => {
 describe('the case events stream', () => {
   it('gets an entry from the same script that appends a timeline event, and none from a change that did not happen', async () => {
     const { id } = await repository.receive(draft('stream-a'), 'digest');
-    expect(await redis.xlen(keys.caseEvents)).toBe(0);
+    expect(await redis.xlen(keys.caseEventsForShard(0))).toBe(0);
     expect((await claim(id, SPECIALISTS[0])).status).toBe('done');
     // A second claim finds the case claimed: nothing is appended, nothing announced.
     expect((await claim(id, SPECIALISTS[1])).status).toBe('wrong_state');
     const moved = await repository.move(id, { fromTeam: 'emergency', team: 'other', expectedVersion: 2, to: 'open', event: { type: 'note', at: '2026-11-22T09:02:00Z', actor: 'system' }, set: { assignee: undefined } });
     expect(moved.status).toBe('moved');
-    const entries = (await redis.xrange(keys.caseEvents, '-', '+')).map(([, fields]) => fields);
+    const entries = (await redis.xrange(keys.caseEventsForShard(0), '-', '+')).map(([, fields]) => fields);
     expect(entries).toEqual([
       ['id', id, 'seq', '2', 'type', 'claimed', 'state', 'claimed', 'assignee', SPECIALISTS[0]],
       ['id', id, 'seq', '3', 'type', 'note', 'state', 'open', 'assignee', ''],
@@ -107,7 +107,7 @@ describe('the case event relay', () => {
     await repository.transition(id, { from: ['claimed'], to: 'resolved', event: { type: 'resolved', at: '2026-11-22T09:05:00Z', actor: SPECIALISTS[2], outcome: 'le_referral' }, team: 'emergency' });
     const [first, second] = [recorder(), recorder()];
     startRelay([first, second]);
-    await eventually(async () => second.events.length === 2 && (await redis.xlen(keys.caseEvents)) === 0, 5_000);
+    await eventually(async () => second.events.length === 2 && (await redis.xlen(keys.caseEventsForShard(0))) === 0, 5_000);
     const expected = [
       { escalationId: id, seq: 2, type: 'claimed', state: 'claimed', assignee: SPECIALISTS[2] },
       { escalationId: id, seq: 3, type: 'resolved', state: 'resolved', assignee: SPECIALISTS[2] },
@@ -121,24 +121,24 @@ describe('the case event relay', () => {
     await claim(id, SPECIALISTS[0]);
     const flaky = recorder(1);
     startRelay([flaky]);
-    await eventually(async () => flaky.events.length === 1 && (await redis.xlen(keys.caseEvents)) === 0, 5_000);
+    await eventually(async () => flaky.events.length === 1 && (await redis.xlen(keys.caseEventsForShard(0))) === 0, 5_000);
     expect(flaky.events).toEqual([{ escalationId: id, seq: 2, type: 'claimed', state: 'claimed', assignee: SPECIALISTS[0] }]);
   });
 
   it('takes over what a relay that died had taken, and the webhook queue gets each event once', async () => {
     const ids = [(await repository.receive(draft('relay-c'), 'digest')).id, (await repository.receive(draft('relay-d'), 'digest')).id];
     for (const id of ids) await claim(id, SPECIALISTS[3]);
-    const context: QueueContext = { connection: redis, prefix: `${prefix}:q`, workerConnection: () => redis.duplicate() };
+    const context: QueueContext = { connection: redis, prefixFor: () => `${prefix}:q`, workerConnection: () => redis.duplicate() };
     const webhooks = new CaseWebhooks(context, { hooks: new Map([['case-tool', { url: 'https://cases.example.com/hooks', secret: 'case-tool-webhook-secret-0001' }]]), sourceOf: (id) => repository.sourceOf(id) });
     closers.push(() => webhooks.queue.close());
     // A relay process reads both entries and queues their webhooks, then dies before acknowledging them.
-    await redis.xgroup('CREATE', keys.caseEvents, CASE_EVENTS_GROUP, '0', 'MKSTREAM');
-    const taken = (await redis.xreadgroup('GROUP', CASE_EVENTS_GROUP, 'dead-relay', 'COUNT', 10, 'STREAMS', keys.caseEvents, '>')) as Array<[string, Array<[string, string[]]>]>;
+    await redis.xgroup('CREATE', keys.caseEventsForShard(0), CASE_EVENTS_GROUP, '0', 'MKSTREAM');
+    const taken = (await redis.xreadgroup('GROUP', CASE_EVENTS_GROUP, 'dead-relay', 'COUNT', 10, 'STREAMS', keys.caseEventsForShard(0), '>')) as Array<[string, Array<[string, string[]]>]>;
     expect(taken[0]![1]).toHaveLength(2);
     for (const id of ids) await webhooks.accept({ escalationId: id, seq: 2, type: 'claimed', state: 'claimed', assignee: SPECIALISTS[3] });
 
     startRelay([webhooks]);
-    await eventually(async () => (await redis.xlen(keys.caseEvents)) === 0, 5_000);
+    await eventually(async () => (await redis.xlen(keys.caseEventsForShard(0))) === 0, 5_000);
     const jobs = await webhooks.queue.getJobs(['waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed']);
     expect(jobs.map((job) => job.id).sort()).toEqual(ids.map((id) => `webhook.${id}.2`).sort());
   });
@@ -147,11 +147,11 @@ describe('the case event relay', () => {
     const metrics = createMetrics();
     const seen = recorder();
     const relay = startRelay([seen], metrics);
-    await redis.xadd(keys.caseEvents, '*', 'id', 'ESC-1', 'seq', '2', 'type', 'claimed', 'state', 'claimed', 'assignee', SPECIALISTS[0]);
+    await redis.xadd(keys.caseEventsForShard(0), '*', 'id', 'ESC-1', 'seq', '2', 'type', 'claimed', 'state', 'claimed', 'assignee', SPECIALISTS[0]);
     await eventually(async () => seen.events.length === 1, 5_000);
     await relay.stop();
     // No relay runs while ten more are added and the stream is cut to its last three.
-    for (let seq = 3; seq <= 12; seq += 1) await redis.xadd(keys.caseEvents, 'MAXLEN', 3, '*', 'id', 'ESC-1', 'seq', String(seq), 'type', 'note', 'state', 'claimed', 'assignee', SPECIALISTS[0]);
+    for (let seq = 3; seq <= 12; seq += 1) await redis.xadd(keys.caseEventsForShard(0), 'MAXLEN', 3, '*', 'id', 'ESC-1', 'seq', String(seq), 'type', 'note', 'state', 'claimed', 'assignee', SPECIALISTS[0]);
     startRelay([seen], metrics);
     await eventually(async () => seen.events.length === 4, 5_000);
     expect(seen.events.slice(1).map((event) => event.seq)).toEqual([10, 11, 12]);

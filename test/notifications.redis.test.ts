@@ -32,7 +32,11 @@ function config(): Record<string, unknown> {
   );
   const sla = base.sla as Record<string, Record<string, unknown>>;
   // Only the primary's page is under test: the chain's next steps come after these tests are done.
-  return { ...base, teams: [{ ...emergency, members }], sla: { ...sla, P0: { ...sla.P0, resolve: '600s', pageEscalateAfter: '60s' } } };
+  // A child-safety case carries a report clock of 2 s whose miss pages the primary on call.
+  const categories = (base.categories as Array<Record<string, unknown>>).map((category) =>
+    category.id === 'child_safety' ? { ...category, obligations: [{ id: 'cybertipline_report', label: 'CyberTipline report', start: { on: 'created' }, due: '2s', onMiss: ['primary'] }] } : category,
+  );
+  return { ...base, categories, teams: [{ ...emergency, members }], sla: { ...sla, P0: { ...sla.P0, resolve: '600s', pageEscalateAfter: '60s' } } };
 }
 
 let harness: Harness;
@@ -202,6 +206,22 @@ describe('when something other than Twilio posts a text, or an acknowledgement l
     expect((await fetch(`${harness.app.url}/api/v1/pages/ack?${valid}`, { method: 'POST' })).status).toBe(200);
     expect((await timelineOf(id)).some((event) => event.type === 'page_acknowledged')).toBe(true);
   }, 20_000);
+});
+
+describe('when a legal clock is missed', () => {
+  it('pages as a breach does: Slack first, then the text on the person\'s schedule, with no case content', async () => {
+    // P3: its own SLA pages nobody for hours, so every page here is the missed report clock's.
+    const response = await harness.intake(escalationBody({ category: 'child_safety', severity: 'low', imminence: 'days', summary: 'Obligation miss content, never in a text' }));
+    expect(response.status).toBe(201);
+    const id = response.json.id as string;
+    const missed = await eventually(async () => (await timelineOf(id)).find((event) => event.type === 'obligation_missed'), 10_000);
+    expect(missed.target).toBe(PRIMARY);
+    const text = await eventually(async () => textsAbout(id)[0], 10_000);
+    expect(text.time - Date.parse(missed.at as string)).toBeGreaterThanOrEqual(1_500);
+    expect(text.body).not.toContain('never in a text');
+    const notified = await eventually(async () => (await timelineOf(id)).find((event) => event.type === 'notified' && event.outcome === 'sms'), 5_000);
+    expect(notified.text).toBe(`obligation-${missed.seq}`);
+  }, 30_000);
 });
 
 describe('when a person is paged by hand and their rule emails them', () => {

@@ -1,3 +1,4 @@
+import { storeKeys } from '../src/store/keys.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId } from '../src/blocks/ids.js';
 import { eventually } from './support/eventually.js';
@@ -158,7 +159,7 @@ describe('/oncall swap', () => {
     const edited = rotationConfig() as { teams: Array<{ rotation: { layers: Array<{ participants: string[] }> } }> };
     edited.teams[0]!.rotation.layers[0]!.participants = [S3, S2, S1, S0];
     const redis = connectRedis(REDIS_URL);
-    const reloaded = new RotationService({ teams: parseConfig(edited).teams, store: new RedisRotationStore(redis, harness.prefix), clock });
+    const reloaded = new RotationService({ teams: parseConfig(edited).teams, store: new RedisRotationStore(redis, storeKeys(harness.prefix)), clock });
     expect((await reloaded.onCallAt('emergency', new Date(mine.start.getTime() + 3_600_000))).primary).toMatchObject({ userId: S1, source: 'swap' });
     await redis.quit();
 
@@ -207,7 +208,7 @@ describe('/oncall swap', () => {
     expect(harness.double.dms(S3).filter((message) => message.text.includes('Swap approved'))).toHaveLength(1);
 
     const redis = connectRedis(REDIS_URL);
-    const store = new RedisRotationStore(redis, harness.prefix);
+    const store = new RedisRotationStore(redis, storeKeys(harness.prefix));
     const before = await store.overrides('emergency');
     await approve();
     const late = await harness.double.waitFor(() => harness.double.ephemerals(S3).find((ephemeral) => ephemeral.text.startsWith('This swap request was already approved')));

@@ -81,7 +81,7 @@ describe('the document', () => {
       reportsRouter({ reports: stub, access: { tokens: [], limiter: stub }, clock: stub, zone: 'UTC' }),
       heartbeatsRouter({ access: { tokens: [], limiter: stub }, heartbeats: stub, logger: stub }),
       calendarRouter({ rotation: stub, secret: CALENDAR_SECRET, versions: stub, clock: stub, logger: stub }),
-      healthRouter({ redis: stub, workers: [], queues: [], metrics: stub, armingStream: 'arming', slackRefusal: stub }),
+      healthRouter({ redis: stub, workers: [], queues: [], metrics: stub, armingStreams: ['arming'], slackRefusal: stub }),
       openApiRouter({ config }),
       pagesRouter(stub),
     ].flatMap(routesOf);

@@ -79,7 +79,7 @@ async function run(): Promise<ScenarioResult> {
     // Arming (timers and post) is the relay's; it runs here alone, without the workers that would post.
     const relay = startArmingRelay({ redis: bench.app.redis, keys: storeKeys(bench.prefix), triage: bench.app.triage, logger: pino({ level: 'silent' }) });
     try {
-      if (!(await pollUntil(async () => (await bench.app.redis.xlen(storeKeys(bench.prefix).arming)) === 0, 120_000, 100))) throw new Error('the arming relay did not arm every case within 120 s');
+      if (!(await pollUntil(async () => (await bench.app.redis.xlen(storeKeys(bench.prefix).armingForShard(0))) === 0, 120_000, 100))) throw new Error('the arming relay did not arm every case within 120 s');
     } finally {
       await relay.stop();
     }

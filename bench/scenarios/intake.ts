@@ -141,7 +141,7 @@ interface Arming {
 async function armingLag(bench: BenchApp, first: number, last: number): Promise<Arming> {
   const keys = storeKeys(bench.prefix);
   const loadEnded = Date.now();
-  const drained = await pollUntil(async () => (await bench.app.redis.xlen(keys.arming)) === 0, 120_000, 100);
+  const drained = await pollUntil(async () => (await bench.app.redis.xlen(keys.armingForShard(0))) === 0, 120_000, 100);
   const drainedAfterMs = drained ? Date.now() - loadEnded : undefined;
   const sla = new Queue('sla', { connection: bench.app.redis, prefix: `${bench.prefix}:q` });
   try {

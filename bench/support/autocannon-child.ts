@@ -15,6 +15,8 @@ export interface LoadOptions {
   /** JSON body; its `externalId` is replaced per request with `${idPrefix}-${counter}`. */
   body: Record<string, unknown>;
   idPrefix: string;
+  /** A field of `body` given each of `values` in turn, request by request (a market, say, so cases spread over teams). */
+  cycle?: { field: string; values: readonly unknown[] };
 }
 
 export interface LoadResult {
@@ -31,7 +33,9 @@ let counter = 0;
 
 async function run(options: LoadOptions): Promise<LoadResult> {
   const { externalId: _ignored, ...rest } = options.body;
+  if (options.cycle) delete rest[options.cycle.field];
   const head = JSON.stringify(rest).slice(0, -1);
+  const cycled = (n: number) => (options.cycle?.values.length ? `,${JSON.stringify(options.cycle.field)}:${JSON.stringify(options.cycle.values[n % options.cycle.values.length])}` : '');
   const result = await autocannon({
     url: options.url,
     connections: options.connections,
@@ -44,7 +48,7 @@ async function run(options: LoadOptions): Promise<LoadResult> {
         // Called for every request: each carries an externalId no other request had.
         setupRequest: (request) => {
           counter += 1;
-          return { ...request, body: `${head},"externalId":"${options.idPrefix}-${counter}"}` };
+          return { ...request, body: `${head}${cycled(counter)},"externalId":"${options.idPrefix}-${counter}"}` };
         },
       },
     ],

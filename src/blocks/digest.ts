@@ -149,6 +149,10 @@ export function renderDigest(
     );
   }
   blocks.push(divider(), breachesBlock(current, comparison, showPeople));
+  const { obligations } = current;
+  if (obligations.met + obligations.missed > 0) {
+    blocks.push(section(`*Obligations*: ${count(obligations.met)} recorded${obligations.late ? ` (${count(obligations.late)} late)` : ''}, ${count(obligations.missed)} missed${obligations.missed ? ' ⚠️' : ''} — \`/triage obligations\` lists what is owed now`));
+  }
   if (showPeople) blocks.push(...peopleBlocks(current));
   blocks.push(
     context('Times and in-time rates cover cases created in the period (p50/p90: nearest-rank percentiles; cases not yet due are left out). Breaches, pages and workload count what happened in the period.'),

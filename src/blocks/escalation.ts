@@ -1,8 +1,10 @@
 import type { Category } from '../roster/types.js';
 import { NEW_CASE_KEY } from '../triage/outage-reach.js';
+import { PURGED_CONTENT, purgedLine } from '../triage/retention.js';
 import type { Escalation, TimelineEvent } from '../triage/types.js';
 import { ActionId } from './ids.js';
 import { renderPostChecklist } from './checklist.js';
+import { renderObligationEvent, renderPostObligations } from './obligations.js';
 import { actions, button, context, fields, header, oneSectionMessage, section, SLACK_LIMITS } from './kit.js';
 import { escapeMrkdwn, mention, PRIORITY_BADGE, slackDate, truncate } from './text.js';
 import { plain, type Block, type MessagePayload } from './types.js';
@@ -25,13 +27,14 @@ function slaLine(escalation: Escalation, now: Date): string {
 
 function actionsFor(escalation: Escalation): Block[] {
   const id = escalation.id;
-  const openCase = button('Open case ↗', ActionId.openCase, id, { url: escalation.caseUrl });
+  // A purged case has no link left to open.
+  const openCase = escalation.caseUrl ? [button('Open case ↗', ActionId.openCase, id, { url: escalation.caseUrl })] : [];
   const note = button('Add note', ActionId.note, id);
   const pageBackup = button('Page backup', ActionId.pageBackup, id);
   const lead = button('Escalate to lead', ActionId.escalateToLead, id);
   switch (escalation.state) {
     case 'open':
-      return [button('Claim', ActionId.claim, id, { style: 'primary' }), note, pageBackup, lead, openCase];
+      return [button('Claim', ActionId.claim, id, { style: 'primary' }), note, pageBackup, lead, ...openCase];
     case 'claimed':
       return [
         button('Resolve', ActionId.resolve, id, { style: 'primary' }),
@@ -42,10 +45,11 @@ function actionsFor(escalation: Escalation): Block[] {
         }),
         pageBackup,
         lead,
-        openCase,
+        ...openCase,
       ];
     case 'resolved':
-      return [note, openCase];
+      // Notes on a purged case would be content kept past its retention.
+      return escalation.purgedAt ? [] : [note, ...openCase];
   }
 }
 
@@ -53,7 +57,7 @@ function actionsFor(escalation: Escalation): Block[] {
  * Draws the triage post for any state; the first post and every update use this one function, so
  * the message always matches the stored case. `now` only decides overdue markers.
  */
-export function renderEscalationMessage(escalation: Escalation, category: Pick<Category, 'label' | 'outcomes'> & Partial<Pick<Category, 'checklist'>>, now: Date): MessagePayload {
+export function renderEscalationMessage(escalation: Escalation, category: Pick<Category, 'label' | 'outcomes'> & Partial<Pick<Category, 'checklist' | 'obligations'>>, now: Date): MessagePayload {
   const badge = PRIORITY_BADGE[escalation.priority] ?? escalation.priority;
   const title = `${badge} · ${category.label} · ${escalation.id}`;
   const claimBreached = escalation.state === 'open' && now.getTime() > Date.parse(escalation.claimDeadline);
@@ -65,20 +69,27 @@ export function renderEscalationMessage(escalation: Escalation, category: Pick<C
   }
   const blocks: Block[] = [
     header(title),
-    section(escapeMrkdwn(escalation.summary)),
+    section(escalation.purgedAt ? `_${purgedLine(escalation.purgedAt)}_` : escapeMrkdwn(escalation.summary)),
     fields([
       `*Priority*\n${badge} (${escalation.severity} · ${escalation.imminence})`,
       `*Category*\n${escapeMrkdwn(category.label)}`,
       `*Market · language*\n${escalation.market} · ${escalation.language}`,
       `*Reported*\n${slackDate(escalation.reportedAt, '{ago}')}`,
     ]),
-    section(`${state}\n${slaLine(escalation, now)}`),
+    section(`${state}\n${slaLine(escalation, now)}${escalation.legalHoldAt ? `\n${legalHoldLine(escalation)}` : ''}`),
     ...renderPostChecklist(escalation, category),
-    actions(actionsFor(escalation), `esc_actions:${escalation.id}`),
+    ...renderPostObligations(escalation, category, now),
+    // Slack refuses an actions block without elements; a purged case has none.
+    ...(actionsFor(escalation).length ? [actions(actionsFor(escalation), `esc_actions:${escalation.id}`)] : []),
     context(`${escalation.id} · from ${escapeMrkdwn(escalation.source)} · ref \`${escapeMrkdwn(truncate(escalation.externalId, 80))}\``),
   ];
   const text = `${badge} ${category.label} ${escalation.id} (${escalation.market}) — ${escalation.state}`;
   return { text, blocks };
+}
+
+/** Who holds the case's content and since when, as the post and `/triage show` say it. */
+export function legalHoldLine(escalation: Pick<Escalation, 'legalHoldAt' | 'legalHoldBy'>): string {
+  return `⚖️ *Legal hold* by ${mention(escalation.legalHoldBy)} since ${slackDate(escalation.legalHoldAt ?? '')}: content is kept past the retention until a lead releases it.`;
 }
 
 const CLOCK_NAME = { claim: 'Claim', resolve: 'Resolution' } as const;
@@ -96,12 +107,12 @@ function chainStep(event: TimelineEvent): string {
 }
 
 /** One timeline event posted in the case's thread. */
-export function renderThreadReply(escalation: Pick<Escalation, 'id'>, event: TimelineEvent, category?: Pick<Category, 'outcomes'> & Partial<Pick<Category, 'checklist'>>): MessagePayload {
+export function renderThreadReply(escalation: Pick<Escalation, 'id'>, event: TimelineEvent, category?: Pick<Category, 'outcomes'> & Partial<Pick<Category, 'checklist' | 'obligations'>>): MessagePayload {
   return oneSectionMessage(renderThreadEvent(escalation, event, category));
 }
 
 /** One timeline event as a thread reply's text; the thread is the case's audit trail in Slack. */
-export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: TimelineEvent, category?: Pick<Category, 'outcomes'> & Partial<Pick<Category, 'checklist'>>): string {
+export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: TimelineEvent, category?: Pick<Category, 'outcomes'> & Partial<Pick<Category, 'checklist' | 'obligations'>>): string {
   const who = mention(event.actor);
   const at = slackDate(event.at, '{time}');
   switch (event.type) {
@@ -118,7 +129,8 @@ export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: Tim
     case 'offer_declined':
       return `✋ ${who} declined the offer ${at}.`;
     case 'note':
-      return `📝 ${who} ${at}: ${truncate(escapeMrkdwn(event.text ?? ''), NOTE_ROOM)}`;
+      // A note always has text when written; none left means the retention purge took it.
+      return `📝 ${who} ${at}: ${event.text === undefined ? '_text purged under the retention policy_' : truncate(escapeMrkdwn(event.text), NOTE_ROOM)}`;
     case 'paged':
       return event.clock ? `📟 No answer yet — ${chainStep(event)} ${at}.` : `📟 ${who} paged ${mention(event.target)} (${event.text ?? 'backup on call'}) ${at}.`;
     case 'escalated_to_lead':
@@ -151,5 +163,19 @@ export function renderThreadEvent(escalation: Pick<Escalation, 'id'>, event: Tim
       const label = category?.checklist?.find((step) => step.id === event.text)?.label ?? event.text ?? 'a step';
       return `${event.outcome === 'done' ? '☑️' : '⬜'} ${who} ${event.outcome === 'done' ? 'ticked' : 'unticked'} “${escapeMrkdwn(label)}” ${at}.`;
     }
+    case 'obligation_started':
+    case 'obligation_reminder':
+    case 'obligation_met':
+    case 'obligation_missed':
+    case 'obligation_expiring':
+    case 'obligation_extended':
+    case 'obligation_released':
+      return renderObligationEvent(event, category);
+    case 'legal_hold':
+      return `⚖️ ${who} put it on legal hold ${at}${event.text ? `: ${truncate(escapeMrkdwn(event.text), NOTE_ROOM)}` : ''}. Its content is kept past the retention until a lead releases it.`;
+    case 'legal_hold_released':
+      return `⚖️ ${who} released the legal hold ${at}${event.text ? `: ${truncate(escapeMrkdwn(event.text), NOTE_ROOM)}` : ''}. The retention applies again.`;
+    case 'content_purged':
+      return `🗑️ ${escapeMrkdwn(event.text ?? PURGED_CONTENT)} ${at}`;
   }
 }

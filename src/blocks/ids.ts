@@ -21,6 +21,11 @@ export const ActionId = {
   qaFollowUp: 'qa.follow_up',
   /** The SOP checklist's checkboxes on a case post; the case id is in the block id (`checklistBlockId`). */
   checklist: 'esc.checklist',
+  /** Opens the record modal of one obligation of a case (value `id|obligation`). */
+  recordObligation: 'obligation.record',
+  /** A lead's answer at a preservation clock's end (value `id|obligation|generation`). */
+  extendObligation: 'obligation.extend',
+  releaseObligation: 'obligation.release',
 } as const;
 
 /** A checkboxes element carries no value, so the post's checklist block names its case. */
@@ -35,6 +40,7 @@ export const ViewId = {
   resolve: 'esc.resolve_modal',
   reassign: 'esc.reassign_modal',
   create: 'esc.create_modal',
+  recordObligation: 'obligation.record_modal',
 } as const;
 
 /** Block and action ids of modal inputs, read back from `view.state.values`. */
@@ -51,4 +57,5 @@ export const InputId = {
   language: { block: 'language', action: 'language_text' },
   summary: { block: 'summary', action: 'summary_text' },
   caseUrl: { block: 'case_url', action: 'case_url_text' },
+  obligationReference: { block: 'obligation_reference', action: 'obligation_reference_text' },
 } as const;

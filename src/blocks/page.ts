@@ -11,6 +11,7 @@ const REASON = {
   resolve_breach: 'has not been resolved in time',
   manual_backup: 'needs backup',
   lead_escalation: 'was escalated to you as lead',
+  obligation_missed: 'has missed an obligation',
 } as const;
 
 /**
@@ -25,6 +26,11 @@ export interface PageAudience {
 /** What the page asks for: a claim by the deadline, or, for a claimed case, its resolution. */
 function pageAsk(escalation: Escalation, request: PageRequest): string {
   const where = escalation.messageChannel ? ` in <#${escalation.messageChannel}>` : '';
+  if (request.reason === 'obligation_missed') {
+    const obligation = escalation.obligations?.find((state) => state.id === request.obligation);
+    const what = obligation ? `“${escapeMrkdwn(obligation.label)}” was due ${obligation.dueAt ? slackDate(obligation.dueAt) : 'already'}` : 'An obligation is past its due time';
+    return `${what} and is not recorded. Get it done and record it on the case's post${where}${escalation.state === 'resolved' ? ' (the case itself is resolved)' : ''}.`;
+  }
   if (escalation.state === 'claimed') {
     const overdue = request.reason === 'resolve_breach' ? ' and is past its resolve target' : '';
     return `It is claimed by <@${escalation.assignee}>${overdue}; resolve deadline ${slackDate(escalation.resolveDeadline)}${where}.`;
@@ -37,7 +43,10 @@ export function renderPage(escalation: Escalation, category: Pick<Category, 'lab
   const badge = PRIORITY_BADGE[escalation.priority] ?? escalation.priority;
   const text = `📟 ${badge} ${escalation.id} (${category.label}, ${escalation.market}) ${REASON[request.reason]}.`;
   const acknowledge = button('Acknowledge page', ActionId.acknowledgePage, `${escalation.id}|${request.pageKey}`, { style: 'primary' });
-  const heading = section(`${text}\nYou are paged as *${request.role}* on call. ${pageAsk(escalation, request)}`);
+  const as = request.reason === 'obligation_missed' ? 'You are paged for it.' : `You are paged as *${request.role}* on call.`;
+  const heading = section(`${text}\n${as} ${pageAsk(escalation, request)}`);
+  // An obligation's page may come long after the case, to people far from it: it names the case and where its post is, nothing of its content.
+  if (request.reason === 'obligation_missed') return { text, blocks: [heading, actions([acknowledge])] };
   if (!audience.content) {
     const takers = audience.whoCanTake?.length ? audience.whoCanTake.map((userId) => `<@${userId}>`).join(', ') : 'a lead';
     return {

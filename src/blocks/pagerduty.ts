@@ -9,7 +9,7 @@ export interface PagerDutyGiveUp {
   priority?: string;
   team: string;
   action: 'trigger' | 'acknowledge' | 'resolve';
-  clock: 'claim' | 'resolve';
+  clock: string;
   dedupKey: string;
   /** Why the last attempt failed, as the metrics label it (`http_400`, `http_429`, `timeout`, `network`, …). */
   reason: string;
@@ -65,7 +65,7 @@ export interface PagerDutyLeftOpen {
   team: string;
   /** What the bot would have sent: `acknowledge` or `resolve`. */
   action: 'acknowledge' | 'resolve';
-  clock: 'claim' | 'resolve';
+  clock: string;
   dedupKey: string;
 }
 

@@ -4,18 +4,22 @@ import type { Escalation } from '../triage/types.js';
 import { context, oneSectionMessage, section, SLACK_LIMITS } from './kit.js';
 import { escapeMrkdwn, mention, PRIORITY_BADGE, slackDate, truncate } from './text.js';
 import type { Block, MessagePayload } from './types.js';
-import { renderThreadEvent } from './escalation.js';
+import { legalHoldLine, renderThreadEvent } from './escalation.js';
+import { purgedLine } from '../triage/retention.js';
+import { obligationLines } from './obligations.js';
 
 export const TRIAGE_USAGE = [
   '*`/triage` — escalations*',
   '• `/triage list` — open escalations of your teams, oldest first',
   '• `/triage show ESC-1042` — one escalation with its timeline',
   '• `/triage new` — escalate a case reported somewhere else (opens a form)',
+  '• `/triage obligations` — legal and policy clocks your teams owe (CyberTipline reports, preservation, removal orders), soonest first',
   '• `/triage break 15m` — take a break: pages go to the next person on call meanwhile (`/triage break off` ends it)',
   '• `/triage stats [today|week|month]` — volume, time to claim and resolve, SLA attainment, breaches',
   '• `/triage export 2026-11-01 2026-11-30` — leads: a CSV of every escalation in those days, sent to your DMs',
   '• `/triage export ESC-1042 audit` — leads: one case\'s audit record for legal (its verified timeline hash chain, UTC times, actors, outcomes, SLA obligations; no content), as a CSV in your DMs',
   '• `/triage qa` — leads: last week\'s QA sample of resolved cases, to mark reviewed or for follow-up',
+  '• `/triage hold ESC-1042 <reason>` — leads: put a case on legal hold, so its content is kept past the retention; `/triage release ESC-1042 [reason]` lifts it',
   '• `/triage help` — this help',
 ].join('\n');
 
@@ -72,15 +76,17 @@ export function renderRestrictedCase(escalation: Escalation, category: Pick<Cate
   };
 }
 
-export function renderEscalationDetail(escalation: Escalation, category: Category): MessagePayload {
-  const caseLink = LINKABLE_URL.test(escalation.caseUrl) ? `<${escalation.caseUrl}|open case>` : 'case link on the triage post';
+export function renderEscalationDetail(escalation: Escalation, category: Category, now: Date): MessagePayload {
+  const obligations = obligationLines(escalation, category, now);
+  const caseLink = escalation.purgedAt ? 'case link purged' : LINKABLE_URL.test(escalation.caseUrl) ? `<${escalation.caseUrl}|open case>` : 'case link on the triage post';
   const text = [
     caseHeadline(escalation, category, true),
-    `>${truncate(escapeMrkdwn(escalation.summary), 1500)}`,
+    escalation.purgedAt ? `_${purgedLine(escalation.purgedAt)}_` : `>${truncate(escapeMrkdwn(escalation.summary), 1500)}`,
     `Claim by ${slackDate(escalation.claimDeadline)} · resolve by ${slackDate(escalation.resolveDeadline)} · ${caseLink}`,
+    ...(escalation.legalHoldAt ? [legalHoldLine(escalation)] : []),
   ].join('\n');
   return {
     text: `${escalation.id} (${escalation.state})`,
-    blocks: [section(text), section(`*Timeline*\n${timelineLines(escalation, category).join('\n')}`)],
+    blocks: [section(text), ...(obligations.length ? [section(`*Obligations*\n${obligations.join('\n')}`)] : []), section(`*Timeline*\n${timelineLines(escalation, category).join('\n')}`)],
   };
 }

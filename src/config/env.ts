@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { formatIssues } from './load.js';
 import { parseDuration } from '../triage/duration.js';
 import { MAX_WAIT_TIMEOUT_MS } from '../store/replication.js';
+import type { RedisEndpoint } from '../store/redis.js';
+import { DEFAULT_CLUSTER_SHARDS, MAX_SHARDS } from '../store/shards.js';
 
 /** Not held to Slack's exact form, because tests and the sandbox sign with secrets of their own. */
 const SIGNING_SECRET_RULE = 'at least 8 characters (Slack\'s are 32 hexadecimal characters)';
@@ -9,7 +11,29 @@ const PORT_RULE = 'must be a port number from 0 to 65535, such as 3000';
 const PING_EVERY_RULE = 'must be how often to ping the monitor, from 1s to 1h, such as 30s, 1m or 5m';
 const PAGERDUTY_URL_RULE = 'must be the https URL of PagerDuty\'s Events API v2, such as https://events.pagerduty.com/v2/enqueue (http only on localhost)';
 const SENTINELS_RULE = 'must be the Sentinels\' addresses as host:port, comma-separated, such as 10.0.0.1:26379,10.0.0.2:26379,10.0.0.3:26379';
+const CLUSTER_NODES_RULE = 'must be some of the cluster\'s nodes as host:port, comma-separated, such as 10.0.0.1:6379,10.0.0.2:6379 (the others are discovered)';
 const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
+
+/** host:port, comma-separated, as Sentinel and Cluster addresses are given. */
+function addressList(rule: string, what: string) {
+  return z.string().transform((value, context) => {
+    const addresses: Array<{ host: string; port: number }> = [];
+    for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
+      const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/.exec(entry);
+      const port = match ? Number(match[2]) : NaN;
+      if (!match || port < 1 || port > 65535) {
+        context.addIssue({ code: 'custom', message: `"${entry}" ${rule}` });
+        return z.NEVER;
+      }
+      addresses.push({ host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port });
+    }
+    if (!addresses.length) {
+      context.addIssue({ code: 'custom', message: `names no ${what}; it ${rule}` });
+      return z.NEVER;
+    }
+    return addresses;
+  });
+}
 
 /** zod runs every check: what is no URL, or not http(s), the URL check has already named once. */
 function httpsOrLoopback(value: string): boolean {
@@ -39,25 +63,18 @@ const envSchema = z.object({
    * for the primary of REDIS_SENTINEL_NAME and follows it through a failover; REDIS_URL then gives
    * only the database, user, password and TLS (rediss://), not the host.
    */
-  REDIS_SENTINELS: z
+  REDIS_SENTINELS: addressList(SENTINELS_RULE, 'sentinel').optional(),
+  /**
+   * Redis Cluster: some of its nodes, host:port comma-separated. Keys are then hash-tagged so every
+   * atomic step touches one slot (store/shards.ts); REDIS_URL gives only user, password and TLS.
+   */
+  REDIS_CLUSTER_NODES: addressList(CLUSTER_NODES_RULE, 'node').optional(),
+  /** How many shards a cluster's cases are spread over (default 12); fixed once cases are stored. */
+  REDIS_CLUSTER_SHARDS: z
     .string()
-    .transform((value, context) => {
-      const sentinels: Array<{ host: string; port: number }> = [];
-      for (const entry of value.split(',').map((part) => part.trim()).filter(Boolean)) {
-        const match = /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?):(\d{1,5})$/.exec(entry);
-        const port = match ? Number(match[2]) : NaN;
-        if (!match || port < 1 || port > 65535) {
-          context.addIssue({ code: 'custom', message: `"${entry}" ${SENTINELS_RULE}` });
-          return z.NEVER;
-        }
-        sentinels.push({ host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port });
-      }
-      if (!sentinels.length) {
-        context.addIssue({ code: 'custom', message: `names no sentinel; it ${SENTINELS_RULE}` });
-        return z.NEVER;
-      }
-      return sentinels;
-    })
+    .regex(/^\d+$/, `must be a whole number of shards from 1 to ${MAX_SHARDS}, such as ${DEFAULT_CLUSTER_SHARDS}`)
+    .transform(Number)
+    .pipe(z.number().min(1, `must be from 1 to ${MAX_SHARDS}`).max(MAX_SHARDS, `must be at most ${MAX_SHARDS}`))
     .optional(),
   /** The name the Sentinels monitor the primary under (`sentinel monitor <name> …`); required with REDIS_SENTINELS. */
   REDIS_SENTINEL_NAME: z
@@ -176,6 +193,15 @@ const envSchema = z.object({
   for (const name of ['REDIS_SENTINEL_NAME', 'REDIS_SENTINEL_PASSWORD'] as const) {
     if (env[name] !== undefined && !env.REDIS_SENTINELS) context.addIssue({ code: 'custom', path: [name], message: 'is set without REDIS_SENTINELS; set the Sentinels\' addresses there, such as 10.0.0.1:26379,10.0.0.2:26379, or remove it' });
   }
+  if (env.REDIS_CLUSTER_NODES && env.REDIS_SENTINELS) {
+    context.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_NODES'], message: 'is set with REDIS_SENTINELS; a deployment reaches Redis through a cluster or through Sentinels, not both: remove one' });
+  }
+  if (env.REDIS_CLUSTER_SHARDS !== undefined && !env.REDIS_CLUSTER_NODES) {
+    context.addIssue({ code: 'custom', path: ['REDIS_CLUSTER_SHARDS'], message: 'is set without REDIS_CLUSTER_NODES; shards spread cases over a cluster\'s primaries: set the cluster\'s nodes there, or remove it' });
+  }
+  if (env.REDIS_CLUSTER_NODES && /[{}]/.test(env.REDIS_PREFIX)) {
+    context.addIssue({ code: 'custom', path: ['REDIS_PREFIX'], message: 'has { or } in it; on a cluster the bot puts the prefix inside its own hash tags, so it must be letters, digits, : _ - only' });
+  }
   if (env.REDIS_TLS === false && env.REDIS_URL.startsWith('rediss://')) {
     context.addIssue({ code: 'custom', path: ['REDIS_TLS'], message: 'is false while REDIS_URL is rediss://, which means TLS; use redis:// for a plain connection, or remove REDIS_TLS' });
   }
@@ -210,11 +236,18 @@ function describeUnset(issue: z.core.$ZodIssue, present: Record<string, unknown>
 }
 
 /** Only what reaches Redis and names its keys (REDIS_URL, the Sentinel and TLS settings, REDIS_PREFIX): for command-line tools such as `npm run audit`. */
-export function parseRedisEnv(source: NodeJS.ProcessEnv): Pick<Env, 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_SENTINEL_PASSWORD' | 'REDIS_PASSWORD' | 'REDIS_TLS' | 'REDIS_PREFIX'> {
+export function parseRedisEnv(source: NodeJS.ProcessEnv): RedisEnv {
   const present = Object.fromEntries(Object.entries(source).filter(([, value]) => value !== undefined && value !== ''));
   const result = z
-    .object({ REDIS_URL: envSchema.shape.REDIS_URL, REDIS_SENTINELS: envSchema.shape.REDIS_SENTINELS, REDIS_SENTINEL_NAME: envSchema.shape.REDIS_SENTINEL_NAME, REDIS_SENTINEL_PASSWORD: envSchema.shape.REDIS_SENTINEL_PASSWORD, REDIS_PASSWORD: envSchema.shape.REDIS_PASSWORD, REDIS_TLS: envSchema.shape.REDIS_TLS, REDIS_PREFIX: envSchema.shape.REDIS_PREFIX })
+    .object({ REDIS_URL: envSchema.shape.REDIS_URL, REDIS_SENTINELS: envSchema.shape.REDIS_SENTINELS, REDIS_SENTINEL_NAME: envSchema.shape.REDIS_SENTINEL_NAME, REDIS_SENTINEL_PASSWORD: envSchema.shape.REDIS_SENTINEL_PASSWORD, REDIS_PASSWORD: envSchema.shape.REDIS_PASSWORD, REDIS_TLS: envSchema.shape.REDIS_TLS, REDIS_PREFIX: envSchema.shape.REDIS_PREFIX, REDIS_CLUSTER_NODES: envSchema.shape.REDIS_CLUSTER_NODES, REDIS_CLUSTER_SHARDS: envSchema.shape.REDIS_CLUSTER_SHARDS })
     .safeParse(present);
   if (!result.success) throw new EnvError(result.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`));
   return result.data;
+}
+
+type RedisEnv = Pick<Env, 'REDIS_URL' | 'REDIS_SENTINELS' | 'REDIS_SENTINEL_NAME' | 'REDIS_SENTINEL_PASSWORD' | 'REDIS_PASSWORD' | 'REDIS_TLS' | 'REDIS_PREFIX' | 'REDIS_CLUSTER_NODES' | 'REDIS_CLUSTER_SHARDS'>;
+
+/** Where Redis is, as the environment says: one node, a Sentinel-managed primary or a cluster. */
+export function redisEndpointOf(env: RedisEnv): RedisEndpoint {
+  return { url: env.REDIS_URL, sentinels: env.REDIS_SENTINELS, sentinelName: env.REDIS_SENTINEL_NAME, sentinelPassword: env.REDIS_SENTINEL_PASSWORD, password: env.REDIS_PASSWORD, tls: env.REDIS_TLS, clusterNodes: env.REDIS_CLUSTER_NODES, clusterShards: env.REDIS_CLUSTER_SHARDS };
 }

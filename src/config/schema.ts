@@ -12,6 +12,9 @@ import { isKnownMarket } from '../rotation/markets.js';
 import type { TokenSpec } from '../access/tokens.js';
 import { intakeConfigSchema } from './intake-schema.js';
 import { contactSchema, notificationPolicySchema, pagerDutySchema, teamContactIssues } from './contact-schema.js';
+import { retentionConfigSchema, retentionIssues, retentionSchedule } from './retention-schema.js';
+import type { RetentionSchedule } from '../triage/retention.js';
+import { obligationOutcomeIssues, obligationsSchema } from './obligation-schema.js';
 
 const slackUserId = z.string().regex(/^[UW][A-Z0-9]{2,}$/, 'must be a Slack user id such as U012ABCDEF');
 const slackChannelId = z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'must be a Slack channel id such as C012ABCDEF (not a #name)');
@@ -47,6 +50,8 @@ const categorySchema = z.object({
   requireLanguage: z.boolean().default(false),
   /** SOP steps; `required` ones must be ticked before the case may be resolved. */
   checklist: z.array(checklistStepSchema).max(CHECKLIST_MAX_STEPS, `may have at most ${CHECKLIST_MAX_STEPS} steps (Slack's limit for one checkboxes element)`).default([]),
+  /** Legal and policy clocks (config/obligation-schema.ts); each case of the category carries them. */
+  obligations: obligationsSchema,
 }).strict();
 
 const memberSchema = z.object({
@@ -145,6 +150,8 @@ export const configFileSchema = z
       .object({ rerouteTo: z.object({ team: identifier, category: identifier.optional() }).strict() })
       .strict()
       .optional(),
+    /** How long resolved cases keep their content; see config/retention-schema.ts. */
+    retention: retentionConfigSchema,
   })
   // A misspelt key (`slas`, `P9`) would otherwise leave the defaults in place without a word.
   .strict()
@@ -157,6 +164,7 @@ export const configFileSchema = z
     const rerouteTo = config.orphans?.rerouteTo;
     if (rerouteTo && !teamIds.has(rerouteTo.team)) context.addIssue({ code: 'custom', path: ['orphans', 'rerouteTo', 'team'], message: `unknown team "${rerouteTo.team}"` });
     if (rerouteTo?.category !== undefined && !categoryIds.has(rerouteTo.category)) context.addIssue({ code: 'custom', path: ['orphans', 'rerouteTo', 'category'], message: `unknown category "${rerouteTo.category}"` });
+    for (const issue of retentionIssues(config.retention, teamIds)) context.addIssue({ code: 'custom', ...issue });
     config.intake.tokens.forEach((token, index) => {
       token.exportTeams?.forEach((teamId, position) => {
         if (!teamIds.has(teamId)) context.addIssue({ code: 'custom', path: ['intake', 'tokens', index, 'exportTeams', position], message: `unknown team "${teamId}"` });
@@ -175,6 +183,7 @@ export const configFileSchema = z
     config.categories.forEach((category, index) => {
       for (const id of duplicates(category.outcomes.map((outcome) => outcome.id))) context.addIssue({ code: 'custom', path: ['categories', index, 'outcomes'], message: `outcome "${id}" is listed twice` });
       for (const id of new Set(duplicates(category.checklist.map((step) => step.id)))) context.addIssue({ code: 'custom', path: ['categories', index, 'checklist', category.checklist.findLastIndex((step) => step.id === id), 'id'], message: `step "${id}" is listed twice` });
+      for (const issue of obligationOutcomeIssues(category)) context.addIssue({ code: 'custom', path: ['categories', index, ...issue.path], message: issue.message });
     });
     for (const [code, entry] of Object.entries(config.markets)) {
       if (!/^[A-Z]{2}$/.test(code) || !isKnownMarket(code)) context.addIssue({ code: 'custom', path: ['markets', code], message: `"${code}" is not a market; use an upper-case ISO 3166 country code such as JP or TR` });
@@ -234,6 +243,8 @@ export interface AppConfig {
   qa: { share: number; minPerSpecialist: number };
   /** Where open cases go whose team or category left the config; see triage/orphans.ts. */
   orphans?: { rerouteTo: { team: string; category?: string } };
+  /** How long resolved cases keep their content, and how often the purge runs; undefined keeps it and runs none. */
+  retention?: RetentionSchedule;
   /** Things worth fixing that do not stop start-up, each naming its path; printed at start-up. */
   warnings: string[];
 }
@@ -289,6 +300,7 @@ export function buildAppConfig(file: ConfigFile, now = new Date()): AppConfig {
     markets: file.markets,
     qa: file.qa,
     orphans: file.orphans,
+    retention: retentionSchedule(file.retention),
     warnings: [...rotationWarnings(file, now), ...marketLanguageWarnings(file)],
     wellbeing: {
       consecutiveSensitiveCap: file.wellbeing?.consecutiveSensitiveCap ?? DEFAULT_WELLBEING.consecutiveSensitiveCap,

@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import type { StoreKeys } from '../store/keys.js';
 import type { TriageService } from '../triage/service.js';
 import type { CaseEventSubscriber } from './ports.js';
-import { startStreamRelay, type StreamRelay } from './stream-relay.js';
+import { startStreamRelays, type StreamRelay } from './stream-relay.js';
 
 /** The consumer group every relay reads the stream through. */
 export const ARMING_GROUP = 'arming-relay';
@@ -34,9 +34,9 @@ export function startArmingRelay(deps: { redis: Redis; keys: StoreKeys; triage: 
     await Promise.all(subscribers.map((subscriber) => subscriber.accept({ escalationId: id, seq: 1, type: 'created', state: 'open' })));
   }
 
-  return startStreamRelay({
+  return startStreamRelays(deps.keys.shards.map((shard) => deps.keys.armingForShard(shard)), (stream) => ({
     redis: deps.redis,
-    stream: deps.keys.arming,
+    stream,
     group: ARMING_GROUP,
     name: 'arming relay',
     logger,
@@ -53,5 +53,5 @@ export function startArmingRelay(deps: { redis: Redis; keys: StoreKeys; triage: 
       });
       return entries.filter((_, index) => results[index]!.status === 'fulfilled').map(([entryId]) => entryId);
     },
-  });
+  }));
 }

@@ -73,7 +73,7 @@ export class DeadMansSwitch {
     this.everyMs = options?.everyMs ?? DEFAULT_PING_EVERY_MS;
     this.timeoutMs = options?.timeoutMs ?? Math.min(5_000, Math.floor(this.everyMs / 2));
     // One attempt: a ping retried later says nothing the next scheduled ping does not.
-    this.queue = new Queue(QueueName.deadMansSwitch, { connection: context.connection, prefix: context.prefix, defaultJobOptions: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } });
+    this.queue = new Queue(QueueName.deadMansSwitch, { connection: context.connection, prefix: context.prefixFor(QueueName.deadMansSwitch), defaultJobOptions: { attempts: 1, removeOnComplete: 100, removeOnFail: 100 } });
   }
 
   async start(): Promise<void> {
@@ -144,7 +144,7 @@ export class DeadMansSwitch {
 }
 
 export function startDeadMansSwitchWorker(context: QueueContext, deps: { deadMansSwitch: DeadMansSwitch; logger: Logger }): Worker {
-  const worker = new Worker(QueueName.deadMansSwitch, async () => (await deps.deadMansSwitch.ping()).result, { connection: context.workerConnection(), prefix: context.prefix, concurrency: 1 });
+  const worker = new Worker(QueueName.deadMansSwitch, async () => (await deps.deadMansSwitch.ping()).result, { connection: context.workerConnection(), prefix: context.prefixFor(QueueName.deadMansSwitch), concurrency: 1 });
   worker.on('failed', (job, error) => deps.logger.error({ err: error, job: job?.id }, 'the dead man\'s switch job failed; the next ping is on schedule'));
   worker.on('error', logWorkerError(deps.logger, 'dead man\'s switch worker error'));
   return worker;

@@ -57,7 +57,7 @@ export class DigestJobs {
     context: QueueContext,
     private readonly deps: DigestDeps,
   ) {
-    this.queue = new Queue<DigestJob>(DIGEST_QUEUE, { connection: context.connection, prefix: context.prefix, defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } } });
+    this.queue = new Queue<DigestJob>(DIGEST_QUEUE, { connection: context.connection, prefix: context.prefixFor(DIGEST_QUEUE), defaultJobOptions: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } } });
   }
 
   zoneOf(teamId: string): string {
@@ -148,7 +148,7 @@ export class DigestJobs {
 export function startDigestWorker(context: QueueContext, deps: { jobs: DigestJobs; logger: Logger }): Worker<DigestJob> {
   const worker = new Worker<DigestJob>(DIGEST_QUEUE, async (job: Job<DigestJob>) => deps.jobs.sendDue(job.data.kind, job.data.teamId), {
     connection: context.workerConnection(),
-    prefix: context.prefix,
+    prefix: context.prefixFor(DIGEST_QUEUE),
     concurrency: 2,
   });
   worker.on('failed', (job, error) => deps.logger.error({ err: error, job: job?.id }, 'digest failed'));

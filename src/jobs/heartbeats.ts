@@ -56,7 +56,7 @@ export class HeartbeatChecker {
     private readonly deps: HeartbeatDeps,
   ) {
     this.everyMs = checkEveryMs(deps.cadences);
-    this.queue = new Queue(QueueName.heartbeats, { connection: context.connection, prefix: context.prefix, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 100 } });
+    this.queue = new Queue(QueueName.heartbeats, { connection: context.connection, prefix: context.prefixFor(QueueName.heartbeats), defaultJobOptions: { removeOnComplete: 100, removeOnFail: 100 } });
   }
 
   get watching(): boolean {
@@ -131,7 +131,7 @@ export function startHeartbeatWorker(context: QueueContext, deps: { checker: Hea
       const run = await deps.checker.run();
       return { watched: run.watched, silent: run.silent.length, back: run.back.length };
     },
-    { connection: context.workerConnection(), prefix: context.prefix, concurrency: 1 },
+    { connection: context.workerConnection(), prefix: context.prefixFor(QueueName.heartbeats), concurrency: 1 },
   );
   worker.on('failed', (job, error) => deps.logger.error({ err: error, job: job?.id }, `heartbeat check failed; the next one is in ${deps.checker.everyMs / 1_000} s`));
   worker.on('error', logWorkerError(deps.logger, 'heartbeat worker error'));

@@ -84,7 +84,7 @@ export class PageNotifications implements CaseEventSubscriber {
     const { attempts, backoffMs } = { ...DEFAULTS, ...options };
     this.queue = new Queue<NotificationJob>(QueueName.notifications, {
       connection: context.connection,
-      prefix: context.prefix,
+      prefix: context.prefixFor(QueueName.notifications),
       defaultJobOptions: { attempts, backoff: { type: 'exponential', delay: backoffMs }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } },
     });
   }
@@ -192,7 +192,7 @@ export function startNotificationWorker(context: QueueContext, deps: Notificatio
     return 'sent';
   }
 
-  const worker = new Worker<NotificationJob>(QueueName.notifications, run, { connection: context.workerConnection(), prefix: context.prefix, concurrency: 10 });
+  const worker = new Worker<NotificationJob>(QueueName.notifications, run, { connection: context.workerConnection(), prefix: context.prefixFor(QueueName.notifications), concurrency: 10 });
   worker.on('failed', (job, error) => {
     if (!job || error instanceof GaveUp || error instanceof DelayedError) return;
     const fields = { err: error, job: job.id, escalationId: job.data.escalationId, method: job.data.method, attempt: job.attemptsMade };

@@ -43,7 +43,7 @@ export class OutageReach {
     private readonly deps: { redis: Redis; affectedKey: string; repository: Pick<EscalationRepository, 'get'>; teams: ReadonlyMap<string, Team>; onCall: OnCallResolver; methods: ReadonlySet<OutageMethod>; clock: () => Date },
   ) {
     // Bounded: a provider that keeps failing is logged and counted; the case still goes to Slack once it is back.
-    this.queue = new Queue<OutageReachJob>(QueueName.outageReach, { connection: context.connection, prefix: context.prefix, defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } } });
+    this.queue = new Queue<OutageReachJob>(QueueName.outageReach, { connection: context.connection, prefix: context.prefixFor(QueueName.outageReach), defaultJobOptions: { attempts: 3, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 7 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } } });
   }
 
   async held(job: HeldJob): Promise<void> {
@@ -106,7 +106,7 @@ export function startOutageReachWorker(context: QueueContext, deps: OutageReachW
     return 'sent';
   }
 
-  const worker = new Worker<OutageReachJob>(QueueName.outageReach, run, { connection: context.workerConnection(), prefix: context.prefix, concurrency: 10 });
+  const worker = new Worker<OutageReachJob>(QueueName.outageReach, run, { connection: context.workerConnection(), prefix: context.prefixFor(QueueName.outageReach), concurrency: 10 });
   worker.on('failed', (job, error) => {
     if (!job) return;
     const last = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;

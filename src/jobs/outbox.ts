@@ -79,7 +79,7 @@ export class BullSlackOutbox implements SlackOutbox {
   ) {
     this.queue = new Queue<OutboxJob>(QueueName.outbox, {
       connection: context.connection,
-      prefix: context.prefix,
+      prefix: context.prefixFor(QueueName.outbox),
       defaultJobOptions: {
         attempts: 15,
         backoff: { type: 'exponential', delay: 500 },
@@ -489,7 +489,7 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
     },
     {
       connection: context.workerConnection(),
-      prefix: context.prefix,
+      prefix: context.prefixFor(QueueName.outbox),
       concurrency: 20,
       lockDuration: 15_000,
       stalledInterval: 5_000,

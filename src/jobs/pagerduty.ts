@@ -23,9 +23,9 @@ import type { Logger } from 'pino';
 import { renderPagerDutyGaveUp, renderPagerDutyLeftOpen } from '../blocks/pagerduty.js';
 import type { Metrics } from '../metrics.js';
 import type { Team } from '../roster/types.js';
-import { PAGERDUTY_EVENT_TYPES, pagerDutyDedupKey, pagerDutyFollowUpBody, pagerDutyMovedFrom, pagerDutySteps, pagerDutyTeamAt, pagerDutyTriggerBody, type PagerDutyAction, type PagerDutyEventBody, type PagerDutyStep } from '../triage/pagerduty-events.js';
+import { PAGERDUTY_EVENT_TYPES, pagerDutyDedupKey, pagerDutyFollowUpBody, pagerDutyMovedFrom, pagerDutySteps, pagerDutyTeamAt, pagerDutyTriggerBody, type PagerDutyAction, type PagerDutyAlertKey, type PagerDutyEventBody, type PagerDutyStep } from '../triage/pagerduty-events.js';
 import type { EscalationRepository, SlackOutbox } from '../triage/ports.js';
-import type { Escalation, SlaClock } from '../triage/types.js';
+import type { Escalation } from '../triage/types.js';
 import type { CaseEvent, CaseEventSubscriber } from './ports.js';
 import { jobId, logWorkerError, QueueName, type QueueContext } from './queues.js';
 import { messageLeads } from './leads.js';
@@ -70,7 +70,7 @@ export interface PagerDutyJob {
   escalationId: string;
   seq: number;
   action: PagerDutyAction;
-  clock: SlaClock;
+  clock: PagerDutyAlertKey;
   team: string;
   /** The job id of the step before this one on the same alert, which must have gone first. */
   after?: string;
@@ -92,7 +92,7 @@ export class PagerDutyEvents implements CaseEventSubscriber {
     const { attempts, backoffMs } = { ...DEFAULTS, ...options };
     this.queue = new Queue<PagerDutyJob>(QueueName.pagerDuty, {
       connection: context.connection,
-      prefix: context.prefix,
+      prefix: context.prefixFor(QueueName.pagerDuty),
       defaultJobOptions: {
         attempts,
         backoff: { type: BACKOFF, delay: backoffMs },
@@ -319,7 +319,7 @@ export function startPagerDutyWorker(context: QueueContext, deps: PagerDutyWorke
 
   const worker = new Worker<PagerDutyJob>(QueueName.pagerDuty, deliver, {
     connection: context.workerConnection(),
-    prefix: context.prefix,
+    prefix: context.prefixFor(QueueName.pagerDuty),
     concurrency: 10,
     lockDuration: Math.max(30_000, timeoutMs * 3),
     // A worker killed mid-request loses its lock; the event is sent again, and PagerDuty folds it into the same alert.

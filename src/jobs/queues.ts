@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { groupTag } from '../store/shards.js';
 import type { Logger } from 'pino';
 import { isRedisUnavailable } from '../store/redis.js';
 
@@ -12,14 +13,25 @@ export const QueueName = {
   pagerDuty: 'pagerduty-events',
   notifications: 'page-notifications',
   outageReach: 'outage-reach',
+  obligations: 'obligations',
+  retention: 'retention-purge',
 } as const;
 
 export interface QueueContext {
   connection: Redis;
   /** A connection of a worker's own; BullMQ treats passed-in connections as shared and never closes them, so the owner does. */
   workerConnection(): Redis;
-  /** BullMQ key prefix, under the deployment's Redis prefix. */
-  prefix: string;
+  /**
+   * The BullMQ key prefix of one queue, under the deployment's Redis prefix. A BullMQ script takes
+   * many keys of its queue at once, so on a cluster each queue's keys share a hash tag of the
+   * queue's own, as BullMQ documents, and different queues land on different slots.
+   */
+  prefixFor(queueName: string): string;
+}
+
+/** `${prefix}:q` for every queue on one Redis (as always), a hash tag per queue on a cluster. */
+export function queuePrefixes(prefix: string, tagged: boolean): (queueName: string) => string {
+  return tagged ? (queueName) => `${prefix}:q:{${groupTag(prefix, queueName)}}` : () => `${prefix}:q`;
 }
 
 /** BullMQ forbids ':' in custom job ids; ids are built from parts joined with '.'. */

@@ -39,7 +39,7 @@ export class RotationJobs {
   ) {
     this.queue = new Queue<RotationJob>(ROTATION_QUEUE, {
       connection: context.connection,
-      prefix: context.prefix,
+      prefix: context.prefixFor(ROTATION_QUEUE),
       defaultJobOptions: { attempts: 8, backoff: { type: 'exponential', delay: 1_000 }, removeOnComplete: { age: 14 * 24 * 3600 }, removeOnFail: { age: 30 * 24 * 3600 } },
     });
   }
@@ -129,7 +129,7 @@ export function startRotationWorker(context: QueueContext, deps: { rotation: Rot
       else if (data.kind === 'holiday-eve') await holidayEve(data);
       else await deps.jobs.ensureAll();
     },
-    { connection: context.workerConnection(), prefix: context.prefix, concurrency: 5, lockDuration: 30_000, stalledInterval: 10_000 },
+    { connection: context.workerConnection(), prefix: context.prefixFor(ROTATION_QUEUE), concurrency: 5, lockDuration: 30_000, stalledInterval: 10_000 },
   );
   worker.on('failed', (job, error) => deps.logger.error({ err: error, job: job?.id }, 'rotation job failed'));
   worker.on('error', logWorkerError(deps.logger, 'rotation worker error'));

@@ -6,6 +6,7 @@ import type { TriageService } from '../triage/service.js';
 import type { SlaTimer } from '../triage/sla.js';
 import type { SlaClock } from '../triage/types.js';
 import { jobId, QueueName, type QueueContext, logWorkerError } from './queues.js';
+import { scriptSource } from '../store/script-codes.js';
 
 /** Upper bound on warnings and paging steps a plan can have. */
 const MAX_STEPS = 8;
@@ -25,12 +26,12 @@ export class BullSlaScheduler implements SlaScheduler {
   readonly queue: Queue<SlaTimerRef>;
 
   constructor(
-    context: QueueContext,
+    private readonly context: QueueContext,
     private readonly clock: () => Date,
   ) {
     this.queue = new Queue<SlaTimerRef>(QueueName.sla, {
       connection: context.connection,
-      prefix: context.prefix,
+      prefix: context.prefixFor(QueueName.sla),
       defaultJobOptions: {
         attempts: 10,
         backoff: { type: 'exponential', delay: 1_000 },
@@ -58,8 +59,13 @@ export class BullSlaScheduler implements SlaScheduler {
       ids.push(timerJobId({ escalationId, epoch, clock, kind: 'breach', step: 0 }));
       for (let step = 1; step < Math.min(shape.pageSteps, MAX_STEPS); step += 1) ids.push(timerJobId({ escalationId, epoch, clock, kind: 'page', step }));
     }
+    // Most ids a plan can have were never armed (page steps before a breach) or have run: one
+    // look finds the jobs there, and only those get BullMQ's removal.
+    const client = this.context.connection;
+    if (!('existingKeys' in client)) client.defineCommand('existingKeys', { lua: scriptSource('existing-keys-n') });
+    const found = await (client as unknown as { existingKeys(count: number, ...keys: string[]): Promise<number[]> }).existingKeys(ids.length, ...ids.map((id) => this.queue.toKey(id)));
     // A timer that is running right now cannot be removed; it re-checks the case and stands down.
-    await Promise.all(ids.map((id) => this.queue.remove(id).catch(() => 0)));
+    await Promise.all(found.map((position) => this.queue.remove(ids[position - 1]!).catch(() => 0)));
   }
 }
 
@@ -75,7 +81,7 @@ export function startSlaWorker(context: QueueContext, deps: { triage: TriageServ
     },
     {
       connection: context.workerConnection(),
-      prefix: context.prefix,
+      prefix: context.prefixFor(QueueName.sla),
       concurrency: 20,
       // A worker killed mid-job loses its lock; a short lock gets the job re-run within seconds.
       lockDuration: 10_000,

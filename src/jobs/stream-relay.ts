@@ -120,3 +120,16 @@ export function startStreamRelay(options: StreamRelayOptions): StreamRelay {
     },
   };
 }
+
+/**
+ * A relay per stream, stopped together: on a tagged layout every shard has its own stream, and a
+ * blocking read may name streams of one slot only, so each gets its own reader and connection.
+ */
+export function startStreamRelays(streams: readonly string[], optionsFor: (stream: string) => StreamRelayOptions): StreamRelay {
+  const relays = streams.map((stream) => startStreamRelay(optionsFor(stream)));
+  return {
+    async stop() {
+      await Promise.all(relays.map((relay) => relay.stop()));
+    },
+  };
+}

@@ -93,7 +93,7 @@ export class Watchdog {
     private readonly everyMs = WATCHDOG_EVERY_MS,
     private readonly postGraceMs = POST_GRACE_MS,
   ) {
-    this.queue = new Queue(QueueName.watchdog, { connection: context.connection, prefix: context.prefix, defaultJobOptions: { removeOnComplete: 100, removeOnFail: 100 } });
+    this.queue = new Queue(QueueName.watchdog, { connection: context.connection, prefix: context.prefixFor(QueueName.watchdog), defaultJobOptions: { removeOnComplete: 100, removeOnFail: 100 } });
   }
 
   async start(): Promise<void> {
@@ -215,7 +215,7 @@ export function startWatchdogWorker(context: QueueContext, deps: { watchdog: Wat
       if (run.healed.length || run.unhealed.length) deps.logger.info({ checked: run.checked, healed: run.healed.length, unhealed: run.unhealed.length }, 'watchdog run');
       return { checked: run.checked, healed: run.healed.length, unhealed: run.unhealed.length };
     },
-    { connection: context.workerConnection(), prefix: context.prefix, concurrency: 1 },
+    { connection: context.workerConnection(), prefix: context.prefixFor(QueueName.watchdog), concurrency: 1 },
   );
   worker.on('failed', (job, error) => deps.logger.error({ err: error, job: job?.id }, 'watchdog run failed; the next one is in 30 s'));
   worker.on('error', logWorkerError(deps.logger, 'watchdog worker error'));

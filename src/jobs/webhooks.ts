@@ -78,7 +78,7 @@ export class CaseWebhooks implements CaseEventSubscriber {
     const { attempts, backoffMs } = { ...DEFAULTS, ...options };
     this.queue = new Queue<WebhookJob>(QueueName.webhooks, {
       connection: context.connection,
-      prefix: context.prefix,
+      prefix: context.prefixFor(QueueName.webhooks),
       defaultJobOptions: {
         attempts,
         backoff: { type: BACKOFF, delay: backoffMs },
@@ -202,7 +202,7 @@ export function startWebhookWorker(context: QueueContext, deps: WebhookWorkerDep
 
   const worker = new Worker<WebhookJob>(QueueName.webhooks, deliver, {
     connection: context.workerConnection(),
-    prefix: context.prefix,
+    prefix: context.prefixFor(QueueName.webhooks),
     concurrency: 10,
     lockDuration: Math.max(30_000, timeoutMs * 3),
     // A worker killed mid-request loses its lock; the job is sent again, with the same event id.

@@ -19,6 +19,37 @@ export interface ChecklistStep {
   required: boolean;
 }
 
+/** What starts an obligation's clock: a case event, or another obligation being met. */
+export type ObligationStart =
+  | { on: 'created' | 'claimed' | 'resolved' }
+  /** Resolved with one of `outcomes` (any outcome when absent). */
+  | { on: 'outcome'; outcomes?: string[] }
+  | { after: string };
+
+/** Who a missed obligation pages: the case's assignee, a role on call, or every lead of the team. */
+export const OBLIGATION_PAGE_TARGETS = ['assignee', 'primary', 'backup', 'lead', 'leads'] as const;
+export type ObligationPageTarget = (typeof OBLIGATION_PAGE_TARGETS)[number];
+
+/** A legal or policy clock a category's cases carry beyond their SLA; see triage/obligations.ts. */
+export interface ObligationSpec {
+  id: string;
+  label: string;
+  /** The citation it answers to, shown with it (`18 U.S.C. 2258A`). */
+  law?: string;
+  start: ObligationStart;
+  dueMs: number;
+  /** How long before the due time each reminder goes, longest first. */
+  remindBeforeMs: number[];
+  onMiss: ObligationPageTarget[];
+  /** `miss`: the due time passing unrecorded is a miss. `extend-or-release`: it is a period's end, and the leads decide. */
+  expiry: 'miss' | 'extend-or-release';
+  /** How much longer an extension keeps it; set exactly when `expiry` is `extend-or-release`. */
+  extendByMs?: number;
+  /** The post's button, and the modal's field. */
+  recordLabel: string;
+  referenceLabel: string;
+}
+
 export interface Member {
   userId: string;
   name?: string;
@@ -43,6 +74,8 @@ export interface Category {
   requireLanguage: boolean;
   /** The category's SOP steps, ticked on the post or in the resolve modal; none when absent. */
   checklist?: ChecklistStep[];
+  /** The category's legal and policy clocks; none when absent. */
+  obligations?: ObligationSpec[];
 }
 
 /** One escalation team as the config declares it: its people, its channels and its rotation. */

@@ -6,7 +6,7 @@ import type { IntakeToken } from '../access/tokens.js';
 import { loadConfigFile } from '../config/load.js';
 import type { AppConfig } from '../config/schema.js';
 import type { NotificationPolicy } from '../roster/contact.js';
-import type { Team } from '../roster/types.js';
+import type { Category, Team } from '../roster/types.js';
 import { startApp, type RunningApp } from '../server.js';
 import { connectRedis, deleteByPrefix } from '../store/redis.js';
 import type { SlaPolicies } from '../triage/sla.js';
@@ -81,6 +81,19 @@ export function scaleContactTimings(teams: ReadonlyMap<string, Team>, speed: num
   );
 }
 
+/** Each category's obligation clocks, divided like the SLA targets, so a preservation period plays out with its reminders too. */
+export function scaleObligations(categories: ReadonlyMap<string, Category>, speed: number): Map<string, Category> {
+  const scale = (ms: number) => Math.max(1_000, Math.round(ms / speed));
+  return new Map(
+    [...categories].map(([id, category]) => [
+      id,
+      category.obligations?.length
+        ? { ...category, obligations: category.obligations.map((spec) => ({ ...spec, dueMs: scale(spec.dueMs), remindBeforeMs: spec.remindBeforeMs.map(scale), ...(spec.extendByMs !== undefined ? { extendByMs: scale(spec.extendByMs) } : {}) })) }
+        : category,
+    ]),
+  );
+}
+
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createNetServer();
@@ -103,7 +116,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const speed = options.speed ?? 1;
   if (!(speed > 0)) throw new Error(`speed must be a positive number, not ${speed}`);
   const loaded = loadConfigFile(options.configPath ?? SANDBOX_CONFIG_PATH);
-  const config: AppConfig = speed === 1 ? loaded : { ...loaded, sla: scaleSla(loaded.sla, speed), teams: scaleContactTimings(loaded.teams, speed) };
+  const config: AppConfig = speed === 1 ? loaded : { ...loaded, sla: scaleSla(loaded.sla, speed), teams: scaleContactTimings(loaded.teams, speed), categories: scaleObligations(loaded.categories, speed) };
   const redisUrl = options.redisUrl ?? process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
   const redisPrefix = options.redisPrefix ?? `sandbox:${randomBytes(6).toString('hex')}`;
   const botToken = `xoxb-sandbox-${randomBytes(12).toString('hex')}`;

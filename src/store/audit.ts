@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import { verifyChain, type ChainedEvent } from '../triage/audit-chain.js';
 import { obligationsOf, type CaseAudit } from '../triage/audit-export.js';
+import { decodeObligations } from '../triage/obligations.js';
 import type { StoreKeys } from './keys.js';
 
 /**
@@ -28,16 +29,18 @@ export class RedisCaseAudits {
 
   /** Whether the case is in the index of every case created. */
   async indexed(id: string): Promise<boolean> {
-    return (await this.redis.zscore(this.keys.created, id)) !== null;
+    return (await this.redis.zscore(this.keys.createdForShard(this.keys.shardOf(id)), id)) !== null;
   }
 
-  /** Every stored case's id, oldest first, a batch at a time. */
+  /** Every stored case's id, oldest first within each shard, a batch at a time. */
   async *ids(batchSize = 500): AsyncIterable<string[]> {
-    for (let offset = 0; ; offset += batchSize) {
-      const ids = await this.redis.zrange(this.keys.created, offset, offset + batchSize - 1);
-      if (ids.length === 0) return;
-      yield ids;
-      if (ids.length < batchSize) return;
+    for (const shard of this.keys.shards) {
+      for (let offset = 0; ; offset += batchSize) {
+        const ids = await this.redis.zrange(this.keys.createdForShard(shard), offset, offset + batchSize - 1);
+        if (ids.length === 0) break;
+        yield ids;
+        if (ids.length < batchSize) break;
+      }
     }
   }
 }
@@ -76,8 +79,11 @@ export function auditOf(id: string, hash: Record<string, string>, timeline: stri
       resolveDeadline: hash.resolveDeadline ?? '',
       ...(created?.digests?.summary ? { summaryDigest: created.digests.summary } : {}),
       ...(created?.digests?.caseUrl ? { caseUrlDigest: created.digests.caseUrl } : {}),
+      ...optional('purgedAt'),
+      ...optional('legalHoldAt'),
+      ...optional('legalHoldBy'),
     },
-    obligations: obligationsOf({ claimDeadline: hash.claimDeadline ?? '', resolveDeadline: hash.resolveDeadline ?? '', claimedAt: hash.claimedAt, resolvedAt: hash.resolvedAt }),
+    obligations: obligationsOf({ claimDeadline: hash.claimDeadline ?? '', resolveDeadline: hash.resolveDeadline ?? '', claimedAt: hash.claimedAt, resolvedAt: hash.resolvedAt }, decodeObligations(hash.obligations)),
     chain,
   };
 }

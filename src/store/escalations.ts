@@ -1,8 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { EscalationRepository, IntakeAdmission, Received, ReceiveResult, TransitionRequest, TransitionResult } from '../triage/ports.js';
-import type { Escalation, EscalationState, TimelineEvent } from '../triage/types.js';
+import type { Escalation, EscalationState, ObligationState, TimelineEvent } from '../triage/types.js';
 import { contentDigest } from '../triage/intake.js';
-import { bodyDigest, chainCreatedEvent, formatHead } from '../triage/audit-chain.js';
+import { decodeObligations, encodeObligations } from '../triage/obligations.js';
+import { bodyDigest, chainCreatedEvent, formatHead, type ChainedEvent } from '../triage/audit-chain.js';
 import { TIMELINE_SUFFIX, type StoreKeys } from './keys.js';
 import { WriteNotAppliedError } from './redis.js';
 import { confirmReplicated, type DurabilityPolicy, type ReplicationWatch } from './replication.js';
@@ -12,11 +13,13 @@ import { CASE_EVENTS_MAXLEN } from './case-events.js';
 
 /** The scripts, once defined on a connection, are commands of it. */
 interface EscalationScripts {
-  createEscalation(...args: (string | number)[]): Promise<[number, string]>;
+  reserveEscalation(...args: (string | number)[]): Promise<[number, string]>;
+  admitEscalation(...args: (string | number)[]): Promise<number>;
   receiveEscalation(...args: (string | number)[]): Promise<[number, string]>;
   transitionEscalation(...args: (string | number)[]): Promise<[number, string, string, number, number, number]>;
   moveEscalation(...args: (string | number)[]): Promise<[number, number, number, number]>;
   markRendered(key: string, version: number): Promise<number>;
+  readEscalation(hash: string, timeline: string): Promise<[string[], string[]]>;
 }
 
 /** A case moved to another team: fields are set as in TransitionRequest (undefined deletes). */
@@ -40,7 +43,7 @@ function toHashFields(escalation: Omit<Escalation, 'id'> & { id?: string }): str
   const fields: string[] = [];
   for (const [name, value] of Object.entries(escalation)) {
     if (name === 'timeline' || value === undefined) continue;
-    fields.push(name, String(value));
+    fields.push(name, name === 'obligations' ? encodeObligations(value as ObligationState[]) : String(value));
   }
   fields.push('createdAtMs', String(Date.parse(escalation.createdAt)));
   return fields;
@@ -50,8 +53,9 @@ function fromHash(hash: Record<string, string>, timeline: string[]): Escalation 
   const escalation: Record<string, unknown> = {};
   for (const [name, value] of Object.entries(hash)) {
     if (INTERNAL_FIELD.test(name)) continue;
-    escalation[name] = NUMERIC_FIELDS.has(name) ? Number(value) : value;
+    escalation[name] = NUMERIC_FIELDS.has(name) ? Number(value) : name === 'obligations' ? decodeObligations(value) : value;
   }
+  escalation.obligations ??= [];
   // The audit chain's fields are the audit's (store/audit.ts), not the domain's.
   escalation.timeline = timeline.map((entry) => {
     const { hash: _hash, digests: _digests, textDigest: _textDigest, ...event } = JSON.parse(entry) as TimelineEvent & Record<string, unknown>;
@@ -96,38 +100,47 @@ export class RedisEscalationRepository implements EscalationRepository {
     this.firstNumber = options.firstNumber ?? 1000;
     this.receiveWindow = options.receiveWindow;
     this.durability = options.durability;
-    if (!('createEscalation' in redis)) {
-      redis.defineCommand('createEscalation', { numberOfKeys: 5, lua: scriptSource('create-escalation-5') });
+    if (!('admitEscalation' in redis)) {
+      redis.defineCommand('reserveEscalation', { numberOfKeys: 4, lua: scriptSource('reserve-escalation-4', ['takeToken']) });
+      redis.defineCommand('admitEscalation', { numberOfKeys: 6, lua: scriptSource('admit-escalation-6') });
       redis.defineCommand('transitionEscalation', { numberOfKeys: 5, lua: scriptSource('transition-5', ['auditChain']) });
       redis.defineCommand('receiveEscalation', { numberOfKeys: 8, lua: scriptSource('receive-escalation-8', ['takeToken']) });
       redis.defineCommand('moveEscalation', { numberOfKeys: 5, lua: scriptSource('move-escalation-5', ['auditChain']) });
       redis.defineCommand('markRendered', { numberOfKeys: 1, lua: scriptSource('mark-rendered-1') });
+      redis.defineCommand('readEscalation', { numberOfKeys: 2, lua: scriptSource('read-escalation-2') });
     }
     this.scripts = redis as unknown as EscalationScripts;
   }
 
   /** Stores a case under an id of the caller's, without arming it: tests and the bench seed cases this way. */
   async create(escalation: Escalation): Promise<{ created: boolean; id: string }> {
-    const { id, externalId, source, team } = escalation;
+    const { id, externalId, source } = escalation;
     const [created] = escalation.timeline;
     if (!created) throw new Error('an escalation is created with its first timeline event');
-    const { seq: _seq, ...event } = chainCreatedEvent(created, escalation);
-    const [code, storedId] = await this.scripts.createEscalation(
-      this.keys.externalId(source, externalId),
+    const externalKey = this.keys.externalId(source, externalId);
+    if (!(await this.redis.hsetnx(externalKey, 'id', id))) return { created: false, id: (await this.redis.hget(externalKey, 'id')) ?? id };
+    await this.redis.hset(externalKey, 'digest', contentDigest(escalation));
+    const code = await this.admit(id, escalation.team, Date.parse(escalation.createdAt), chainCreatedEvent(created, escalation), toHashFields(escalation), '', false);
+    return { created: outcomeOf('admit-escalation-6', code) === 'created', id };
+  }
+
+  /** Writes a numbered case and its shard's indexes unless it is there (admit-escalation-6.lua). */
+  private admit(id: string, team: string, createdAtMs: number, event: ChainedEvent, fields: string[], deadline: number | '', arm: boolean): Promise<number> {
+    const shard = this.keys.shardOf(id);
+    return this.scripts.admitEscalation(
       this.keys.escalation(id),
       this.keys.timeline(id),
-      this.keys.open,
-      this.keys.teamOpen(team),
+      this.keys.openForShard(shard),
+      this.keys.teamOpenForShard(team, shard),
+      this.keys.createdForShard(shard),
+      this.keys.armingForShard(shard),
       id,
-      Date.parse(escalation.createdAt),
+      createdAtMs,
       JSON.stringify(event),
-      this.keys.created,
-      contentDigest(escalation),
-      ...toHashFields(escalation),
-      'auditHead',
-      formatHead(1, event.hash!),
+      JSON.stringify([...fields, 'auditHead', formatHead(1, event.hash!)]),
+      deadline,
+      arm ? '1' : '0',
     );
-    return { created: outcomeOf('create-escalation-5', code) === 'created', id: storedId };
   }
 
   receive(draft: Omit<Escalation, 'id'>, digest: string): Promise<Received>;
@@ -137,13 +150,23 @@ export class RedisEscalationRepository implements EscalationRepository {
     if (!created || created.seq !== 1) throw new Error('an escalation is created with its first timeline event, seq 1');
     const deadline = this.receiveDeadline();
     const chained = chainCreatedEvent(created, draft);
+    const received = this.keys.layout.tagged ? await this.receiveInTwoSteps(draft, digest, chained, deadline, admission) : await this.receiveAtOnce(draft, digest, chained, deadline, admission);
+    if ('limited' in received) return received;
+    // A new case, and a duplicate too (its 200 says the case is kept), waits for the replicas.
+    if (!received.conflict && this.durability) await confirmReplicated(this.redis, this.durability.policy, this.durability.watch, [this.keys.escalation(received.id), this.keys.externalId(draft.source, draft.externalId)]);
+    return received;
+  }
+
+  /** One script on one Redis: numbers, stores, indexes and records the case for arming (receive-escalation-8.lua). */
+  private async receiveAtOnce(draft: Omit<Escalation, 'id'>, digest: string, chained: ChainedEvent, deadline: number | '', admission: IntakeAdmission | undefined): Promise<ReceiveResult> {
+    const shard = 0;
     const [code, id] = await this.scripts.receiveEscalation(
       this.keys.externalId(draft.source, draft.externalId),
       this.keys.sequence,
-      this.keys.open,
-      this.keys.teamOpen(draft.team),
-      this.keys.created,
-      this.keys.arming,
+      this.keys.openForShard(shard),
+      this.keys.teamOpenForShard(draft.team, shard),
+      this.keys.createdForShard(shard),
+      this.keys.armingForShard(shard),
       this.keys.intakeRate(admission?.name ?? draft.source),
       this.keys.heartbeatSeen,
       this.keys.escalation(''),
@@ -161,9 +184,36 @@ export class RedisEscalationRepository implements EscalationRepository {
     const outcome = outcomeOf('receive-escalation-8', code);
     if (outcome === 'rate_limited') return { limited: { retryAfterMs: Number(id) } };
     if (outcome === 'past_deadline') throw new WriteNotAppliedError(`Redis ran the receive of ${draft.source}/${draft.externalId} after its deadline, so it stored nothing`);
-    // A new case, and a duplicate too (its 200 says the case is kept), waits for the replicas.
-    if (outcome !== 'conflict' && this.durability) await confirmReplicated(this.redis, this.durability.policy, this.durability.watch);
     return outcome === 'conflict' ? { created: false, id, conflict: true } : { created: outcome === 'created', id };
+  }
+
+  /**
+   * On a tagged layout the intake's keys and the case's shard are different slots, so no one script
+   * can take both: the intake's slot numbers the case (reserve-escalation-4.lua), then the case's
+   * shard stores it (admit-escalation-6.lua). A receive cut off between the two leaves a number
+   * reserved and no case; the source, told 503 or left without an answer, sends again, and the
+   * second step stores the case under that number (a 201, as it is stored now).
+   */
+  private async receiveInTwoSteps(draft: Omit<Escalation, 'id'>, digest: string, chained: ChainedEvent, deadline: number | '', admission: IntakeAdmission | undefined): Promise<ReceiveResult> {
+    const [code, id] = await this.scripts.reserveEscalation(
+      this.keys.externalId(draft.source, draft.externalId),
+      this.keys.sequence,
+      this.keys.intakeRate(admission?.name ?? draft.source),
+      this.keys.heartbeatSeen,
+      this.firstNumber,
+      digest,
+      deadline,
+      admission?.perSecond ?? '',
+      admission?.burst ?? '',
+      draft.source,
+    );
+    const reserved = outcomeOf('reserve-escalation-4', code);
+    if (reserved === 'rate_limited') return { limited: { retryAfterMs: Number(id) } };
+    if (reserved === 'past_deadline') throw new WriteNotAppliedError(`Redis ran the receive of ${draft.source}/${draft.externalId} after its deadline, so it stored nothing`);
+    if (reserved === 'conflict') return { created: false, id, conflict: true };
+    const admitted = outcomeOf('admit-escalation-6', await this.admit(id, draft.team, Date.parse(draft.createdAt), chained, toHashFields(draft), deadline, true));
+    if (admitted === 'past_deadline') throw new WriteNotAppliedError(`Redis stored the case number of ${draft.source}/${draft.externalId} but ran its admission after the deadline; the source's retry stores it`);
+    return { created: admitted === 'created', id };
   }
 
   /** The receive's deadline in Redis's time, '' when this repository sets none. */
@@ -176,12 +226,10 @@ export class RedisEscalationRepository implements EscalationRepository {
   }
 
   async get(id: string): Promise<Escalation | undefined> {
-    const [[, hash], [, timeline]] = (await this.redis
-      .multi()
-      .hgetall(this.keys.escalation(id))
-      .lrange(this.keys.timeline(id), 0, -1)
-      .exec()) as [[null, Record<string, string>], [null, string[]]];
-    if (!hash || Object.keys(hash).length === 0) return undefined;
+    const [flat, timeline] = await this.scripts.readEscalation(this.keys.escalation(id), this.keys.timeline(id));
+    if (flat.length === 0) return undefined;
+    const hash: Record<string, string> = {};
+    for (let index = 0; index + 1 < flat.length; index += 2) hash[flat[index]!] = flat[index + 1]!;
     return fromHash(hash, timeline);
   }
 
@@ -193,9 +241,9 @@ export class RedisEscalationRepository implements EscalationRepository {
     const [code, state, assignee, version, seq, slaEpoch] = await this.scripts.transitionEscalation(
       this.keys.escalation(id),
       this.keys.timeline(id),
-      this.keys.open,
-      this.keys.teamOpen(team),
-      this.keys.caseEvents,
+      this.keys.openForShard(this.keys.shardOf(id)),
+      this.keys.teamOpenForShard(team, this.keys.shardOf(id)),
+      this.keys.caseEventsForShard(this.keys.shardOf(id)),
       change.from.join(','),
       change.to ?? '',
       JSON.stringify(change.event),
@@ -225,9 +273,9 @@ export class RedisEscalationRepository implements EscalationRepository {
     const [code, version, seq, slaEpoch] = await this.scripts.moveEscalation(
       this.keys.escalation(id),
       this.keys.timeline(id),
-      this.keys.teamOpen(change.fromTeam),
-      this.keys.teamOpen(change.team),
-      this.keys.caseEvents,
+      this.keys.teamOpenForShard(change.fromTeam, this.keys.shardOf(id)),
+      this.keys.teamOpenForShard(change.team, this.keys.shardOf(id)),
+      this.keys.caseEventsForShard(this.keys.shardOf(id)),
       change.expectedVersion,
       change.team,
       change.to ?? '',
@@ -241,51 +289,78 @@ export class RedisEscalationRepository implements EscalationRepository {
   }
 
   async listOpen(teamId?: string, limit = 100): Promise<Escalation[]> {
-    const ids = await this.redis.zrange(teamId ? this.keys.teamOpen(teamId) : this.keys.open, 0, limit - 1);
+    const ids = await this.openIds(teamId, limit);
     const escalations = await Promise.all(ids.map((id) => this.get(id)));
     return escalations.filter((escalation): escalation is Escalation => escalation !== undefined);
   }
 
+  /** The oldest `limit` open cases (of a team), gathered from every shard's index. */
+  private async openIds(teamId: string | undefined, limit: number): Promise<string[]> {
+    const index = (shard: number) => (teamId ? this.keys.teamOpenForShard(teamId, shard) : this.keys.openForShard(shard));
+    if (this.keys.shards.length === 1) return this.redis.zrange(index(0), 0, limit - 1);
+    const perShard = await Promise.all(this.keys.shards.map((shard) => this.redis.zrange(index(shard), 0, limit - 1, 'WITHSCORES')));
+    const scored: Array<[id: string, createdAtMs: number]> = [];
+    for (const reply of perShard) for (let index = 0; index + 1 < reply.length; index += 2) scored.push([reply[index]!, Number(reply[index + 1])]);
+    return scored
+      .sort((a, b) => a[1] - b[1] || a[0].localeCompare(b[0]))
+      .slice(0, limit)
+      .map(([id]) => id);
+  }
+
   /**
-   * Every open and claimed case, oldest first, a batch at a time. A case resolved while the set is
-   * read can make one later case slip a batch and go unseen this time; callers run again soon.
+   * Every open and claimed case, oldest first within a shard, a batch at a time. A case resolved
+   * while the set is read can make one later case slip a batch and go unseen this time; callers
+   * run again soon.
    */
   async *scanOpen(batchSize = 200): AsyncIterable<Escalation[]> {
-    for (let offset = 0; ; offset += batchSize) {
-      const ids = await this.redis.zrange(this.keys.open, offset, offset + batchSize - 1);
-      if (ids.length === 0) return;
-      const escalations = (await Promise.all(ids.map((id) => this.get(id)))).filter((escalation): escalation is Escalation => escalation !== undefined && escalation.state !== 'resolved');
-      if (escalations.length) yield escalations;
-      if (ids.length < batchSize) return;
+    for (const shard of this.keys.shards) {
+      for (let offset = 0; ; offset += batchSize) {
+        const ids = await this.redis.zrange(this.keys.openForShard(shard), offset, offset + batchSize - 1);
+        if (ids.length === 0) break;
+        const escalations = (await Promise.all(ids.map((id) => this.get(id)))).filter((escalation): escalation is Escalation => escalation !== undefined && escalation.state !== 'resolved');
+        if (escalations.length) yield escalations;
+        if (ids.length < batchSize) break;
+      }
     }
   }
 
+  /** Cases created in [from, to), shard by shard, in creation order within each. */
   async *scanCreated(from: Date, to: Date, batchSize = 500): AsyncIterable<Escalation[]> {
-    let offset = 0;
-    for (;;) {
-      const ids = await this.redis.zrangebyscore(this.keys.created, from.getTime(), `(${to.getTime()}`, 'LIMIT', offset, batchSize);
-      if (ids.length === 0) return;
-      const pipeline = this.redis.pipeline();
-      for (const id of ids) pipeline.hgetall(this.keys.escalation(id)).lrange(this.keys.timeline(id), 0, -1);
-      const replies = (await pipeline.exec()) ?? [];
-      const batch: Escalation[] = [];
-      for (let index = 0; index < ids.length; index += 1) {
-        const hash = replies[index * 2]?.[1] as Record<string, string> | undefined;
-        const timeline = replies[index * 2 + 1]?.[1] as string[] | undefined;
-        if (hash && Object.keys(hash).length) batch.push(fromHash(hash, timeline ?? []));
+    for (const shard of this.keys.shards) {
+      for (let offset = 0; ; ) {
+        const ids = await this.redis.zrangebyscore(this.keys.createdForShard(shard), from.getTime(), `(${to.getTime()}`, 'LIMIT', offset, batchSize);
+        if (ids.length === 0) break;
+        // One shard's cases share its slot, so one pipeline reaches them all even on a cluster.
+        const pipeline = this.redis.pipeline();
+        for (const id of ids) pipeline.hgetall(this.keys.escalation(id)).lrange(this.keys.timeline(id), 0, -1);
+        const replies = (await pipeline.exec()) ?? [];
+        const batch: Escalation[] = [];
+        for (let index = 0; index < ids.length; index += 1) {
+          const hash = replies[index * 2]?.[1] as Record<string, string> | undefined;
+          const timeline = replies[index * 2 + 1]?.[1] as string[] | undefined;
+          if (hash && Object.keys(hash).length) batch.push(fromHash(hash, timeline ?? []));
+        }
+        yield batch;
+        offset += ids.length;
       }
-      yield batch;
-      offset += ids.length;
     }
   }
 
   /** What ranks cases waiting for their post (a surge summary): three fields each, not the whole case. */
   async postStatus(ids: string[]): Promise<Array<{ id: string; priority?: string; createdAt: string; posted: boolean }>> {
     if (ids.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hmget(this.keys.escalation(id), 'priority', 'createdAt', 'messageTs');
-    const fields = ((await pipeline.exec()) ?? []).map((reply) => reply[1] as Array<string | null>);
-    return ids.map((id, index) => ({ id, priority: fields[index]?.[0] ?? undefined, createdAt: fields[index]?.[1] ?? '', posted: Boolean(fields[index]?.[2]) }));
+    // A pipeline per shard: on a cluster one pipeline may only reach one slot's node.
+    const fields = new Map<string, Array<string | null>>();
+    const byShard = new Map<number, string[]>();
+    for (const id of ids) byShard.set(this.keys.shardOf(id), [...(byShard.get(this.keys.shardOf(id)) ?? []), id]);
+    await Promise.all(
+      [...byShard.values()].map(async (shardIds) => {
+        const pipeline = this.redis.pipeline();
+        for (const id of shardIds) pipeline.hmget(this.keys.escalation(id), 'priority', 'createdAt', 'messageTs');
+        ((await pipeline.exec()) ?? []).forEach((reply, index) => fields.set(shardIds[index]!, reply[1] as Array<string | null>));
+      }),
+    );
+    return ids.map((id) => ({ id, priority: fields.get(id)?.[0] ?? undefined, createdAt: fields.get(id)?.[1] ?? '', posted: Boolean(fields.get(id)?.[2]) }));
   }
 
   /** The source system a case came from; what the case event subscribers route by. */

@@ -1,4 +1,5 @@
-import { Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
+import { clusterLayout, SINGLE_NODE_LAYOUT, type KeyLayout } from './shards.js';
 import type { Logger } from 'pino';
 
 /**
@@ -17,6 +18,18 @@ export interface RedisEndpoint {
   password?: string;
   /** TLS to Redis (and to the Sentinels); rediss:// implies it. */
   tls?: boolean;
+  /**
+   * A Redis Cluster's nodes to start from (any few; the rest are discovered). `url` then gives only
+   * the user, password and TLS. Keys are hash-tagged (store/shards.ts).
+   */
+  clusterNodes?: ReadonlyArray<{ host: string; port: number }>;
+  /** How many shards a cluster's cases are spread over (store/shards.ts); fixed for the life of the data. */
+  clusterShards?: number;
+}
+
+/** How the endpoint's keys are laid out: hash-tagged shards on a cluster, plain keys anywhere else. */
+export function keyLayoutOf(endpoint: string | RedisEndpoint): KeyLayout {
+  return typeof endpoint !== 'string' && endpoint.clusterNodes?.length ? clusterLayout(endpoint.clusterShards) : SINGLE_NODE_LAYOUT;
 }
 
 /** Redis's reply on a node demoted to replica: the connection reconnects, so Sentinel names the new primary. */
@@ -49,6 +62,7 @@ export function endpointOptions(endpoint: RedisEndpoint): RedisOptions {
 /** The endpoint in words fit for a log line: the redacted URL, or the Sentinels and the name they monitor. */
 export function describeRedisEndpoint(endpoint: RedisEndpoint | string): string {
   if (typeof endpoint === 'string') return redactRedisUrl(endpoint);
+  if (endpoint.clusterNodes?.length) return `Redis Cluster via ${endpoint.clusterNodes.map(({ host, port }) => `${host}:${port}`).join(',')}`;
   if (!endpoint.sentinels?.length) return redactRedisUrl(endpoint.url);
   return `Sentinel "${endpoint.sentinelName ?? ''}" via ${endpoint.sentinels.map(({ host, port }) => `${host}:${port}`).join(',')}`;
 }
@@ -64,15 +78,62 @@ export function describeRedisEndpoint(endpoint: RedisEndpoint | string): string 
  */
 export function connectRedis(endpoint: string | RedisEndpoint, options: RedisOptions = {}, outages?: RedisOutageLog): Redis {
   const target = typeof endpoint === 'string' ? { url: endpoint } : endpoint;
-  const connection = new Redis(target.url, {
-    maxRetriesPerRequest: null,
-    retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
-    ...endpointOptions(target),
-    ...options,
-  });
+  const connection = target.clusterNodes?.length
+    ? connectCluster(target, options)
+    : new Redis(target.url, {
+        maxRetriesPerRequest: null,
+        retryStrategy: (attempt) => Math.min(attempt * 200, 2_000),
+        ...endpointOptions(target),
+        ...options,
+      });
   if (outages) outages.watch(connection);
   else connection.on('error', () => undefined);
   return connection;
+}
+
+/**
+ * A cluster client, typed as the Redis every store takes: the commands the app sends are the same,
+ * routed by key, and every script and transaction it sends names keys of one slot (store/keys.ts).
+ * The few commands that must reach every primary (SCAN, INFO, WAIT) check `isCluster` first.
+ */
+function connectCluster(target: RedisEndpoint, options: RedisOptions, retry = true): Redis {
+  const url = new URL(target.url);
+  const tls = target.tls || target.url.startsWith('rediss://');
+  const password = target.password ?? (url.password ? decodeURIComponent(url.password) : undefined);
+  const username = url.username ? decodeURIComponent(url.username) : undefined;
+  const { enableOfflineQueue, lazyConnect, ...nodeOptions } = options;
+  const clusterOptions: ClusterOptions = {
+    redisOptions: {
+      maxRetriesPerRequest: null,
+      ...(password ? { password } : {}),
+      ...(username ? { username } : {}),
+      ...(tls ? { tls: {} } : {}),
+      ...nodeOptions,
+    },
+    clusterRetryStrategy: retry ? (attempt) => Math.min(attempt * 200, 2_000) : () => null,
+    // A failover moves slots: commands wait for the new map rather than fail at the first MOVED.
+    retryDelayOnFailover: 200,
+    retryDelayOnClusterDown: 200,
+    retryDelayOnTryAgain: 100,
+    // While a promotion spreads, nodes answer MOVED to one another (and to the dead primary); sent
+    // again at once, a command spends its whole budget in milliseconds. Spaced out, the budget is time.
+    retryDelayOnMoved: 100,
+    // Every retry above counts as a redirection. Sixteen ran out within a failover (2.2–2.7 s in
+    // test/faults/cluster-failover, longer on managed clusters): relays lost their reads, a case's
+    // arming waited 10 s for its entry to be reclaimed, timers failed an attempt. This rides out
+    // about a minute, as a single node's connections ride out a restart; intake's own command
+    // timeout still answers its 503 within two seconds.
+    maxRedirections: 300,
+    slotsRefreshTimeout: 2_000,
+    ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
+    ...(lazyConnect !== undefined ? { lazyConnect } : {}),
+    // Managed clusters (MemoryDB, ElastiCache) announce nodes by names their TLS certificates carry.
+    ...(tls ? { dnsLookup: (address: string, callback: (error: Error | null, address: string) => void) => callback(null, address) } : {}),
+  };
+  return new Cluster(
+    target.clusterNodes!.map(({ host, port }) => ({ host, port })),
+    clusterOptions,
+  ) as unknown as Redis;
 }
 
 /** The URL with its password (if any) replaced, fit for a log line or an error message. */
@@ -136,12 +197,22 @@ export async function checkEvictionPolicy(redis: Redis): Promise<string | undefi
 }
 
 export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
+  // SCAN walks one node; a cluster's keys are on each of its primaries.
+  const nodes = isCluster(redis) ? (redis as unknown as Cluster).nodes('master') : [redis];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      // One key at a time: keys of different slots cannot share a command on a cluster.
+      if (keys.length) await (nodes.length > 1 ? Promise.all(keys.map((key) => redis.unlink(key))) : redis.unlink(...keys));
+    } while (cursor !== '0');
+  }
+}
+
+/** An ioredis Cluster passed where a Redis is typed (connectRedis connects either). */
+export function isCluster(redis: Redis | Cluster): boolean {
+  return (redis as { isCluster?: boolean }).isCluster === true;
 }
 
 /** How long the start-up check waits for Redis to connect and answer a PING. */
@@ -153,7 +224,8 @@ const ANSWER_TIMEOUT_MS = 2_000;
  */
 export async function whyRedisDoesNotAnswer(endpoint: string | RedisEndpoint): Promise<string | undefined> {
   const target = typeof endpoint === 'string' ? { url: endpoint } : endpoint;
-  const client = new Redis(target.url, { ...endpointOptions(target), sentinelRetryStrategy: () => null, lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000, commandTimeout: 1_000 });
+  const once: RedisOptions = { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null, connectTimeout: 1_000, commandTimeout: 1_000 };
+  const client = target.clusterNodes?.length ? connectCluster(target, once, false) : new Redis(target.url, { ...endpointOptions(target), sentinelRetryStrategy: () => null, ...once });
   let reported: Error | undefined;
   client.on('error', (error: Error) => (reported ??= error));
   let timer: ReturnType<typeof setTimeout> | undefined;

@@ -1,4 +1,24 @@
-import type { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
+import { isCluster } from './redis.js';
+import { calculateSlot } from './shards.js';
+
+
+/**
+ * The connections to the primaries holding `keys`, as the cluster routes commands to them. WAIT has
+ * no key to be routed by, so it is sent on these; a slot the cluster's map does not know yet (it is
+ * refreshing after a failover) has no connection, and the confirmation then fails as a shortfall.
+ */
+function primariesOf(cluster: Cluster, keys: readonly string[]): Redis[] {
+  const byAddress = new Map(cluster.nodes('master').map((node) => [`${node.options.host}:${node.options.port}`, node]));
+  const found = new Set<Redis>();
+  for (const key of keys) {
+    const address = (cluster.slots[calculateSlot(key)] ?? [])[0];
+    const node = address ? byAddress.get(address) : undefined;
+    if (!node) throw new Error(`the cluster has no known primary for slot ${calculateSlot(key)} yet`);
+    found.add(node);
+  }
+  return [...found];
+}
 
 /**
  * What an intake answer of 201 (or 200) waits for: the case on the primary and on `minReplicas`
@@ -37,11 +57,20 @@ export function isReplicationShortfall(error: unknown): error is ReplicationShor
   return error instanceof ReplicationShortfallError;
 }
 
-/** The replicas connected to the primary `redis` is on (INFO replication's connected_slaves). */
+/**
+ * The replicas connected to the primary `redis` is on (INFO replication's connected_slaves); on a
+ * cluster, the fewest any primary has, since a case may be written to any of them.
+ */
 export async function connectedReplicas(redis: Redis): Promise<number> {
-  const info = await redis.info('replication');
-  const match = /^connected_slaves:(\d+)/m.exec(info);
-  return match ? Number(match[1]) : 0;
+  const nodes: Redis[] = isCluster(redis) ? (redis as unknown as Cluster).nodes('master') : [redis];
+  if (nodes.length === 0) return 0;
+  const counts = await Promise.all(
+    nodes.map(async (node) => {
+      const match = /^connected_slaves:(\d+)/m.exec(await node.info('replication'));
+      return match ? Number(match[1]) : 0;
+    }),
+  );
+  return Math.min(...counts);
 }
 
 /**
@@ -95,11 +124,15 @@ export class ReplicationWatch {
  * ReplicationShortfallError. Must run on the connection that made the write: WAIT counts that
  * client's writes only.
  */
-export async function confirmReplicated(redis: Redis, policy: DurabilityPolicy, watch?: ReplicationWatch): Promise<void> {
+export async function confirmReplicated(redis: Redis, policy: DurabilityPolicy, watch?: ReplicationWatch, writtenKeys: readonly string[] = []): Promise<void> {
   if (policy.minReplicas <= 0) return;
   let acknowledged: number;
   try {
-    acknowledged = Number(await redis.wait(policy.minReplicas, policy.timeoutMs));
+    // WAIT counts the writes of the connection it is sent on: on a cluster, that is each written
+    // key's primary's connection, and the least confirmed is what the write has.
+    const connections = isCluster(redis) ? primariesOf(redis as unknown as Cluster, writtenKeys) : [redis];
+    const counts = await Promise.all(connections.map(async (connection) => Number(await connection.wait(policy.minReplicas, policy.timeoutMs))));
+    acknowledged = Math.min(...counts);
   } catch (error) {
     // The write was applied; only its confirmation was lost (the connection dropped, or WAIT queued
     // behind others past the command timeout). The case may be stored, so this is no "nothing stored" 503.

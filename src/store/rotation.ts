@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Override } from '../rotation/override.js';
 import type { OverrideSnapshot, RotationStore, SwapRequestRecord } from '../rotation/ports.js';
-import { storeKeys, type StoreKeys } from './keys.js';
+import type { StoreKeys } from './keys.js';
 import { outcomeOf, scriptSource } from './script-codes.js';
 
 interface RotationScripts {
@@ -23,12 +23,12 @@ export class RedisRotationStore implements RotationStore {
 
   constructor(
     private readonly redis: Redis,
-    prefix: string,
+    keys: StoreKeys,
   ) {
     if (!('addOverrides' in redis)) redis.defineCommand('addOverrides', { numberOfKeys: 2, lua: scriptSource('add-overrides-2') });
     if (!('closeSwap' in redis)) redis.defineCommand('closeSwap', { numberOfKeys: 1, lua: scriptSource('close-swap-1') });
     this.scripts = redis as unknown as RotationScripts;
-    this.keys = storeKeys(prefix);
+    this.keys = keys;
   }
 
   private overridesKey(teamId: string) {

@@ -8,12 +8,14 @@ export const SCRIPT_CODES = {
   'transition-5': { 1: 'done', 0: 'already_done', [-1]: 'not_found', [-2]: 'wrong_state', [-3]: 'stale_version', [-4]: 'stale_epoch', [-5]: 'suppressed' },
   'move-escalation-5': { 1: 'moved', [-1]: 'not_found', [-2]: 'resolved', [-3]: 'stale_version' },
   'receive-escalation-8': { 1: 'created', 0: 'known', [-1]: 'conflict', [-2]: 'past_deadline', [-3]: 'rate_limited' },
-  'create-escalation-5': { 1: 'created', 0: 'exists' },
+  'reserve-escalation-4': { 1: 'reserved', 0: 'known', [-1]: 'conflict', [-2]: 'past_deadline', [-3]: 'rate_limited' },
+  'admit-escalation-6': { 1: 'created', 0: 'exists', [-2]: 'past_deadline' },
   'add-overrides-2': { 1: 'done', 0: 'stale', [-1]: 'swap_not_pending' },
   'close-swap-1': { 1: 'closed', 0: 'not_pending' },
   'take-token-1': { 1: 'allowed', 0: 'limited' },
   'release-lock-1': { 1: 'released', 0: 'not_held' },
   'set-silence-1': { 1: 'changed', 0: 'stale' },
+  'purge-content-2': { 1: 'purged', 0: 'already_purged', [-1]: 'not_found', [-2]: 'not_resolved', [-3]: 'stale_version', [-4]: 'held' },
 } as const;
 
 type Script = keyof typeof SCRIPT_CODES;

@@ -1,19 +1,22 @@
 import type { Redis } from 'ioredis';
 import type { WellbeingStore } from '../triage/ports.js';
 import type { ExposureClaim } from '../triage/wellbeing.js';
-import { storeKeys, type StoreKeys } from './keys.js';
+import type { StoreKeys } from './keys.js';
+import { scriptSource } from './script-codes.js';
+
+interface WellbeingScripts {
+  recordClaim(key: string, atMs: number, claim: string, keepMs: number): Promise<number>;
+}
 
 /** Claims older than this are dropped: no limit looks back further than a day, the ledger a week. */
 const KEEP_MS = 8 * 86_400_000;
 
 export class RedisWellbeingStore implements WellbeingStore {
-  private readonly keys: StoreKeys;
-
   constructor(
     private readonly redis: Redis,
-    prefix: string,
+    private readonly keys: StoreKeys,
   ) {
-    this.keys = storeKeys(prefix);
+    if (!('recordClaim' in redis)) redis.defineCommand('recordClaim', { numberOfKeys: 1, lua: scriptSource('record-claim-1') });
   }
 
   private claimsKey(userId: string) {
@@ -24,13 +27,7 @@ export class RedisWellbeingStore implements WellbeingStore {
   }
 
   async recordClaim(userId: string, claim: ExposureClaim): Promise<void> {
-    const at = claim.at.getTime();
-    await this.redis
-      .multi()
-      .zadd(this.claimsKey(userId), at, JSON.stringify({ ...claim, at: claim.at.toISOString() }))
-      .zremrangebyscore(this.claimsKey(userId), '-inf', at - KEEP_MS)
-      .pexpire(this.claimsKey(userId), KEEP_MS)
-      .exec();
+    await (this.redis as unknown as WellbeingScripts).recordClaim(this.claimsKey(userId), claim.at.getTime(), JSON.stringify({ ...claim, at: claim.at.toISOString() }), KEEP_MS);
   }
 
   async claimsSince(userId: string, since: Date): Promise<ExposureClaim[]> {

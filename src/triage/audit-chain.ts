@@ -98,6 +98,8 @@ export interface AuditedEvent {
   outcome?: string;
   clock?: SlaClock;
   step?: number;
+  /** On obligation_* events: which of the category's legal clocks. */
+  obligation?: string;
   /** sha256 of the event's text, never the text. */
   textDigest?: string;
   /** The previous event's hash this one is chained to; absent when unchained. */
@@ -143,6 +145,7 @@ export function verifyChain(input: { id: string; events: ChainedEvent[]; head?: 
       ...(event.outcome !== undefined ? { outcome: event.outcome } : {}),
       ...(event.clock !== undefined ? { clock: event.clock } : {}),
       ...(event.step !== undefined ? { step: event.step } : {}),
+      ...(event.obligation !== undefined ? { obligation: event.obligation } : {}),
       ...(textDigest !== undefined ? { textDigest } : {}),
       status: 'verified',
     };

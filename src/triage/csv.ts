@@ -37,6 +37,10 @@ const COLUMNS = [
   'resolved_in_time',
   'notes',
   'pages',
+  /** `kept`, or `purged under the retention policy`: the export never carries content, but says whether it still exists. */
+  'content',
+  'content_purged_at',
+  'legal_hold_at',
 ] as const;
 type Column = (typeof COLUMNS)[number];
 
@@ -111,6 +115,9 @@ export function escalationToCsvRow(escalation: Escalation, options: CsvOptions =
     resolved_in_time: bool(metSla(escalation, 'resolve', options.now)),
     notes: String(escalation.timeline.filter((event) => event.type === 'note').length),
     pages: String(escalation.timeline.filter(isPage).length),
+    content: escalation.purgedAt ? 'purged under the retention policy' : 'kept',
+    content_purged_at: escalation.purgedAt ?? '',
+    legal_hold_at: escalation.legalHoldAt ?? '',
   };
   return csvLine(COLUMNS.map((column) => row[column]));
 }

@@ -69,6 +69,11 @@ export interface Kpis {
     /** Breaches that found nobody on call to page. */
     nobodyPaged: number;
   };
+  /**
+   * Legal and policy clocks (triage/obligations.ts), by when it happened: recorded in the period
+   * (`late` of them after their due time), and due in the period without being recorded.
+   */
+  obligations: { met: number; late: number; missed: number };
   backlog: {
     /** Cases open or claimed at `now`, whenever they were created. */
     count: number;
@@ -247,6 +252,7 @@ export function computeKpis(escalations: Escalation[], period: KpiPeriod, option
 
   const breachEvents = escalations.flatMap((escalation) => escalation.timeline).filter((event) => event.type === 'sla_breach' && inPeriod(ms(event.at), period));
   const pageEvents = escalations.flatMap((escalation) => escalation.timeline).filter((event) => isPage(event) && inPeriod(ms(event.at), period));
+  const obligationEvents = escalations.flatMap((escalation) => escalation.timeline).filter((event) => (event.type === 'obligation_met' || event.type === 'obligation_missed' || event.type === 'obligation_expiring') && inPeriod(ms(event.at), period));
 
   const open = escalations.filter((escalation) => escalation.state === 'open' || escalation.state === 'claimed');
   const oldest = open.reduce<Escalation | undefined>((best, escalation) => (!best || ms(escalation.createdAt) < ms(best.createdAt) ? escalation : best), undefined);
@@ -275,6 +281,12 @@ export function computeKpis(escalations: Escalation[], period: KpiPeriod, option
       },
       paged: countsOf(pageEvents.map((event) => event.target!)),
       nobodyPaged: breachEvents.filter((event) => !event.target).length,
+    },
+    obligations: {
+      met: obligationEvents.filter((event) => event.type === 'obligation_met').length,
+      late: obligationEvents.filter((event) => event.type === 'obligation_met' && event.outcome === 'late').length,
+      // A preservation clock that ended unrecorded was missed too, though the leads still decide its fate.
+      missed: obligationEvents.filter((event) => event.type === 'obligation_missed' || (event.type === 'obligation_expiring' && event.outcome === 'unrecorded')).length,
     },
     backlog: {
       count: open.length,

@@ -203,6 +203,8 @@ export class CaseLifecycle {
     if (!note.ok) throw new DomainError(ErrorCode.TextTooLong, tooLongMessage('Notes', note.length, note.max, 'Shorten it or split it into two notes.'));
     return this.cases.change(id, 'note', userId, (escalation) => {
       assertMaySeeContent(this.cases.team(escalation.team), this.cases.category(escalation.category), userId, `add notes to ${id}`);
+      // The purge runs once per case: a note written after it would be content kept for ever.
+      if (escalation.purgedAt) throw new DomainError(ErrorCode.NotAllowed, `${id}'s content was purged under the retention policy, so it takes no more notes. Record anything new in the case tool.`);
       return { text: note.text };
     });
   }
@@ -251,6 +253,7 @@ export class CaseLifecycle {
   async reopen(id: string, userId: string): Promise<Escalation> {
     return this.cases.change(id, 'reopen', userId, (escalation) => {
       assertLead(this.cases.team(escalation.team), userId, 'reopen a resolved case');
+      if (escalation.purgedAt) throw new DomainError(ErrorCode.NotAllowed, `${id}'s content was purged under the retention policy, so it cannot be worked again. Open a new case with \`/triage new\` and mention ${id}.`);
       const now = this.deps.clock();
       const policy = this.deps.config.sla[escalation.priority];
       const { claimDeadline, resolveDeadline } = deadlinesFor(policy, now);

@@ -16,7 +16,7 @@ export interface PersonPage {
 }
 
 /** The timeline events that page someone: a timer's page or breach, a page by hand, an escalation to the lead. */
-export const PAGE_EVENTS: ReadonlySet<TimelineEventType> = new Set<TimelineEventType>(['paged', 'sla_breach', 'escalated_to_lead']);
+export const PAGE_EVENTS: ReadonlySet<TimelineEventType> = new Set<TimelineEventType>(['paged', 'sla_breach', 'escalated_to_lead', 'obligation_missed']);
 
 /** Who the event at `seq` paged, under which page key; a call to the channel pages nobody in particular. */
 export function pagesMadeBy(escalation: Pick<Escalation, 'timeline' | 'slaEpoch'>, seq: number): PersonPage[] {
@@ -29,6 +29,8 @@ export function pagesMadeBy(escalation: Pick<Escalation, 'timeline' | 'slaEpoch'
 /** The same keys paging-service.ts gives the Slack page: the SLA plan and clock, or the manual page's seq. */
 function pageKeyOf(event: TimelineEvent, epoch: number): string {
   if (event.clock) return `${epoch}.${event.clock}`;
+  // A missed legal clock pages as an SLA breach does, under the key obligation-service.ts gives its Slack page.
+  if (event.type === 'obligation_missed') return `obligation-${event.seq}`;
   return event.text?.endsWith('handed on') ? `handon-${event.seq}` : `manual-${event.seq}`;
 }
 

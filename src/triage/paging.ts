@@ -97,7 +97,7 @@ export type PageKey = { kind: 'sla'; epoch: number; clock: SlaClock } | { kind: 
 export function parsePageKey(key: string): PageKey | undefined {
   const sla = /^(\d+)\.(claim|resolve)$/.exec(key);
   if (sla) return { kind: 'sla', epoch: Number(sla[1]), clock: sla[2] as SlaClock };
-  const manual = /^(?:manual|handon)-(\d+)$/.exec(key);
+  const manual = /^(?:manual|handon|obligation)-(\d+)$/.exec(key);
   return manual ? { kind: 'manual', seq: Number(manual[1]) } : undefined;
 }
 

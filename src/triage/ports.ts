@@ -1,7 +1,7 @@
 import type { Category, Role } from '../roster/types.js';
 import type { SlaTimer } from './sla.js';
 import type { ExposureClaim, WellbeingNotice } from './wellbeing.js';
-import type { Escalation, EscalationState, SlaClock, TimelineEvent } from './types.js';
+import type { Escalation, EscalationState, ObligationState, SlaClock, TimelineEvent } from './types.js';
 
 /**
  * The source token's rate limit, taken in the same atomic step as the receive when the request was
@@ -96,7 +96,9 @@ export interface PageRequest {
   role: Role;
   /** Identifies the page so its Acknowledge button can stop the chain it belongs to. */
   pageKey: string;
-  reason: 'claim_breach' | 'resolve_breach' | 'manual_backup' | 'lead_escalation';
+  reason: 'claim_breach' | 'resolve_breach' | 'manual_backup' | 'lead_escalation' | 'obligation_missed';
+  /** For `obligation_missed`: which obligation of the case. */
+  obligation?: string;
 }
 
 /** A page acknowledged outside Slack: its DM, once posted, should say so rather than keep a live button. */
@@ -162,3 +164,32 @@ export interface OnCallResolver {
 }
 
 export type Clock = () => Date;
+
+/** Names one moment (a reminder or the due time) of one period of one obligation of a case; its timer's job carries only this. */
+export interface ObligationTimerRef {
+  escalationId: string;
+  obligationId: string;
+  /** The obligation's generation (bumped by each extension): a timer of an earlier period stands down. */
+  generation: number;
+  /** Index into obligationMoments: the reminders in order, then the due time. */
+  moment: number;
+}
+
+export interface ObligationScheduler {
+  /** Arms one moment; arming the same one again does nothing, so every instance may ask. */
+  schedule(ref: ObligationTimerRef, fireAt: Date): Promise<void>;
+}
+
+/**
+ * Each team's obligations still owed, by due time, across its cases, for `/triage obligations`. Kept
+ * apart from the case's own keys and written after the case changes, so an entry may be stale; readers re-check the case.
+ */
+export interface ObligationIndex {
+  put(teamId: string, escalationId: string, obligationId: string, dueAt: Date): Promise<void>;
+  remove(teamId: string, escalationId: string, obligationId: string): Promise<void>;
+  /** Soonest first. */
+  due(teamId: string, limit: number): Promise<Array<{ escalationId: string; obligationId: string; dueAt: Date }>>;
+}
+
+/** Draws the DM about one obligation: a reminder to whoever has the case, or the leads' extend-or-release decision. */
+export type ObligationNoticeDraft = (escalation: Escalation, category: Category, obligation: ObligationState, kind: 'reminder' | 'decision') => MessageDraft;

@@ -5,13 +5,16 @@
  * - lifecycle.ts: claim, release, offers, notes, resolve, QA, reopen;
  * - paging-service.ts: SLA timers, pages by hand, hand-on, acknowledgements;
  * - wellbeing-care.ts: exposure, breaks, who is free to be paged;
- * - checklist-service.ts: ticking a category's SOP checklist.
+ * - checklist-service.ts: ticking a category's SOP checklist;
+ * - obligation-service.ts: a case's legal and policy clocks, which outlive its resolution.
  * case-context.ts holds what they share: reading a case and the guarded transition loop.
  */
 import { CaseContext } from './case-context.js';
 import { CaseChecklist } from './checklist-service.js';
 import { CaseIntake } from './case-intake.js';
 import { CaseLifecycle } from './lifecycle.js';
+import { CaseObligations } from './obligation-service.js';
+import { CaseLegalHold } from './legal-hold.js';
 import { CasePaging } from './paging-service.js';
 import type { TriageConfig, TriageDeps } from './triage-deps.js';
 import { WellbeingCare } from './wellbeing-care.js';
@@ -40,6 +43,16 @@ export class TriageService {
   readonly recordQaReview: CaseLifecycle['recordQaReview'];
   readonly reopen: CaseLifecycle['reopen'];
   readonly setChecklist: CaseChecklist['setChecklist'];
+
+  readonly syncObligations: CaseObligations['sync'];
+  readonly fireObligation: CaseObligations['fire'];
+  readonly obligationContext: CaseObligations['recordContext'];
+  readonly recordObligation: CaseObligations['record'];
+  readonly decideObligation: CaseObligations['decide'];
+  readonly obligationsDueFor: CaseObligations['dueFor'];
+  readonly sweepObligations: CaseObligations['sweep'];
+  readonly placeHold: CaseLegalHold['placeHold'];
+  readonly releaseHold: CaseLegalHold['releaseHold'];
 
   readonly fireTimer: CasePaging['fireTimer'];
   readonly handOn: CasePaging['handOn'];
@@ -86,6 +99,17 @@ export class TriageService {
     this.reopen = lifecycle.reopen.bind(lifecycle);
     const checklist = new CaseChecklist(deps, cases);
     this.setChecklist = checklist.setChecklist.bind(checklist);
+    const obligations = new CaseObligations(deps, cases);
+    this.syncObligations = obligations.sync.bind(obligations);
+    this.fireObligation = obligations.fire.bind(obligations);
+    this.obligationContext = obligations.recordContext.bind(obligations);
+    this.recordObligation = obligations.record.bind(obligations);
+    this.decideObligation = obligations.decide.bind(obligations);
+    this.obligationsDueFor = obligations.dueFor.bind(obligations);
+    this.sweepObligations = obligations.sweep.bind(obligations);
+    const hold = new CaseLegalHold(deps, cases);
+    this.placeHold = hold.placeHold.bind(hold);
+    this.releaseHold = hold.releaseHold.bind(hold);
 
     this.fireTimer = paging.fireTimer.bind(paging);
     this.handOn = paging.handOn.bind(paging);

@@ -20,6 +20,9 @@ export const ACTIONS = {
   qaReview: { from: ['resolved'], to: undefined, event: 'qa_review' },
   // A resolved case's checklist is its record: it is not ticked after the fact.
   checklistStep: { from: ['open', 'claimed'], to: undefined, event: 'checklist_step' },
+  // A hold concerns the record, not the work: it may be placed or released in any state.
+  legalHold: { from: ['open', 'claimed', 'resolved'], to: undefined, event: 'legal_hold' },
+  legalHoldRelease: { from: ['open', 'claimed', 'resolved'], to: undefined, event: 'legal_hold_released' },
 } as const satisfies Record<string, { from: readonly EscalationState[]; to: EscalationState | undefined; event: TimelineEventType }>;
 
 export type Action = keyof typeof ACTIONS;

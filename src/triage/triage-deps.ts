@@ -1,5 +1,5 @@
 import type { Category, Team } from '../roster/types.js';
-import type { Clock, EscalationRepository, OnCallResolver, SlaScheduler, SlackOutbox, WellbeingStore } from './ports.js';
+import type { Clock, EscalationRepository, ObligationIndex, ObligationScheduler, OnCallResolver, SlaScheduler, SlackOutbox, WellbeingStore } from './ports.js';
 import type { RiskMatrix } from './risk.js';
 import type { RouteRule } from './routing.js';
 import type { SlaPolicies } from './sla.js';
@@ -27,6 +27,8 @@ export interface TriageDeps {
   onCall: OnCallResolver;
   wellbeing: WellbeingStore;
   clock: Clock;
+  /** The obligations' timers and their index across cases; without them obligations start and are recorded, but nothing fires. */
+  obligations?: { timers: ObligationScheduler; index: ObligationIndex };
 }
 
 export interface IntakeResult {

@@ -46,7 +46,27 @@ export type TimelineEventType =
   /** The watchdog found the case broken and healed it; `text` says what it did. */
   | 'watchdog_healed'
   /** `actor` ticked (`outcome` `done`) or unticked (`undone`) the SOP checklist step whose id is `text`; the last one per step is its state. */
-  | 'checklist_step';
+  | 'checklist_step'
+  /** An obligation's clock started (`obligation` its id, `text` its due time); see triage/obligations.ts. */
+  | 'obligation_started'
+  /** An obligation's reminder before its due time (`step` which one, from 0); `target` who was told. */
+  | 'obligation_reminder'
+  /** `actor` recorded the action that fulfils an obligation, with its `reference` (a report number); `outcome` `late` once missed. */
+  | 'obligation_met'
+  /** An obligation's due time passed unrecorded; `target` is who was paged. */
+  | 'obligation_missed'
+  /** A preservation clock ran out and the leads (`target`) were asked to extend or release it; `outcome` `unrecorded` when it was never recorded. */
+  | 'obligation_expiring'
+  /** A lead extended an expiring obligation; `text` is its new due time. */
+  | 'obligation_extended'
+  /** A lead released an expiring obligation: nothing more is owed under it. */
+  | 'obligation_released'
+  /** A lead put the case on legal hold (`text` the reason): its content is kept past the retention until released. */
+  | 'legal_hold'
+  /** A lead released the legal hold (`text` the reason, if given). */
+  | 'legal_hold_released'
+  /** The retention purge removed the case's content, keeping its digests; `text` gives counts only (triage/retention.ts). */
+  | 'content_purged';
 
 export interface TimelineEvent {
   /** Position in the timeline, from 1; also names the event's thread reply. */
@@ -62,6 +82,33 @@ export interface TimelineEvent {
   /** Position in the paging chain for `paged` events, from 0. */
   step?: number;
   outcome?: string;
+  /** The obligation an `obligation_*` event is about (its id in the category's config). */
+  obligation?: string;
+  /** What recorded an obligation as met: the report number or reference its modal asked for. */
+  reference?: string;
+}
+
+/**
+ * Where one of a case's obligations stands. `open` and `extended` mean its clock runs; `met`,
+ * `missed` and `released` are final (a missed one may still be recorded late, and is then `met`).
+ */
+export const OBLIGATION_STATUSES = ['pending', 'open', 'met', 'missed', 'released', 'extended'] as const;
+export type ObligationStatus = (typeof OBLIGATION_STATUSES)[number];
+
+export interface ObligationState {
+  id: string;
+  label: string;
+  status: ObligationStatus;
+  startedAt?: string;
+  dueAt?: string;
+  metAt?: string;
+  metBy?: string;
+  reference?: string;
+  missedAt?: string;
+  /** When the leads were asked to extend or release it (a preservation clock at its expiry). */
+  decisionAskedAt?: string;
+  /** Bumped by each extension, so the timers of an earlier period know they are stale. @defaultValue 0 */
+  generation: number;
 }
 
 /** What a source system tells us; never changes after intake. */
@@ -99,6 +146,17 @@ export interface Escalation extends EscalationInput {
   version: number;
   messageChannel?: string;
   messageTs?: string;
+  /** Set while a lead holds the case's content past the retention (triage/legal-hold.ts). */
+  legalHoldBy?: string;
+  legalHoldAt?: string;
+  legalHoldReason?: string;
+  /** When the retention purge removed the summary, case link and texts; their digests stay in the audit chain. */
+  purgedAt?: string;
+  /**
+   * The legal and policy clocks of the case's category (triage/obligations.ts). The store always
+   * reads it, `[]` when there are none; optional only so cases drafted before their first sync type-check.
+   */
+  obligations?: ObligationState[];
   timeline: TimelineEvent[];
 }
 

@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { WebClientOptions } from '@slack/web-api';
-import type { QueueContext } from '../jobs/queues.js';
+import { queuePrefixes, type QueueContext } from '../jobs/queues.js';
 import type { Logger } from '../logger.js';
 import { connectIntakeRedis } from '../store/intake-redis.js';
-import { connectRedis, describeRedisEndpoint, RedisOutageLog, type RedisEndpoint } from '../store/redis.js';
+import { connectRedis, describeRedisEndpoint, keyLayoutOf, RedisOutageLog, type RedisEndpoint } from '../store/redis.js';
 import { ReplicationWatch, resolveDurability } from '../store/replication.js';
 import { RedisTime } from '../store/redis-time.js';
 
@@ -40,7 +40,7 @@ export class Connections {
     this.queueConnection = queueConnection;
     this.queueContext = {
       connection: queueConnection,
-      prefix: `${prefix}:q`,
+      prefixFor: queuePrefixes(prefix, keyLayoutOf(endpoint).tagged),
       workerConnection: () => {
         const connection = this.outages.watch(queueConnection.duplicate());
         this.workerConnections.push(connection);

@@ -9,6 +9,7 @@ import type { DigestJobs } from '../jobs/digests.js';
 import type { BullSlackOutbox } from '../jobs/outbox.js';
 import type { RotationJobs } from '../jobs/rotation.js';
 import type { BullSlaScheduler } from '../jobs/sla.js';
+import type { BullObligationTimers } from '../jobs/obligations.js';
 import type { DeadMansSwitchOptions } from '../jobs/dead-mans-switch.js';
 import type { RedisHeartbeats } from '../store/heartbeats.js';
 import type { WebhookOptions } from '../jobs/webhooks.js';
@@ -51,6 +52,8 @@ export interface AppOptions {
   channelIntervalMs?: number;
   /** How often the watchdog checks every open case, and how old a case must be before a missing post counts. @defaultValue 30 s and 60 s */
   watchdog?: { everyMs?: number; postGraceMs?: number };
+  /** How often each worker is checked for taking the jobs that wait, and how long one may not before it counts as wedged (jobs/worker-liveness.ts). @defaultValue 5 s and 30 s */
+  workerLiveness?: { everyMs?: number; wedgedAfterMs?: number };
   /** Attempts, backoff and timeout of the case tool webhooks (tests keep the backoff short). @defaultValue see WebhookOptions */
   webhooks?: WebhookOptions;
   /** Team id → the routing key of the team's PagerDuty service (see roster/contact.ts resolvePagerDutyRoutingKeys). @defaultValue none: nothing is sent to PagerDuty */
@@ -98,6 +101,8 @@ export interface Deps extends ListenerDeps {
   /** What the replay guard remembers of Slack's deliveries, shared by every instance. */
   replayLedger: SlackDeliveryLedger;
   timers: BullSlaScheduler;
+  /** The obligations' timers, and the subscriber that starts them from case events. */
+  obligationTimers: BullObligationTimers;
   outbox: BullSlackOutbox;
   rotationJobs: RotationJobs;
   digests: DigestJobs;

@@ -3,14 +3,18 @@ import { DigestJobs } from '../jobs/digests.js';
 import { BullSlackOutbox } from '../jobs/outbox.js';
 import { RotationJobs } from '../jobs/rotation.js';
 import { BullSlaScheduler } from '../jobs/sla.js';
+import { BullObligationTimers } from '../jobs/obligations.js';
 import { createMetrics } from '../metrics.js';
 import { RotationService } from '../rotation/service.js';
 import { findOrphansOrStop, rerouteOrphans } from '../startup/orphans.js';
 import { RedisCalendarFeedVersions, storedCalendarSecret, storedPageAckSecret } from '../store/calendar-feeds.js';
 import { RedisEscalationRepository } from '../store/escalations.js';
+import { RedisObligationIndex } from '../store/obligations.js';
 import { RedisHeartbeats } from '../store/heartbeats.js';
 import { RECEIVE_WINDOW_MS } from '../store/intake-redis.js';
 import { storeKeys } from '../store/keys.js';
+import { keyLayoutOf } from '../store/redis.js';
+import { holdToLayout } from '../store/shards.js';
 import { RedisRateLimiter } from '../store/rate-limit.js';
 import { RedisRotationStore } from '../store/rotation.js';
 import { RedisSlackDeliveryLedger } from '../store/slack-deliveries.js';
@@ -32,8 +36,9 @@ export async function buildDeps(options: AppOptions): Promise<Deps> {
   const metrics = createMetrics();
   const connections = new Connections({ ...options.redis, url: options.redisUrl }, options.redisPrefix, logger);
   const { redis, queueContext: queues } = connections;
-  const keys = storeKeys(options.redisPrefix);
+  const keys = storeKeys(options.redisPrefix, keyLayoutOf({ ...options.redis, url: options.redisUrl }));
 
+  await holdToLayout(redis, keys.layout, keys.layoutRecord);
   const repository = new RedisEscalationRepository(redis, keys);
   // A case whose team or category left the config would be seen by nobody: it is re-routed below,
   // or the start stops here, naming it (see startup/orphans.ts).
@@ -45,11 +50,13 @@ export async function buildDeps(options: AppOptions): Promise<Deps> {
   const timers = new BullSlaScheduler(queues, clock);
   const slackDelivery = new RedisSlackDelivery(redis, keys);
   const outbox = new BullSlackOutbox(queues, { delivery: slackDelivery, clock });
-  const rotation = new RotationService({ teams: config.teams, store: new RedisRotationStore(redis, options.redisPrefix), clock, coverage: { markets: config.markets, categories: [...config.categories.values()], routes: config.routes } });
+  const rotation = new RotationService({ teams: config.teams, store: new RedisRotationStore(redis, keys), clock, coverage: { markets: config.markets, categories: [...config.categories.values()], routes: config.routes } });
   const rotationJobs = new RotationJobs(queues, { rotation, clock });
   // SLA paging asks the rotation who holds each role at the breach instant.
   const onCall = options.onCall ?? rotation;
-  const triageDeps = { config, repository, timers, outbox, onCall, wellbeing: new RedisWellbeingStore(redis, options.redisPrefix), clock };
+  const obligationTimers = new BullObligationTimers(queues, clock);
+  const obligations = { timers: obligationTimers, index: new RedisObligationIndex(redis, keys) };
+  const triageDeps = { config, repository, timers, outbox, onCall, wellbeing: new RedisWellbeingStore(redis, keys), clock, obligations };
   const triage = new TriageService(triageDeps);
   await rerouteOrphans(orphans, { repository, config, target: rerouteTo, arm: (id) => triage.arm(id), clock, logger });
   const intake = await connections.openIntake(options.intakeDurability);
@@ -77,6 +84,7 @@ export async function buildDeps(options: AppOptions): Promise<Deps> {
     heartbeats: new RedisHeartbeats(redis, keys),
     replayLedger: new RedisSlackDeliveryLedger(redis, keys),
     timers,
+    obligationTimers,
     outbox,
     rotation,
     rotationJobs,
@@ -95,7 +103,7 @@ export async function buildDeps(options: AppOptions): Promise<Deps> {
     // One rate limit per token across instances and routes.
     access: { tokens: options.intakeTokens, limiter: new RedisRateLimiter(redis, keys) },
     intakeAccess: { tokens: options.intakeTokens, limiter: new RedisRateLimiter(intake.redis, keys) },
-    queues: [timers.queue, outbox.queue, rotationJobs.queue, digests.queue],
+    queues: [timers.queue, obligationTimers.queue, outbox.queue, rotationJobs.queue, digests.queue],
   } satisfies Deps;
   return deps;
 }

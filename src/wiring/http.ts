@@ -43,13 +43,14 @@ export async function startHttpServer(api: Express, deps: Deps, workers: WorkerS
       workers: workers.workers,
       queues: [...deps.queues, ...workers.queues],
       metrics: deps.metrics,
-      armingStream: deps.keys.arming,
+      armingStreams: deps.keys.shards.map((shard) => deps.keys.armingForShard(shard)),
       slackRefusal: async () => {
         const refusal = await workers.slackRefusal();
         return refusal && describeRefusal(refusal);
       },
       beforeScrape: () => observeHeartbeats(deps.heartbeats, cadences, deps.metrics),
       replication: async () => deps.connections.replication?.report(deps.connections.redis),
+      liveness: workers.liveness,
     }),
   );
   api.use(escalationsRouter({ ...deps, triage: deps.intakeTriage, access: deps.intakeAccess }));

@@ -1,3 +1,4 @@
+import { WorkerLiveness } from '../jobs/worker-liveness.js';
 import type { Queue, Worker } from 'bullmq';
 import { LogLevel, WebClient } from '@slack/web-api';
 import { renderPostFailure } from '../blocks/delivery.js';
@@ -10,6 +11,7 @@ import { startDigestWorker } from '../jobs/digests.js';
 import { startOutboxWorker } from '../jobs/outbox.js';
 import { startRotationWorker } from '../jobs/rotation.js';
 import { giveTimersPrecedence, startSlaWorker, TimerActivity } from '../jobs/sla.js';
+import { startObligationWorker } from '../jobs/obligations.js';
 import { SlackGate, type SlackRefusal } from '../jobs/slack-gate.js';
 import { startWatchdogWorker, Watchdog } from '../jobs/watchdog.js';
 import { CaseWebhooks, startWebhookWorker, type CaseWebhook } from '../jobs/webhooks.js';
@@ -18,6 +20,8 @@ import { PageNotifications, sentMethods, startNotificationWorker, type ContactSe
 import { nodemailerEmailSender } from '../jobs/email-client.js';
 import { twilioPhoneSender } from '../jobs/twilio-client.js';
 import { availableMethods, OutageReach, startOutageReachWorker } from '../jobs/outage-reach.js';
+import { RetentionPurge, startRetentionWorker } from '../jobs/retention.js';
+import { RedisRetentionStore } from '../store/retention.js';
 import { RedisLock } from '../store/locks.js';
 import { CaseDelivery } from '../triage/delivery.js';
 import { slackClientOptions } from './connections.js';
@@ -32,13 +36,17 @@ export interface WorkerSet {
   /** The queues only a worker process owns. */
   queues: Queue[];
   watchdog?: Watchdog;
+  /** Whether each worker still takes the jobs that wait for it; /readyz and /healthz ask it. */
+  liveness?: WorkerLiveness;
+  /** The retention purge; `run()` does one pass at once. */
+  retention?: RetentionPurge;
   /** Why Slack refuses the bot now, if it does. */
   slackRefusal(): Promise<SlackRefusal | undefined>;
   /** Stops taking jobs and lets the running ones finish; the queues and connections stay open. */
   stop(): Promise<void>;
 }
 
-type WorkerOptions = Pick<AppOptions, 'slackBotToken' | 'slackApiUrl' | 'slackUnreachableAtStart' | 'channelIntervalMs' | 'watchdog' | 'intakeTokens' | 'webhooks' | 'deadMansSwitch' | 'pagerDutyRoutingKeys' | 'pagerDuty' | 'twilio' | 'email' | 'notifications' | 'slackDegradedAfterMs' | 'slackRequestTimeoutMs'>;
+type WorkerOptions = Pick<AppOptions, 'slackBotToken' | 'slackApiUrl' | 'slackUnreachableAtStart' | 'channelIntervalMs' | 'watchdog' | 'workerLiveness' | 'intakeTokens' | 'webhooks' | 'deadMansSwitch' | 'pagerDutyRoutingKeys' | 'pagerDuty' | 'twilio' | 'email' | 'notifications' | 'slackDegradedAfterMs' | 'slackRequestTimeoutMs'>;
 
 /** An instance without workers makes no Slack calls of its own; it reports what the workers found. */
 export function withoutWorkers(deps: Deps): WorkerSet {
@@ -101,10 +109,14 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   const pagerDuty = new PagerDutyEvents(context, { routingKeys, repository }, options.pagerDuty);
   const methods = sentMethods(senders);
   const notifications = methods.size ? new PageNotifications(context, { repository, teams: config.teams, methods, logger, clock }, options.notifications) : undefined;
-  const subscribers = [webhooks, pagerDuty, ...(notifications ? [notifications] : [])];
+  // Without a legal clock in the config no event can start one, and a sync job per claim would be work for nothing.
+  const startsObligations = [...config.categories.values()].some((category) => (category.obligations?.length ?? 0) > 0);
+  const subscribers = [webhooks, pagerDuty, ...(startsObligations ? [deps.obligationTimers] : []), ...(notifications ? [notifications] : [])];
   const relay = startArmingRelay({ redis: deps.connections.redis, keys: deps.keys, triage, logger, subscribers });
   const caseEvents = startCaseEventRelay({ redis: deps.connections.redis, keys: deps.keys, subscribers, logger, metrics });
   const workers: Worker[] = [slaWorker, outboxWorker];
+  workers.push(startObligationWorker(context, { triage, logger }));
+  await deps.obligationTimers.startSweep();
   workers.push(startWebhookWorker(context, { hooks, repository, teams: config.teams, outbox, metrics, logger, clock, options: options.webhooks }));
   workers.push(startPagerDutyWorker(context, { events: pagerDuty, routingKeys, repository, teams: config.teams, outbox, metrics, logger, clock, options: options.pagerDuty }));
   if (notifications) {
@@ -125,13 +137,24 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   const deadMansSwitch = new DeadMansSwitch(context, { redis: deps.connections.redis, keys: deps.keys, teams: config.teams, outbox, metrics, logger, clock }, options.deadMansSwitch);
   if (deadMansSwitch.options) workers.push(startDeadMansSwitchWorker(context, { deadMansSwitch, logger }));
   await deadMansSwitch.start();
+  const retention = new RetentionPurge(context, { store: new RedisRetentionStore(deps.connections.redis, deps.keys), repository, outbox, policy: config.retention, logger, clock });
+  if (retention.scheduled) workers.push(startRetentionWorker(context, { purge: retention, logger }));
+  await retention.start();
+
+  const queues = [watchdog.queue, webhooks.queue, pagerDuty.queue, ...(notifications ? [notifications.queue] : []), ...(outageReach ? [outageReach.queue] : []), heartbeats.queue, deadMansSwitch.queue, retention.queue];
+  const queueOf = new Map([...deps.queues, ...queues].map((queue) => [queue.name, queue]));
+  const liveness = new WorkerLiveness(workers.flatMap((worker) => (queueOf.has(worker.name) ? [{ worker, queue: queueOf.get(worker.name)! }] : [])), logger, metrics, options.workerLiveness);
+  liveness.start();
 
   return {
     workers,
-    queues: [watchdog.queue, webhooks.queue, pagerDuty.queue, ...(notifications ? [notifications.queue] : []), ...(outageReach ? [outageReach.queue] : []), heartbeats.queue, deadMansSwitch.queue],
+    queues,
     watchdog,
+    liveness,
+    retention,
     slackRefusal: async () => gate.closed ?? (await slackDelivery.sharedRefusal<SlackRefusal>()),
     async stop() {
+      liveness.stop();
       gate.stop();
       stopPrecedence();
       timerActivity.stop();

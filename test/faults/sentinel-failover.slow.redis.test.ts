@@ -73,7 +73,7 @@ interface Sent {
 /** The arming stream's groups, consumers and length, to say why cases were not posted. */
 async function armingState(node: TopologyNode): Promise<unknown> {
   const client = topology.client(node);
-  const stream = storeKeys(PREFIX).arming;
+  const stream = storeKeys(PREFIX).armingForShard(0);
   return { length: await client.xlen(stream), groups: await client.xinfo('GROUPS', stream).catch(String), consumers: await client.call('XINFO', 'CONSUMERS', stream, ARMING_GROUP).catch(String) };
 }
 

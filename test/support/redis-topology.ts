@@ -348,3 +348,133 @@ export async function startRedisTopology(options: TopologyOptions = {}): Promise
   }
   return topology;
 }
+
+/**
+ * A real Redis Cluster of a test's own on loopback: `primaries` primaries with `replicasPerPrimary`
+ * replicas each, every node a redis-server with `--cluster-enabled yes` in its own directory and
+ * port, joined by `redis-cli --cluster create` (the way an operator builds one) so slots are split
+ * in equal contiguous ranges, as on managed clusters.
+ */
+export interface RedisClusterTopology {
+  readonly nodes: readonly TopologyNode[];
+  /** For AppOptions.redis.clusterNodes / REDIS_CLUSTER_NODES. */
+  readonly addresses: Array<{ host: string; port: number }>;
+  readonly nodeList: string;
+  /** The nodes that are primaries now, with the slot ranges each serves. */
+  primaries(): Promise<Array<{ node: TopologyNode; slots: Array<[number, number]> }>>;
+  /** The primary that serves `slot` now. */
+  primaryOfSlot(slot: number): Promise<TopologyNode>;
+  /** A plain connection to one node (closed by stop()). */
+  client(node: TopologyNode): Redis;
+  kill(node: TopologyNode, signal?: NodeJS.Signals): Promise<void>;
+  /** Waits until every slot is served by a live primary again (after a kill, the replica's promotion). */
+  waitForHealthy(timeoutMs?: number): Promise<{ tookMs: number }>;
+  stop(): Promise<void>;
+}
+
+export async function startRedisCluster(options: { primaries?: number; replicasPerPrimary?: number; nodeTimeoutMs?: number; startTimeoutMs?: number } = {}): Promise<RedisClusterTopology> {
+  requireRedisServer();
+  const found = spawnSync('sh', ['-c', 'command -v redis-cli'], { encoding: 'utf8' });
+  if (found.status !== 0) throw new Error(`These tests build a Redis Cluster with redis-cli --cluster create, and redis-cli is not on PATH. Install it: ${INSTALL}`);
+  const primaryCount = options.primaries ?? 3;
+  const replicasPerPrimary = options.replicasPerPrimary ?? 1;
+  const nodeTimeoutMs = options.nodeTimeoutMs ?? 1_000;
+  const startTimeoutMs = options.startTimeoutMs ?? 30_000;
+  const taken = new Set<number>();
+  const nodes: Node[] = [];
+  for (let index = 1; index <= primaryCount * (1 + replicasPerPrimary); index += 1) nodes.push(new Node('redis', `cluster-${index}`, await freePort(taken), mkdtempSync(join(tmpdir(), `escbot-cluster-${index}-`))));
+  const clients: Redis[] = [];
+  let stopped = false;
+  const byPort = (port: number) => nodes.find((node) => node.port === port);
+
+  /** CLUSTER SLOTS of any live node: [[from, to, [host, port, id], replicas…], …]. */
+  const slotMap = async (): Promise<Array<[number, number, number]>> => {
+    for (const node of nodes) {
+      if (!node.alive()) continue;
+      const reply = (await ask(node.port, 'CLUSTER', 'SLOTS').catch(() => undefined)) as Array<[number, number, [string, number]]> | undefined;
+      if (reply?.length) return reply.map(([from, to, [, port]]) => [from, to, port]);
+    }
+    return [];
+  };
+
+  const topology: RedisClusterTopology = {
+    nodes,
+    addresses: nodes.slice(0, primaryCount).map((node) => ({ host: '127.0.0.1', port: node.port })),
+    nodeList: nodes.slice(0, primaryCount).map((node) => `127.0.0.1:${node.port}`).join(','),
+    async primaries() {
+      const grouped = new Map<Node, Array<[number, number]>>();
+      for (const [from, to, port] of await slotMap()) {
+        const node = byPort(port);
+        if (node) grouped.set(node, [...(grouped.get(node) ?? []), [from, to]]);
+      }
+      return [...grouped].map(([node, slots]) => ({ node, slots }));
+    },
+    async primaryOfSlot(slot) {
+      const range = (await slotMap()).find(([from, to]) => slot >= from && slot <= to);
+      const node = range ? byPort(range[2]) : undefined;
+      if (!node) throw new Error(`Redis cluster: no primary serves slot ${slot}`);
+      return node;
+    },
+    client(node) {
+      const client = new Redis({ host: '127.0.0.1', port: node.port, maxRetriesPerRequest: 1, retryStrategy: (attempt) => Math.min(attempt * 100, 1_000) });
+      client.on('error', () => undefined);
+      clients.push(client);
+      return client;
+    },
+    async kill(node, signal = 'SIGKILL') {
+      const target = node as Node;
+      if (!target.alive()) return;
+      target.process!.kill(signal);
+      if (signal === 'SIGKILL' || signal === 'SIGTERM') await target.exited();
+    },
+    async waitForHealthy(timeoutMs = 30_000) {
+      const started = Date.now();
+      await until('every slot is served by a live primary and the cluster says ok', async () => {
+        const map = await slotMap();
+        const covered = map.reduce((sum, [from, to]) => sum + (to - from + 1), 0);
+        if (covered !== 16_384 || map.some(([, , port]) => !byPort(port)?.alive())) return false;
+        for (const node of nodes) if (node.alive() && !/cluster_state:ok/.test(String(await ask(node.port, 'CLUSTER', 'INFO')))) return false;
+        return true;
+      }, timeoutMs, 100);
+      return { tookMs: Date.now() - started };
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      for (const client of clients) client.disconnect();
+      await Promise.all(nodes.map(async (node) => {
+        if (!node.alive()) return;
+        node.process!.kill('SIGCONT');
+        node.process!.kill('SIGKILL');
+        await node.exited();
+      }));
+      for (const node of nodes) rmSync(node.dir, { recursive: true, force: true });
+    },
+  };
+
+  try {
+    await Promise.all(nodes.map(async (node) => {
+      node.spawn([...dataArgs(node), '--cluster-enabled', 'yes', '--cluster-config-file', join(node.dir, 'nodes.conf'), '--cluster-node-timeout', String(nodeTimeoutMs), '--cluster-replica-validity-factor', '0']);
+      await until(`${node.label} on ${node.port} answers PING`, async () => {
+        if (!node.alive()) throw new Error(`${node.label} exited: ${node.output.trim().slice(-500)}`);
+        return (await ask(node.port, 'PING')) === 'PONG';
+      }, startTimeoutMs, 50);
+    }));
+    const created = spawnSync('redis-cli', ['--cluster', 'create', ...nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', String(replicasPerPrimary), '--cluster-yes'], { encoding: 'utf8', timeout: startTimeoutMs });
+    if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${(created.stdout + created.stderr).slice(-1_000)}`);
+    await topology.waitForHealthy(startTimeoutMs);
+    // Every replica linked and in sync, so a WAIT for one replica is answered from the first write.
+    await until('every replica is linked to its primary', async () => {
+      for (const { node } of await topology.primaries()) {
+        const info = String(await ask(node.port, 'INFO', 'replication'));
+        if ((info.match(/^slave\d+:.*state=online/gm) ?? []).length < replicasPerPrimary) return false;
+      }
+      return true;
+    }, startTimeoutMs, 100);
+  } catch (error) {
+    const logs = nodes.filter((node) => node.output.trim()).map((node) => `--- ${node.label} (${node.port}):\n${node.output.trim().slice(-800)}`).join('\n');
+    await topology.stop();
+    throw new Error(`${(error as Error).message}${logs ? `\n${logs}` : ''}`);
+  }
+  return topology;
+}

@@ -9,6 +9,7 @@ const subject = escalation();
 const selfHarm = category({ checklist: [{ id: 'location_signal', label: 'Confirm location signal', required: true }] });
 const AT = isoAfter(10 * MINUTE);
 const TIME = `<!date^${epochOf(AT)}^{time}|2026-12-25 09:10 UTC>`;
+const DATE = `<!date^${epochOf(AT)}^{date_short_pretty} {time}|2026-12-25 09:10 UTC>`;
 
 function render(overrides: Partial<TimelineEvent> & Pick<TimelineEvent, 'type'>): string {
   return renderThreadEvent(subject, { seq: 2, at: AT, actor: MAYA, ...overrides }, selfHarm);
@@ -42,6 +43,16 @@ const EVERY_TYPE = {
   ],
   watchdog_healed: [{ type: 'watchdog_healed', actor: 'system', text: 're-armed its SLA timers' }, `🩺 The watchdog found this case needed attention and re-armed its SLA timers ${TIME}.`],
   checklist_step: [{ type: 'checklist_step', text: 'location_signal', outcome: 'done' }, `☑️ <@${MAYA}> ticked “Confirm location signal” ${TIME}.`],
+  obligation_started: [{ type: 'obligation_started', actor: 'system', obligation: 'cybertipline_report', text: AT }, `⏱ “cybertipline_report” started ${TIME}; due ${DATE}.`],
+  obligation_reminder: [{ type: 'obligation_reminder', actor: 'system', obligation: 'cybertipline_report', step: 0, target: MAYA, text: AT }, `⏳ “cybertipline_report” is due ${DATE} — <@${MAYA}>.`],
+  obligation_met: [{ type: 'obligation_met', obligation: 'cybertipline_report', reference: 'CT-2026-99' }, `✅ <@${MAYA}> recorded “cybertipline_report” ${TIME}: ref \`CT-2026-99\`.`],
+  obligation_missed: [{ type: 'obligation_missed', actor: 'system', obligation: 'cybertipline_report', target: `${MAYA},${LEAD}` }, `🚨 *“cybertipline_report” was missed* ${TIME} — paging <@${MAYA}>, <@${LEAD}>. Record it as soon as it is done.`],
+  obligation_expiring: [{ type: 'obligation_expiring', actor: 'system', obligation: 'preservation', target: LEAD }, `⚖️ “preservation” ended ${TIME}; the leads are asked to extend or release it (<@${LEAD}>).`],
+  obligation_extended: [{ type: 'obligation_extended', actor: LEAD, obligation: 'preservation', text: AT }, `⏳ <@${LEAD}> extended “preservation” until ${DATE}, ${TIME}.`],
+  obligation_released: [{ type: 'obligation_released', actor: LEAD, obligation: 'preservation' }, `🔓 <@${LEAD}> released “preservation” ${TIME}.`],
+  legal_hold: [{ type: 'legal_hold', actor: LEAD, text: 'Preservation request 2026-114' }, `⚖️ <@${LEAD}> put it on legal hold ${TIME}: Preservation request 2026-114. Its content is kept past the retention until a lead releases it.`],
+  legal_hold_released: [{ type: 'legal_hold_released', actor: LEAD }, `⚖️ <@${LEAD}> released the legal hold ${TIME}. The retention applies again.`],
+  content_purged: [{ type: 'content_purged', actor: 'system', text: 'Content purged under the retention policy (90d after resolve): 3 case fields and 2 timeline texts removed; their digests remain in the audit chain.' }, `🗑️ Content purged under the retention policy (90d after resolve): 3 case fields and 2 timeline texts removed; their digests remain in the audit chain. ${TIME}`],
 } satisfies Record<TimelineEventType, [Partial<TimelineEvent> & { type: TimelineEventType }, string]>;
 
 describe('renderThreadEvent', () => {

@@ -6,6 +6,9 @@ import { validateBlocks } from '../support/slack-double.js';
 import { allStrings, epochOf, hostileText, shownTexts } from './blocks-support.js';
 import { category, claimedEscalation, escalation, event, isoAfter, KENJI, LEAD, MAYA, MINUTE, resolvedEscalation } from './fixtures.js';
 
+/** When /triage show is asked, for the obligations' lateness. */
+const SHOWN_AT = new Date('2026-11-22T04:00:00.000Z');
+
 const CATEGORIES = new Map<string, Pick<Category, 'label'>>([
   ['self_harm', { label: 'Self-harm' }],
   ['child_safety', { label: 'Child safety' }],
@@ -105,7 +108,7 @@ describe('renderEscalationDetail', () => {
   const selfHarm = category();
 
   describe('when the case is open', () => {
-    const payload = renderEscalationDetail(escalation(), selfHarm);
+    const payload = renderEscalationDetail(escalation(), selfHarm, SHOWN_AT);
 
     it('summarises the case with its deadlines and a case link', () => {
       const [head] = shownTexts(payload.blocks);
@@ -124,14 +127,14 @@ describe('renderEscalationDetail', () => {
   describe('when the case is resolved', () => {
     it('names the assignee and shows the outcome in the timeline', () => {
       const resolved = resolvedEscalation({ timeline: [event(1, { type: 'created', actor: 'system' }), event(2, { type: 'resolved', outcome: 'no_violation' })] });
-      const [head, timeline] = shownTexts(renderEscalationDetail(resolved, selfHarm).blocks);
+      const [head, timeline] = shownTexts(renderEscalationDetail(resolved, selfHarm, SHOWN_AT).blocks);
       expect(head).toContain(`*resolved* (<@${MAYA}>)`);
       expect(timeline).toContain('*No violation*');
     });
   });
 
   describe('when the timeline has 200 events', () => {
-    const payload = renderEscalationDetail(escalation({ timeline: longTimeline(20) }), selfHarm);
+    const payload = renderEscalationDetail(escalation({ timeline: longTimeline(20) }), selfHarm, SHOWN_AT);
     const timeline = shownTexts(payload.blocks)[1]!;
 
     it('shows only the last 30', () => {
@@ -146,7 +149,7 @@ describe('renderEscalationDetail', () => {
   });
 
   describe('when the last 30 events hold long notes', () => {
-    const payload = renderEscalationDetail(escalation({ timeline: longTimeline(2000) }), selfHarm);
+    const payload = renderEscalationDetail(escalation({ timeline: longTimeline(2000) }), selfHarm, SHOWN_AT);
 
     it('cuts the timeline to fit Slack', () => {
       expect(shownTexts(payload.blocks)[1]!.length).toBeLessThanOrEqual(3000);
@@ -163,7 +166,7 @@ describe('renderEscalationDetail', () => {
 
   describe('when the summary tries to mention or broadcast', () => {
     it('escapes it', () => {
-      const payload = renderEscalationDetail(escalation({ summary: '<!channel> <@U0EVIL001> & friends' }), selfHarm);
+      const payload = renderEscalationDetail(escalation({ summary: '<!channel> <@U0EVIL001> & friends' }), selfHarm, SHOWN_AT);
       expect(shownTexts(payload.blocks)[0]).toContain('>&lt;!channel&gt; &lt;@U0EVIL001&gt; &amp; friends');
       expect(allStrings(payload).join('\n')).not.toMatch(/<!channel>|<@U0EVIL001>/);
     });
@@ -171,7 +174,7 @@ describe('renderEscalationDetail', () => {
 
   describe('at the worst case sizes', () => {
     it('stays within Slack limits with a 2000-character hostile summary and a 60-character label', () => {
-      const payload = renderEscalationDetail(claimedEscalation({ summary: hostileText(2000), timeline: longTimeline(2000) }), category({ label: 'L'.repeat(60) }));
+      const payload = renderEscalationDetail(claimedEscalation({ summary: hostileText(2000), timeline: longTimeline(2000) }), category({ label: 'L'.repeat(60) }), SHOWN_AT);
       expect(validateBlocks(payload.blocks, 'message')).toEqual([]);
     });
 
@@ -181,7 +184,7 @@ describe('renderEscalationDetail', () => {
     // section limit and Slack refuses the response.
     it('stays within Slack limits with a 3000-character case URL', () => {
       const caseUrl = `https://cases.example.com/c/${'a'.repeat(3000 - 'https://cases.example.com/c/'.length)}`;
-      expect(validateBlocks(renderEscalationDetail(escalation({ caseUrl }), selfHarm).blocks, 'message')).toEqual([]);
+      expect(validateBlocks(renderEscalationDetail(escalation({ caseUrl }), selfHarm, SHOWN_AT).blocks, 'message')).toEqual([]);
     });
   });
 
@@ -190,7 +193,7 @@ describe('renderEscalationDetail', () => {
     // intake schema (src/triage/intake.ts:23) accepts `>`, `|` and `<` in a URL. A URL such as
     // `https://cases.example.com/x><!channel>` closes the link early and leaves a live `<!channel>`.
     it('cannot smuggle a live broadcast through the case link', () => {
-      const payload = renderEscalationDetail(escalation({ caseUrl: 'https://cases.example.com/x><!channel>' }), selfHarm);
+      const payload = renderEscalationDetail(escalation({ caseUrl: 'https://cases.example.com/x><!channel>' }), selfHarm, SHOWN_AT);
       expect(allStrings(payload.blocks).join('\n')).not.toContain('<!channel>');
     });
   });

@@ -268,7 +268,7 @@ describe('loadConfigFile', () => {
     const config = loadConfigFile(EXAMPLE);
 
     it('is valid', () => {
-      expect([...config.categories.keys()]).toEqual(['livestream_emergency', 'child_safety', 'law_enforcement_emergency', 'self_harm', 'violent_threat']);
+      expect([...config.categories.keys()]).toEqual(['livestream_emergency', 'child_safety', 'law_enforcement_emergency', 'self_harm', 'violent_threat', 'terrorist_content']);
       expect([...config.teams.keys()]).toEqual(['emergency']);
       expect(config.routes.at(-1)).toEqual({ team: 'emergency' });
     });

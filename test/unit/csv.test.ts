@@ -101,6 +101,9 @@ describe('CSV export', () => {
       resolved_in_time: 'true',
       notes: '2',
       pages: '1',
+      content: 'kept',
+      content_purged_at: '',
+      legal_hold_at: '',
     });
   });
 
@@ -171,6 +174,11 @@ describe('CSV export', () => {
       timeline: events({ type: 'note', at: isoAfter(MINUTE), actor: MAYA, text: 'SECRET-NOTE' }),
     });
     expect(escalationToCsvRow(resolved)).not.toMatch(/SECRET/);
+  });
+
+  it('says a purged case\'s content was purged under the retention policy, and since when it is held', () => {
+    const row = asRecord(escalationToCsvRow({ ...resolvedEscalation(), purgedAt: '2027-03-26T00:00:00.000Z', legalHoldAt: '2026-12-26T00:00:00.000Z' }));
+    expect(row).toMatchObject({ content: 'purged under the retention policy', content_purged_at: '2027-03-26T00:00:00.000Z', legal_hold_at: '2026-12-26T00:00:00.000Z' });
   });
 
   it('writes a whole export as the header and one row per case', () => {

@@ -19,6 +19,27 @@ function allSteps(events: TimelineEvent[]): PlannedPagerDutyStep[] {
 }
 
 describe('pagerDutySteps', () => {
+  it('pages a missed legal clock under an alert of its own, acknowledges it from its page and resolves it when recorded, not when the case is', () => {
+    const events = [
+      event(1, { type: 'created' }),
+      event(2, { type: 'obligation_started', obligation: 'cybertipline_report' }),
+      event(3, { type: 'obligation_missed', obligation: 'cybertipline_report', target: MAYA }),
+      event(4, { type: 'page_acknowledged', text: 'obligation-3' }),
+      event(5, { type: 'resolved' }),
+      event(6, { type: 'obligation_met', obligation: 'cybertipline_report' }),
+    ];
+    const key = 'obligation:cybertipline_report';
+    expect(allSteps(events)).toEqual([
+      { seq: 3, action: 'trigger', clock: key },
+      { seq: 4, action: 'acknowledge', clock: key, after: { seq: 3, action: 'trigger', clock: key } },
+      { seq: 6, action: 'resolve', clock: key, after: { seq: 4, action: 'acknowledge', clock: key } },
+    ]);
+    const body = pagerDutyTriggerBody({ ...escalation(), id: 'ESC-1042', priority: 'P0', category: 'child_safety', team: 'emergency' }, key, ROUTING_KEY);
+    expect(body).toMatchObject({ dedup_key: 'ESC-1042.obligation:cybertipline_report', payload: { summary: 'ESC-1042 P0 child_safety: obligation cybertipline_report missed', class: 'obligation_missed' } });
+    expect(PAGERDUTY_EVENT_TYPES.has('obligation_missed')).toBe(true);
+  });
+
+
   it('triggers the claim alert on the claim breach, acknowledges it on the Slack acknowledgement and resolves it with the case, each once', () => {
     const events = timeline('created', ['sla_warning', 'claim'], ['sla_breach', 'claim'], ['paged', 'claim'], ['page_acknowledged', 'claim'], 'claimed', 'note', 'resolved');
     expect(allSteps(events)).toEqual([

@@ -17,6 +17,8 @@ const TABLE: Record<Action, Record<EscalationState, boolean>> = {
   reopen: { open: false, claimed: false, resolved: true },
   qaReview: { open: false, claimed: false, resolved: true },
   checklistStep: { open: true, claimed: true, resolved: false },
+  legalHold: { open: true, claimed: true, resolved: true },
+  legalHoldRelease: { open: true, claimed: true, resolved: true },
 };
 
 const CELLS = (Object.keys(TABLE) as Action[]).flatMap((action) => STATES.map((state) => [action, state, TABLE[action][state]] as const));
@@ -59,6 +61,8 @@ describe('the escalation state machine', () => {
       reopen: 'reopened',
       qaReview: 'qa_review',
       checklistStep: 'checklist_step',
+      legalHold: 'legal_hold',
+      legalHoldRelease: 'legal_hold_released',
     });
   });
 

@@ -11,6 +11,8 @@ import type { HandlerDeps, ReportingDeps } from '../deps.js';
 import { observeDurations } from '../durations.js';
 import { DateTime } from 'luxon';
 import { renderQaSample } from '../../blocks/qa.js';
+import { parseObligationValue, renderObligationDecided, renderRecordObligationModal } from '../../blocks/obligations.js';
+import { slackDate } from '../../blocks/text.js';
 import { tellUser, userMessageFor } from '../reply.js';
 
 type ButtonArgs = { body: BlockAction<ButtonAction>; action: ButtonAction };
@@ -127,6 +129,30 @@ export function registerActions(app: App, deps: HandlerDeps): void {
     const { escalation, category } = await triage.workContext(action.value ?? '', body.user.id, 'resolve');
     await client.views.open({ trigger_id: body.trigger_id, view: renderResolveModal(escalation, category) });
   }, { opensModal: true });
+
+  onButton(ActionId.recordObligation, async ({ body, action, client }) => {
+    const parsed = parseObligationValue(action.value);
+    if (!parsed) throw new DomainError(ErrorCode.InvalidInput, 'This obligation button is malformed; open the case from the triage channel instead.');
+    const { escalation, category, spec, obligation } = await triage.obligationContext(parsed.escalationId, body.user.id, parsed.obligationId);
+    if (obligation.metAt) return `“${obligation.label}” on ${escalation.id} was already recorded by <@${obligation.metBy}> (ref ${obligation.reference ?? 'none'}); nothing was changed.`;
+    await client.views.open({ trigger_id: body.trigger_id, view: renderRecordObligationModal(escalation, category, spec, obligation) });
+  }, { opensModal: true });
+
+  /** A lead's answer at a preservation clock's end; the DM then says what was decided, so no live button is left on it. */
+  for (const [actionId, decision] of [[ActionId.extendObligation, 'extend'], [ActionId.releaseObligation, 'release']] as const) {
+    onButton(actionId, async ({ body, action, client }) => {
+      const parsed = parseObligationValue(action.value);
+      if (!parsed || parsed.generation === undefined) throw new DomainError(ErrorCode.InvalidInput, 'This obligation button is malformed; open the case from the triage channel instead.');
+      const { escalation, obligation, first } = await triage.decideObligation(parsed.escalationId, body.user.id, parsed.obligationId, parsed.generation, decision);
+      const channel = where(body);
+      if (first && channel && body.message?.ts) {
+        await client.chat.update({ channel, ts: body.message.ts, ...renderObligationDecided(escalation, triage.category(escalation.category), obligation, body.user.id, deps.clock()) } as never).catch((error: unknown) => logger.warn({ err: error, escalationId: escalation.id }, 'could not retire the obligation buttons'));
+      }
+      if (!first) return `“${obligation.label}” on ${escalation.id} was already decided: it is ${obligation.status === 'released' ? 'released' : `extended until ${obligation.dueAt ? slackDate(obligation.dueAt) : 'later'}`}. Nothing was changed.`;
+      logger.info({ escalationId: escalation.id, user: body.user.id, obligation: obligation.id, decision }, 'obligation decided');
+      return decision === 'extend' ? `Extended “${obligation.label}” on ${escalation.id}.` : `Released “${obligation.label}” on ${escalation.id}.`;
+    });
+  }
 
   onButton(ActionId.reassign, async ({ body, action, client }) => {
     const { escalation, category } = await triage.workContext(action.value ?? '', body.user.id, 'reassign');

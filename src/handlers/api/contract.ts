@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SCOPES } from '../../access/tokens.js';
-import { IMMINENCES, PRIORITIES, SEVERITIES, STATES } from '../../triage/types.js';
+import { IMMINENCES, OBLIGATION_STATUSES, PRIORITIES, SEVERITIES, STATES } from '../../triage/types.js';
 
 /**
  * The bodies the API answers, as zod schemas: the handlers type their answers with them and
@@ -42,7 +42,7 @@ export const rateLimitedBodySchema = problemBodySchema(['rate_limited']).extend(
 
 const timelineEventSchema = z.strictObject({
   seq: z.number().int().min(1),
-  type: z.string().meta({ description: 'What happened: created, claimed, released, reassigned, offered, offer_declined, note, paged, page_acknowledged, notified, notification_failed, escalated_to_lead, sla_warning, sla_breach, resolved, reopened, qa_review, post_failed, watchdog_healed, checklist_step (text: the step id, outcome: done or undone)' }),
+  type: z.string().meta({ description: 'What happened: created, claimed, released, reassigned, offered, offer_declined, note, paged, page_acknowledged, notified, notification_failed, escalated_to_lead, sla_warning, sla_breach, resolved, reopened, qa_review, post_failed, watchdog_healed, checklist_step (text: the step id, outcome: done or undone), legal_hold, legal_hold_released, content_purged (text: counts only), obligation_started, obligation_reminder, obligation_met, obligation_missed, obligation_expiring, obligation_extended, obligation_released; a purged text is absent' }),
   at: timestamp,
   actor: z.string().meta({ description: 'A Slack user id, or `system` for timers and intake' }),
   text: z.string().optional(),
@@ -50,6 +50,22 @@ const timelineEventSchema = z.strictObject({
   clock: z.enum(['claim', 'resolve']).optional(),
   step: z.number().int().min(0).optional(),
   outcome: z.string().optional(),
+  obligation: z.string().optional().meta({ description: 'On obligation_* events: the obligation\'s id in the category\'s config' }),
+  reference: z.string().optional().meta({ description: 'On obligation_met: the report number or reference recorded' }),
+});
+
+const obligationSchema = z.strictObject({
+  id: z.string(),
+  label: z.string(),
+  status: z.enum(OBLIGATION_STATUSES).meta({ description: '`open` and `extended`: its clock runs; `met`, `missed` and `released` are final (a missed one may still be recorded late)' }),
+  startedAt: timestamp.optional(),
+  dueAt: timestamp.optional(),
+  metAt: timestamp.optional(),
+  metBy: z.string().optional(),
+  reference: z.string().optional(),
+  missedAt: timestamp.optional(),
+  decisionAskedAt: timestamp.optional().meta({ description: 'When the leads were asked to extend or release it, at a preservation clock\'s end' }),
+  generation: z.number().int().min(0).meta({ description: 'Bumped by each extension' }),
 });
 
 export const publicEscalationSchema = z.strictObject({
@@ -61,8 +77,8 @@ export const publicEscalationSchema = z.strictObject({
   imminence: z.enum(IMMINENCES),
   market: z.string(),
   language: z.string(),
-  summary: z.string(),
-  caseUrl: z.string(),
+  summary: z.string().optional().meta({ description: 'Absent once the retention purge removed it; see `purgedAt`' }),
+  caseUrl: z.string().optional().meta({ description: 'Absent once the retention purge removed it; see `purgedAt`' }),
   reportedAt: timestamp,
   team: z.string(),
   channel: z.string().meta({ description: 'The Slack channel the case is routed to' }),
@@ -79,6 +95,10 @@ export const publicEscalationSchema = z.strictObject({
   resolveDeadline: timestamp,
   slaEpoch: z.number().int(),
   version: z.number().int(),
+  legalHold: z.strictObject({ by: z.string(), at: timestamp, reason: z.string().optional() }).optional().meta({ description: 'Set while a lead keeps the case\'s content past the retention' }),
+  purgedAt: timestamp.optional().meta({ description: 'When the content (summary, case link, resolution note, timeline texts) was purged under the retention policy; the figures and the audit chain remain' }),
+  contentNotice: z.string().optional().meta({ description: 'Said in place of purged content' }),
+  obligations: z.array(obligationSchema).optional().meta({ description: 'The legal and policy clocks started on the case, which run on after it is resolved' }),
   timeline: z.array(timelineEventSchema),
   slack: z.strictObject({ channel: z.string(), ts: z.string() }).optional().meta({ description: 'The case\'s Slack post, once it is there' }),
 }).meta({ id: 'Escalation' });
@@ -118,6 +138,7 @@ const auditedEventSchema = z.strictObject({
   outcome: z.string().optional(),
   clock: z.enum(['claim', 'resolve']).optional().meta({ description: 'The SLA obligation the event is about' }),
   step: z.number().int().min(0).optional(),
+  obligation: z.string().optional().meta({ description: 'On obligation_* events: the legal clock\'s id in the category\'s config' }),
   textDigest: sha256Hex.optional().meta({ description: 'SHA-256 of the event\'s text; the text itself is not in the audit' }),
   prev: sha256Hex.optional().meta({ description: 'The previous event\'s hash this one is chained to (64 zeros for the first)' }),
   hash: z.string().optional().meta({ description: 'sha256(prev ‖ body digest ‖ seq), as stored; absent on events from before the chain' }),
@@ -143,13 +164,19 @@ export const caseAuditSchema = z.strictObject({
     resolveDeadline: timestamp,
     summaryDigest: sha256Hex.optional().meta({ description: 'SHA-256 of the summary, as the created event covers it' }),
     caseUrlDigest: sha256Hex.optional().meta({ description: 'SHA-256 of the case link, as the created event covers it' }),
+    purgedAt: timestamp.optional().meta({ description: 'When the content was purged under the retention policy; the digests still stand for it and the chain still verifies' }),
+    legalHoldAt: timestamp.optional().meta({ description: 'Set while a lead keeps the content past the retention' }),
+    legalHoldBy: z.string().optional(),
   }),
   obligations: z.array(
     z.strictObject({
-      ref: z.enum(['sla:claim', 'sla:resolve']),
+      ref: z.string().regex(/^(sla:(claim|resolve)|obligation:[a-z0-9_-]+)$/).meta({ description: '`sla:claim`, `sla:resolve`, or `obligation:<id>` for a legal or policy clock of the category' }),
       dueAt: timestamp,
       metAt: timestamp.optional(),
       onTime: z.boolean().optional(),
+      status: z.string().optional().meta({ description: 'A legal clock\'s state: open, met, missed, extended, released…' }),
+      reference: z.string().optional().meta({ description: 'What was recorded to meet it, such as a CyberTipline report number' }),
+      metBy: z.string().optional(),
     }),
   ),
   chain: z.strictObject({

@@ -12,6 +12,7 @@ import { isRedisUnavailable } from '../../store/redis.js';
 import { INTAKE_RETRY_AFTER_S } from '../../store/intake-redis.js';
 import { isReplicationShortfall } from '../../store/replication.js';
 import type { CaseAuditBody, IntakeAccepted, PublicEscalation } from './contract.js';
+import { purgedLine } from '../../triage/retention.js';
 
 export const INTAKE_BODY_LIMIT = '64kb';
 const INTAKE_BODY_LIMIT_BYTES = 64 * 1024;
@@ -187,8 +188,13 @@ export function fastIntake(deps: IntakeDeps & { access: ApiAccess }): (request: 
 }
 
 export function toPublicEscalation(escalation: Escalation): PublicEscalation {
-  const { messageChannel, messageTs, ...rest } = escalation;
-  return { ...rest, slack: messageChannel && messageTs ? { channel: messageChannel, ts: messageTs } : undefined };
+  const { messageChannel, messageTs, legalHoldBy, legalHoldAt, legalHoldReason, ...rest } = escalation;
+  return {
+    ...rest,
+    ...(legalHoldAt ? { legalHold: { by: legalHoldBy ?? '', at: legalHoldAt, ...(legalHoldReason ? { reason: legalHoldReason } : {}) } } : {}),
+    ...(escalation.purgedAt ? { contentNotice: purgedLine(escalation.purgedAt) } : {}),
+    slack: messageChannel && messageTs ? { channel: messageChannel, ts: messageTs } : undefined,
+  };
 }
 
 export function escalationsRouter(deps: HandlerDeps & Pick<ReportingDeps, 'audits'> & { access: ApiAccess }): Router {

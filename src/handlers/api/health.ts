@@ -8,7 +8,8 @@ export interface HealthDeps {
   workers: Worker[];
   queues: Queue[];
   metrics: Metrics;
-  armingStream: string;
+  /** Every shard's arming stream (store/keys.ts). */
+  armingStreams: readonly string[];
   /** Why Slack is refusing the bot, in the words /readyz reports, while it does. */
   slackRefusal: () => Promise<string | undefined>;
   /** Sets gauges of shared state (the sources' heartbeats) from Redis, so every instance reports the same. */
@@ -19,11 +20,18 @@ export interface HealthDeps {
    * primary, and taking them all out of a load balancer would turn 503 with Retry-After into refused connections.
    */
   replication?: () => Promise<{ problem?: string } | undefined>;
+  /** Workers that take no jobs though jobs wait (jobs/worker-liveness.ts); past twice its threshold /healthz fails too. */
+  liveness?: { problems(): string[]; failing(): boolean };
 }
 
 export function healthRouter(deps: HealthDeps): Router {
   const router = express.Router();
   router.get('/healthz', (_request, response) => {
+    // Liveness: only what a restart mends. A wedged worker connection is; Redis or Slack being down is not.
+    if (deps.liveness?.failing()) {
+      response.status(503).json({ status: 'failing', problems: deps.liveness.problems() });
+      return;
+    }
     response.json({ status: 'ok' });
   });
   router.get('/readyz', async (_request, response) => {
@@ -34,6 +42,7 @@ export function healthRouter(deps: HealthDeps): Router {
       problems.push('redis is not answering');
     }
     for (const worker of deps.workers) if (!worker.isRunning()) problems.push(`worker ${worker.name} is not running`);
+    problems.push(...(deps.liveness?.problems() ?? []));
     if (!problems.length) {
       const refusal = await deps.slackRefusal().catch(() => undefined);
       if (refusal) problems.push(refusal);
@@ -53,7 +62,7 @@ export function healthRouter(deps: HealthDeps): Router {
       }),
     );
     try {
-      deps.metrics.armingBacklog.set(await deps.redis.xlen(deps.armingStream));
+      deps.metrics.armingBacklog.set((await Promise.all(deps.armingStreams.map((stream) => deps.redis.xlen(stream)))).reduce((sum, length) => sum + length, 0));
       await deps.beforeScrape?.();
     } catch {
       // As above.

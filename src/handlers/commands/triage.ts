@@ -10,7 +10,9 @@ import { weekBounds } from '../../triage/qa.js';
 import { renderQaSample } from '../../blocks/qa.js';
 import { parseDuration } from '../../triage/duration.js';
 import { renderBreakStarted } from '../../blocks/wellbeing.js';
+import { renderObligationsList } from '../../blocks/obligations.js';
 import { auditToCsv } from '../../triage/audit-export.js';
+import { HOLD_USAGE } from '../../triage/legal-hold.js';
 
 /** A break longer than this is time off, which belongs in the rotation as an override. */
 const MAX_BREAK_MS = 4 * 3_600_000;
@@ -34,7 +36,7 @@ export function registerTriageCommand(app: App, deps: ReportingDeps): void {
             return;
           }
           const { escalation, category, visibility } = await triage.viewFor(id, command.user_id);
-          await ack({ response_type: 'ephemeral', ...(visibility.content ? renderEscalationDetail(escalation, category) : renderRestrictedCase(escalation, category, visibility)) });
+          await ack({ response_type: 'ephemeral', ...(visibility.content ? renderEscalationDetail(escalation, category, deps.clock()) : renderRestrictedCase(escalation, category, visibility)) });
           return;
         }
         case 'new': {
@@ -100,6 +102,16 @@ export function registerTriageCommand(app: App, deps: ReportingDeps): void {
           await ack({ response_type: 'ephemeral', text: renderBreakStarted(await triage.startBreak(command.user_id, ms)) });
           return;
         }
+        case 'obligations': {
+          const { onRoster, due } = await triage.obligationsDueFor(command.user_id);
+          await ack({ response_type: 'ephemeral', ...renderObligationsList(due, deps.config.categories, deps.clock(), { onRoster }) });
+          return;
+        }
+        case 'hold':
+        case 'release': {
+          await legalHold(subcommand.toLowerCase() as 'hold' | 'release', rest[0]);
+          return;
+        }
         case 'help':
           await ack({ response_type: 'ephemeral', text: TRIAGE_USAGE });
           return;
@@ -108,6 +120,24 @@ export function registerTriageCommand(app: App, deps: ReportingDeps): void {
       }
     } catch (error) {
       await ack({ response_type: 'ephemeral', text: userMessageFor(error, logger, { command: '/triage', user: command.user_id }) });
+    }
+
+    /** `/triage hold ESC-… <reason>` and `/triage release ESC-… [reason]`: the domain asks the policy who may. */
+    async function legalHold(kind: 'hold' | 'release', rawId: string | undefined): Promise<void> {
+      if (!rawId || !/^ESC-\d+$/i.test(rawId)) {
+        const said = rawId ? `\`${rawId}\` is not an escalation id; ids look like ESC-1042. ` : 'Say which escalation. ';
+        await ack({ response_type: 'ephemeral', text: `${said}${HOLD_USAGE}` });
+        return;
+      }
+      const id = rawId.toUpperCase();
+      // The reason as typed, line breaks included: everything after the id.
+      const reason = String(command.text ?? '').trim().replace(/^\S+\s+\S+\s*/, '');
+      const escalation = kind === 'hold' ? await triage.placeHold(id, command.user_id, reason) : await triage.releaseHold(id, command.user_id, reason);
+      await ack({
+        response_type: 'ephemeral',
+        text: kind === 'hold' ? `⚖️ ${id} is on legal hold: its content is kept past the retention until a lead releases it (\`/triage release ${id}\`).` : `⚖️ ${id} is released from legal hold. ${escalation.state === 'resolved' ? 'Its content is purged once the retention from its resolve has passed.' : 'The retention runs from its resolve.'}`,
+      });
+      logger.info({ user: command.user_id, escalationId: id, kind }, kind === 'hold' ? 'legal hold placed' : 'legal hold released');
     }
 
     /** `/triage export ESC-… audit`: one case's audit form, for the leads of its team only. */

@@ -7,6 +7,7 @@ import { observeDurations } from '../durations.js';
 import { tellUser, userMessageFor } from '../reply.js';
 import { renderOffer } from '../../blocks/offer.js';
 import { initiallyTicked } from '../../blocks/checklist.js';
+import { parseObligationValue } from '../../blocks/obligations.js';
 
 type StateValues = ViewSubmitAction['view']['state']['values'];
 
@@ -87,6 +88,15 @@ export function registerViews(app: App, deps: HandlerDeps): void {
     const meanwhile = escalation.state === 'claimed' ? `it stays with <@${escalation.assignee}>` : 'it stays open and its claim clock keeps running';
     // Not awaited: the modal must close within Slack's 3 seconds.
     void tellUser(client, escalation.messageChannel ?? escalation.channel, body.user.id, `Offered ${escalation.id} to <@${target}>. Until they accept, ${meanwhile}; you will hear if they decline.`, logger);
+  });
+
+  onSubmit(ViewId.recordObligation, () => InputId.obligationReference.block, async ({ body, view, client }) => {
+    const parsed = parseObligationValue(view.private_metadata);
+    if (!parsed) return { [InputId.obligationReference.block]: 'This form is malformed; open the case from the triage channel again.' };
+    const { escalation, obligation, first } = await triage.recordObligation(parsed.escalationId, body.user.id, parsed.obligationId, textValue(view.state.values, InputId.obligationReference) ?? '');
+    if (first) logger.info({ escalationId: escalation.id, user: body.user.id, obligation: obligation.id }, 'obligation recorded');
+    // Not awaited: the modal must close within Slack's 3 seconds.
+    if (!first) void tellUser(client, escalation.messageChannel ?? escalation.channel, body.user.id, `“${obligation.label}” on ${escalation.id} was already recorded by <@${obligation.metBy}>; nothing was changed.`, logger);
   });
 
   const schema = intakeSchema({ categories: [...deps.config.categories.keys()], summaryMaxLength: deps.config.summaryMaxLength, caseUrlOrigins: deps.config.caseUrlOrigins });

@@ -1,0 +1,17 @@
+import { Redis } from 'ioredis';
+import { startHarness, escalationBody, SPECIALISTS, TRIAGE_CHANNEL } from '../test/support/harness.js';
+import { ActionId } from '../src/blocks/ids.js';
+const harness = await startHarness({});
+const { json } = await harness.intake(escalationBody());
+await harness.waitForPost(json.id, TRIAGE_CHANNEL);
+await new Promise((r) => setTimeout(r, 1500));
+const monitor = new Redis('redis://127.0.0.1:6379');
+const lines: string[] = [];
+const m = await monitor.monitor();
+m.on('monitor', (_time: string, args: string[]) => { const a = args.map(String); if (/^[a-z]/.test(a[0]!) && a.some((x) => x.includes(harness.prefix))) lines.push(a.slice(0, 4).join(' ').slice(0, 160)); });
+await harness.click(SPECIALISTS[0]!, ActionId.claim, json.id);
+await new Promise((r) => setTimeout(r, 2500));
+m.disconnect(); monitor.disconnect();
+console.log(lines.length); console.log(lines.join('\n'));
+await harness.close();
+process.exit(0);
