@@ -101,10 +101,10 @@ export class RedisEscalationRepository implements EscalationRepository {
     this.receiveWindow = options.receiveWindow;
     this.durability = options.durability;
     if (!('admitEscalation' in redis)) {
-      redis.defineCommand('reserveEscalation', { numberOfKeys: 4, lua: scriptSource('reserve-escalation-4', ['takeToken']) });
+      redis.defineCommand('reserveEscalation', { numberOfKeys: 4, lua: scriptSource('reserve-escalation-4', ['takeToken', 'intake']) });
       redis.defineCommand('admitEscalation', { numberOfKeys: 6, lua: scriptSource('admit-escalation-6') });
       redis.defineCommand('transitionEscalation', { numberOfKeys: 5, lua: scriptSource('transition-5', ['auditChain']) });
-      redis.defineCommand('receiveEscalation', { numberOfKeys: 8, lua: scriptSource('receive-escalation-8', ['takeToken']) });
+      redis.defineCommand('receiveEscalation', { numberOfKeys: 8, lua: scriptSource('receive-escalation-8', ['takeToken', 'intake']) });
       redis.defineCommand('moveEscalation', { numberOfKeys: 5, lua: scriptSource('move-escalation-5', ['auditChain']) });
       redis.defineCommand('markRendered', { numberOfKeys: 1, lua: scriptSource('mark-rendered-1') });
       redis.defineCommand('readEscalation', { numberOfKeys: 2, lua: scriptSource('read-escalation-2') });

@@ -29,7 +29,7 @@ export function outcomeOf<S extends Script>(script: S, code: number): ScriptOutc
 }
 
 /** Functions more than one script uses, under scripts/lib/: Redis runs each script alone, so they are prepended. */
-const LIBRARIES = { takeToken: 'token-bucket', auditChain: 'sha256' } as const;
+const LIBRARIES = { takeToken: 'token-bucket', auditChain: 'sha256', intake: 'intake' } as const;
 
 /** A script's source as ioredis's defineCommand takes it, with the library functions it calls before it. */
 export function scriptSource(name: string, uses: Array<keyof typeof LIBRARIES> = []): string {

@@ -37,28 +37,13 @@
   when the deadline had passed (nothing is stored); { -3, ms until a whole token is back } when
   the token is over its rate limit (nothing is stored).
 ]]
-local function redis_ms()
-  local time = redis.call('TIME')
-  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local refused = intake_refusal(ARGV[8], KEYS[7], ARGV[9], ARGV[10])
+if refused then
+  return refused
 end
-if ARGV[8] ~= '' then
-  if redis_ms() > tonumber(ARGV[8]) then
-    return { -2, '' }
-  end
-end
-if ARGV[9] ~= '' then
-  local allowed, wait = take_token(KEYS[7], tonumber(ARGV[9]), tonumber(ARGV[10]))
-  if allowed == 0 then
-    return { -3, wait }
-  end
-end
-local existing = redis.call('HMGET', KEYS[1], 'id', 'digest')
-if existing[1] then
-  if existing[2] == ARGV[7] then
-    redis.call('ZADD', KEYS[8], redis_ms(), ARGV[11])
-    return { 0, existing[1] }
-  end
-  return { -1, existing[1] }
+local known = known_receive(KEYS[1], ARGV[7], KEYS[8], ARGV[11])
+if known then
+  return known
 end
 local id = 'ESC-' .. (tonumber(ARGV[3]) + redis.call('INCR', KEYS[2]))
 local hash = ARGV[1] .. id

@@ -21,28 +21,13 @@
   case is admitted again, which does nothing if it is stored); { -1, id } when it was known with a
   different digest; { -2, '' } past the deadline; { -3, ms until a token is back } when limited.
 ]]
-local function redis_ms()
-  local time = redis.call('TIME')
-  return tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+local refused = intake_refusal(ARGV[3], KEYS[3], ARGV[4], ARGV[5])
+if refused then
+  return refused
 end
-if ARGV[3] ~= '' then
-  if redis_ms() > tonumber(ARGV[3]) then
-    return { -2, '' }
-  end
-end
-if ARGV[4] ~= '' then
-  local allowed, wait = take_token(KEYS[3], tonumber(ARGV[4]), tonumber(ARGV[5]))
-  if allowed == 0 then
-    return { -3, wait }
-  end
-end
-local existing = redis.call('HMGET', KEYS[1], 'id', 'digest')
-if existing[1] then
-  if existing[2] == ARGV[2] then
-    redis.call('ZADD', KEYS[4], redis_ms(), ARGV[6])
-    return { 0, existing[1] }
-  end
-  return { -1, existing[1] }
+local known = known_receive(KEYS[1], ARGV[2], KEYS[4], ARGV[6])
+if known then
+  return known
 end
 local id = 'ESC-' .. (tonumber(ARGV[1]) + redis.call('INCR', KEYS[2]))
 redis.call('HSET', KEYS[1], 'id', id, 'digest', ARGV[2])
