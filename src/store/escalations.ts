@@ -238,12 +238,13 @@ export class RedisEscalationRepository implements EscalationRepository {
     if (team === null) return { status: 'not_found' };
     const fields: string[] = [];
     for (const [name, value] of Object.entries(change.set ?? {})) fields.push(name, value === undefined ? '' : String(value));
+    const shard = this.keys.shardOf(id);
     const [code, state, assignee, version, seq, slaEpoch] = await this.scripts.transitionEscalation(
       this.keys.escalation(id),
       this.keys.timeline(id),
-      this.keys.openForShard(this.keys.shardOf(id)),
-      this.keys.teamOpenForShard(team, this.keys.shardOf(id)),
-      this.keys.caseEventsForShard(this.keys.shardOf(id)),
+      this.keys.openForShard(shard),
+      this.keys.teamOpenForShard(team, shard),
+      this.keys.caseEventsForShard(shard),
       change.from.join(','),
       change.to ?? '',
       JSON.stringify(change.event),
@@ -270,12 +271,13 @@ export class RedisEscalationRepository implements EscalationRepository {
     const fields: string[] = [];
     for (const [name, value] of Object.entries(change.set)) fields.push(name, value === undefined ? '' : String(value));
     if ('messageTs' in change.set && change.set.messageTs === undefined) fields.push('renderedVersion', '');
+    const shard = this.keys.shardOf(id);
     const [code, version, seq, slaEpoch] = await this.scripts.moveEscalation(
       this.keys.escalation(id),
       this.keys.timeline(id),
-      this.keys.teamOpenForShard(change.fromTeam, this.keys.shardOf(id)),
-      this.keys.teamOpenForShard(change.team, this.keys.shardOf(id)),
-      this.keys.caseEventsForShard(this.keys.shardOf(id)),
+      this.keys.teamOpenForShard(change.fromTeam, shard),
+      this.keys.teamOpenForShard(change.team, shard),
+      this.keys.caseEventsForShard(shard),
       change.expectedVersion,
       change.team,
       change.to ?? '',

@@ -198,14 +198,15 @@ export async function checkEvictionPolicy(redis: Redis): Promise<string | undefi
 
 export async function deleteByPrefix(redis: Redis, prefix: string): Promise<void> {
   // SCAN walks one node; a cluster's keys are on each of its primaries.
-  const nodes = isCluster(redis) ? (redis as unknown as Cluster).nodes('master') : [redis];
+  const cluster = isCluster(redis);
+  const nodes = cluster ? (redis as unknown as Cluster).nodes('master') : [redis];
   for (const node of nodes) {
     let cursor = '0';
     do {
       const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
       cursor = next;
       // One key at a time: keys of different slots cannot share a command on a cluster.
-      if (keys.length) await (nodes.length > 1 ? Promise.all(keys.map((key) => redis.unlink(key))) : redis.unlink(...keys));
+      if (keys.length) await (cluster ? Promise.all(keys.map((key) => redis.unlink(key))) : redis.unlink(...keys));
     } while (cursor !== '0');
   }
 }

@@ -94,7 +94,6 @@ export class CaseObligations {
   private async arm(escalation: Escalation, category: Category | undefined): Promise<void> {
     const ports = this.deps.obligations;
     if (!ports) return;
-    const now = this.deps.clock();
     await Promise.all(
       (escalation.obligations ?? []).map(async (state) => {
         if (isListed(state) && state.dueAt) await ports.index.put(escalation.team, escalation.id, state.id, new Date(state.dueAt));
@@ -102,9 +101,7 @@ export class CaseObligations {
         const spec = category && this.spec(category, state.id);
         // Once asked, a preservation clock waits for the leads; it has no moment left.
         if (!spec || !isRunning(state) || state.decisionAskedAt) return;
-        const moment = nextMomentIndex(spec, state, now);
-        if (moment === undefined) return;
-        await ports.timers.schedule({ escalationId: escalation.id, obligationId: state.id, generation: state.generation, moment }, obligationMoments(spec, state)[moment]!.at);
+        await this.armNext(escalation, spec, state, 0);
       }),
     );
   }
@@ -139,7 +136,7 @@ export class CaseObligations {
       });
       if (result.status !== 'done' && result.status !== 'already_done') return 'stale';
       // A retried job repeats the first run's messages under the same ids, so each goes once.
-      const recorded = await this.recordedTargets(escalation.id, result.seq);
+      const recorded = result.status === 'done' ? recipients : await this.recordedTargets(escalation.id, result.seq);
       await Promise.all([
         this.cases.afterChange(escalation.id, result),
         ...recorded.map((userId) => this.deps.outbox.message(`obl-reminder.${escalation.id}.${result.seq}.${userId}`, userId, draft(escalation, category, state, 'reminder'))),

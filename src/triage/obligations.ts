@@ -13,11 +13,9 @@ import { OBLIGATION_STATUSES, type Escalation, type ObligationState, type Obliga
 export const REFERENCE_MAX_GRAPHEMES = 200;
 
 const RUNNING: ReadonlySet<ObligationStatus> = new Set(['open', 'extended']);
-const FINAL: ReadonlySet<ObligationStatus> = new Set(['met', 'missed', 'released']);
 
 /** Its clock runs: reminders and the due time are still ahead of it. */
 export const isRunning = (state: Pick<ObligationState, 'status'>): boolean => RUNNING.has(state.status);
-export const isFinal = (state: Pick<ObligationState, 'status'>): boolean => FINAL.has(state.status);
 
 /**
  * Whether the case still owes something under an obligation: one whose clock runs, or one missed

@@ -171,6 +171,41 @@ process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
 });
 
+/** A plain connection to one node, closed with the topology. */
+function clientOf(node: TopologyNode, clients: Redis[]): Redis {
+  const client = new Redis({ host: '127.0.0.1', port: node.port, maxRetriesPerRequest: 1, retryStrategy: (attempt) => Math.min(attempt * 100, 1_000) });
+  client.on('error', () => undefined);
+  clients.push(client);
+  return client;
+}
+
+/** Sends a signal to the node's own process; SIGKILL and SIGTERM resolve once it has exited. */
+async function killNode(node: TopologyNode, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+  const target = node as Node;
+  if (!target.alive()) return;
+  target.process!.kill(signal);
+  if (signal === 'SIGKILL' || signal === 'SIGTERM') await target.exited();
+}
+
+/** Closes the clients, kills every node (a frozen one too) and removes their directories. */
+async function removeNodes(nodes: readonly Node[], clients: readonly Redis[]): Promise<void> {
+  for (const client of clients) client.disconnect();
+  await Promise.all(nodes.map(async (node) => {
+    if (!node.alive()) return;
+    node.process!.kill('SIGCONT');
+    node.process!.kill('SIGKILL');
+    await node.exited();
+  }));
+  for (const node of nodes) rmSync(node.dir, { recursive: true, force: true });
+}
+
+function answersPing(node: Node, timeoutMs: number): Promise<boolean> {
+  return until(`${node.label} on ${node.port} answers PING${node.alive() ? '' : ` (it exited: ${node.output.trim().slice(-500)})`}`, async () => {
+    if (!node.alive()) throw new Error(`${node.label} exited: ${node.output.trim().slice(-500)}`);
+    return (await ask(node.port, 'PING')) === 'PONG';
+  }, timeoutMs, 50);
+}
+
 function dataArgs(node: Node, primaryPort?: number): string[] {
   return [
     '--port', String(node.port), '--bind', '127.0.0.1', '--dir', node.dir,
@@ -199,10 +234,7 @@ export async function startRedisTopology(options: TopologyOptions = {}): Promise
   const all = () => [...nodes, ...sentinels];
   let stopped = false;
 
-  const answers = (node: Node) => until(`${node.label} on ${node.port} answers PING${node.alive() ? '' : ` (it exited: ${node.output.trim().slice(-500)})`}`, async () => {
-    if (!node.alive()) throw new Error(`${node.label} exited: ${node.output.trim().slice(-500)}`);
-    return (await ask(node.port, 'PING')) === 'PONG';
-  }, startTimeoutMs, 50);
+  const answers = (node: Node) => answersPing(node, startTimeoutMs);
 
   const startData = async (node: Node, primaryPort?: number) => {
     node.spawn(dataArgs(node, primaryPort));
@@ -254,18 +286,8 @@ export async function startRedisTopology(options: TopologyOptions = {}): Promise
       const primary = await topology.primary();
       return nodes.filter((node) => node !== primary);
     },
-    client(node) {
-      const client = new Redis({ host: '127.0.0.1', port: node.port, maxRetriesPerRequest: 1, retryStrategy: (attempt) => Math.min(attempt * 100, 1_000) });
-      client.on('error', () => undefined);
-      clients.push(client);
-      return client;
-    },
-    async kill(node, signal = 'SIGKILL') {
-      const target = node as Node;
-      if (!target.alive()) return;
-      target.process!.kill(signal);
-      if (signal === 'SIGKILL' || signal === 'SIGTERM') await target.exited();
-    },
+    client: (node) => clientOf(node, clients),
+    kill: killNode,
     freeze(node) {
       if ((node as Node).alive()) (node as Node).process!.kill('SIGSTOP');
     },
@@ -296,14 +318,7 @@ export async function startRedisTopology(options: TopologyOptions = {}): Promise
     async stop() {
       if (stopped) return;
       stopped = true;
-      for (const client of clients) client.disconnect();
-      await Promise.all(all().map(async (node) => {
-        if (!node.alive()) return;
-        node.process!.kill('SIGCONT');
-        node.process!.kill('SIGKILL');
-        await node.exited();
-      }));
-      for (const node of all()) rmSync(node.dir, { recursive: true, force: true });
+      await removeNodes(all(), clients);
     },
   };
 
@@ -415,18 +430,8 @@ export async function startRedisCluster(options: { primaries?: number; replicasP
       if (!node) throw new Error(`Redis cluster: no primary serves slot ${slot}`);
       return node;
     },
-    client(node) {
-      const client = new Redis({ host: '127.0.0.1', port: node.port, maxRetriesPerRequest: 1, retryStrategy: (attempt) => Math.min(attempt * 100, 1_000) });
-      client.on('error', () => undefined);
-      clients.push(client);
-      return client;
-    },
-    async kill(node, signal = 'SIGKILL') {
-      const target = node as Node;
-      if (!target.alive()) return;
-      target.process!.kill(signal);
-      if (signal === 'SIGKILL' || signal === 'SIGTERM') await target.exited();
-    },
+    client: (node) => clientOf(node, clients),
+    kill: killNode,
     async waitForHealthy(timeoutMs = 30_000) {
       const started = Date.now();
       await until('every slot is served by a live primary and the cluster says ok', async () => {
@@ -441,24 +446,14 @@ export async function startRedisCluster(options: { primaries?: number; replicasP
     async stop() {
       if (stopped) return;
       stopped = true;
-      for (const client of clients) client.disconnect();
-      await Promise.all(nodes.map(async (node) => {
-        if (!node.alive()) return;
-        node.process!.kill('SIGCONT');
-        node.process!.kill('SIGKILL');
-        await node.exited();
-      }));
-      for (const node of nodes) rmSync(node.dir, { recursive: true, force: true });
+      await removeNodes(nodes, clients);
     },
   };
 
   try {
     await Promise.all(nodes.map(async (node) => {
       node.spawn([...dataArgs(node), '--cluster-enabled', 'yes', '--cluster-config-file', join(node.dir, 'nodes.conf'), '--cluster-node-timeout', String(nodeTimeoutMs), '--cluster-replica-validity-factor', '0']);
-      await until(`${node.label} on ${node.port} answers PING`, async () => {
-        if (!node.alive()) throw new Error(`${node.label} exited: ${node.output.trim().slice(-500)}`);
-        return (await ask(node.port, 'PING')) === 'PONG';
-      }, startTimeoutMs, 50);
+      await answersPing(node, startTimeoutMs);
     }));
     const created = spawnSync('redis-cli', ['--cluster', 'create', ...nodes.map((node) => `127.0.0.1:${node.port}`), '--cluster-replicas', String(replicasPerPrimary), '--cluster-yes'], { encoding: 'utf8', timeout: startTimeoutMs });
     if (created.status !== 0) throw new Error(`redis-cli --cluster create failed: ${(created.stdout + created.stderr).slice(-1_000)}`);
