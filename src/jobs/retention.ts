@@ -2,11 +2,11 @@
  * The retention purge: on a BullMQ job scheduler, so one instance runs it once per period however
  * many run, it walks the cases created before the shortest retention's cutoff, asks
  * triage/retention.ts which may lose their content now, and purges each in one script of its own
- * keys (store/scripts/purge-content-2.lua). It logs counts, never what it removed.
+ * keys (store/scripts/purge-content-3.lua). It logs counts, never what it removed.
  *
- * A run is safe to repeat and to stop anywhere: a case is purged or not in one atomic step, its
- * stream entry and redraw follow and are marked done, and a case purged but not yet marked is
- * finished by the next run.
+ * A run is safe to repeat and to stop anywhere: a case is purged, its event chained and announced
+ * to the case event subscribers, or none of it, in one atomic step; the post's redraw follows. A
+ * run stopped between the two leaves the post as last drawn until the case is next redrawn.
  */
 import { Queue, Worker } from 'bullmq';
 import type { Logger } from 'pino';
@@ -18,7 +18,7 @@ import { logWorkerError, QueueName, type QueueContext } from './queues.js';
 const SCHEDULER = 'retention-purge';
 
 export interface RetentionPurgeDeps {
-  store: Pick<RedisRetentionStore, 'candidates' | 'storedTimeline' | 'purge' | 'announce' | 'purgeEventSeq'>;
+  store: Pick<RedisRetentionStore, 'candidates' | 'storedTimeline' | 'purge'>;
   repository: Pick<EscalationRepository, 'get'>;
   outbox: Pick<SlackOutbox, 'refreshEscalation' | 'postThreadEvent'>;
   /** Undefined when the config has no retention: content is then kept, and no purge is scheduled. */
@@ -31,8 +31,6 @@ export interface PurgeRun {
   /** Cases looked at: every case created before the cutoff. */
   examined: number;
   purged: number;
-  /** Purged by an earlier run that stopped before announcing it; announced now. */
-  completed: number;
   alreadyPurged: number;
   kept: Record<KeptReason, number>;
   /** Changed while this run planned its purge; the next run tries again. */
@@ -65,7 +63,7 @@ export class RetentionPurge {
 
   /** One pass over every case old enough to be due; safe to call at any time, and again. */
   async run(): Promise<PurgeRun> {
-    const run: PurgeRun = { examined: 0, purged: 0, completed: 0, alreadyPurged: 0, kept: { held: 0, 'open-obligations': 0, 'not-resolved': 0, 'within-retention': 0 }, stale: 0, failed: 0 };
+    const run: PurgeRun = { examined: 0, purged: 0, alreadyPurged: 0, kept: { held: 0, 'open-obligations': 0, 'not-resolved': 0, 'within-retention': 0 }, stale: 0, failed: 0 };
     const { policy, store, logger } = this.deps;
     if (!policy) return run;
     const now = this.deps.clock();
@@ -75,8 +73,7 @@ export class RetentionPurge {
         run.examined += 1;
         try {
           if (candidate.purgedAt) {
-            if (candidate.announced) run.alreadyPurged += 1;
-            else if (await this.finish(candidate.id)) run.completed += 1;
+            run.alreadyPurged += 1;
             continue;
           }
           // Most old cases are kept or long purged; the whole case is read only for the rest.
@@ -115,7 +112,6 @@ export class RetentionPurge {
     });
     switch (result.status) {
       case 'purged':
-        await this.deps.store.announce(id, result.seq);
         await Promise.all([this.deps.outbox.postThreadEvent(id, result.seq), this.deps.outbox.refreshEscalation(id, result.version)]);
         run.purged += 1;
         return;
@@ -134,16 +130,6 @@ export class RetentionPurge {
       case 'not_found':
         return;
     }
-  }
-
-  /** Announces and redraws a case an earlier run purged and stopped before telling anyone. */
-  private async finish(id: string): Promise<boolean> {
-    const seq = await this.deps.store.purgeEventSeq(id);
-    const escalation = await this.deps.repository.get(id);
-    if (seq === undefined || !escalation) return false;
-    await this.deps.store.announce(id, seq);
-    await Promise.all([this.deps.outbox.postThreadEvent(id, seq), this.deps.outbox.refreshEscalation(id, escalation.version)]);
-    return true;
   }
 }
 

@@ -18,8 +18,6 @@ export interface PurgeCandidate {
   resolvedAt?: string;
   purgedAt?: string;
   legalHoldAt?: string;
-  /** Set once the purge's stream entry and redraw were queued; absent on a case purged by a run that stopped right after. */
-  announced: boolean;
 }
 
 export interface PurgePlan {
@@ -31,7 +29,7 @@ export interface PurgePlan {
   rewritten: Array<{ index: number; event: ChainedEvent }>;
 }
 
-export type PurgeResult = { status: Exclude<ScriptOutcome<'purge-content-2'>, 'purged'> } | { status: 'purged'; seq: number; version: number };
+export type PurgeResult = { status: Exclude<ScriptOutcome<'purge-content-3'>, 'purged'> } | { status: 'purged'; seq: number; version: number };
 
 /** The stored side of the retention purge (triage/retention.ts decides, jobs/retention.ts runs it). */
 export class RedisRetentionStore {
@@ -41,7 +39,7 @@ export class RedisRetentionStore {
     private readonly redis: Redis,
     private readonly keys: StoreKeys,
   ) {
-    if (!('purgeContent' in redis)) redis.defineCommand('purgeContent', { numberOfKeys: 2, lua: scriptSource('purge-content-2', ['auditChain']) });
+    if (!('purgeContent' in redis)) redis.defineCommand('purgeContent', { numberOfKeys: 3, lua: scriptSource('purge-content-3', ['auditChain']) });
     this.scripts = redis as unknown as RetentionScripts;
   }
 
@@ -56,10 +54,10 @@ export class RedisRetentionStore {
         const ids = await this.redis.zrangebyscore(this.keys.createdForShard(shard), '-inf', `(${createdBefore}`, 'LIMIT', offset, batchSize);
         if (ids.length === 0) break;
         // One command per case rather than one pipeline across slots: each goes to its case's node.
-        const fields = await Promise.all(ids.map((id) => this.redis.hmget(this.keys.escalation(id), 'state', 'team', 'resolvedAt', 'purgedAt', 'legalHoldAt', 'mark.purgeAnnounced')));
+        const fields = await Promise.all(ids.map((id) => this.redis.hmget(this.keys.escalation(id), 'state', 'team', 'resolvedAt', 'purgedAt', 'legalHoldAt')));
         yield ids.map((id, index) => {
-          const [state, team, resolvedAt, purgedAt, legalHoldAt, announced] = fields[index] ?? [];
-          return { id, state: state ?? undefined, team: team ?? undefined, resolvedAt: resolvedAt ?? undefined, purgedAt: purgedAt ?? undefined, legalHoldAt: legalHoldAt ?? undefined, announced: Boolean(announced) };
+          const [state, team, resolvedAt, purgedAt, legalHoldAt] = fields[index] ?? [];
+          return { id, state: state ?? undefined, team: team ?? undefined, resolvedAt: resolvedAt ?? undefined, purgedAt: purgedAt ?? undefined, legalHoldAt: legalHoldAt ?? undefined };
         });
         if (ids.length < batchSize) break;
       }
@@ -75,33 +73,18 @@ export class RedisRetentionStore {
     const [code, seq, version] = await this.scripts.purgeContent(
       this.keys.escalation(id),
       this.keys.timeline(id),
+      this.keys.caseEventsForShard(this.keys.shardOf(id)),
       plan.expectedVersion,
       plan.timelineLength,
       plan.purgedAt,
       JSON.stringify(plan.event),
       bodyDigest(plan.event),
+      CASE_EVENTS_MAXLEN,
       plan.fields.length,
       ...plan.fields,
       ...plan.rewritten.flatMap(({ index, event }) => [index, JSON.stringify(event)]),
     );
-    const status = outcomeOf('purge-content-2', code);
+    const status = outcomeOf('purge-content-3', code);
     return status === 'purged' ? { status, seq: Number(seq), version: Number(version) } : { status };
-  }
-
-  /**
-   * Tells the case event subscribers of the purge event and marks the case announced. The stream is
-   * shared by every case, so this is its own command after the case's script, not part of it; a
-   * run stopped in between leaves the mark unset, and the next run announces it.
-   */
-  async announce(id: string, seq: number): Promise<void> {
-    const [state, assignee] = await this.redis.hmget(this.keys.escalation(id), 'state', 'assignee');
-    await this.redis.xadd(this.keys.caseEventsForShard(this.keys.shardOf(id)), 'MAXLEN', '~', CASE_EVENTS_MAXLEN, '*', 'id', id, 'seq', seq, 'type', 'content_purged', 'state', state ?? 'resolved', 'assignee', assignee ?? '');
-    await this.redis.hset(this.keys.escalation(id), 'mark.purgeAnnounced', seq);
-  }
-
-  /** The seq of the case's content_purged event, for a run that announces what an earlier one purged. */
-  async purgeEventSeq(id: string): Promise<number | undefined> {
-    const timeline = await this.storedTimeline(id);
-    return timeline.findLast((event) => event.type === 'content_purged')?.seq;
   }
 }

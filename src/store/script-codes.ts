@@ -15,7 +15,7 @@ export const SCRIPT_CODES = {
   'take-token-1': { 1: 'allowed', 0: 'limited' },
   'release-lock-1': { 1: 'released', 0: 'not_held' },
   'set-silence-1': { 1: 'changed', 0: 'stale' },
-  'purge-content-2': { 1: 'purged', 0: 'already_purged', [-1]: 'not_found', [-2]: 'not_resolved', [-3]: 'stale_version', [-4]: 'held' },
+  'purge-content-3': { 1: 'purged', 0: 'already_purged', [-1]: 'not_found', [-2]: 'not_resolved', [-3]: 'stale_version', [-4]: 'held' },
 } as const;
 
 type Script = keyof typeof SCRIPT_CODES;
