@@ -114,7 +114,7 @@ describe('the watchdog', () => {
     await harness.waitForPost(json.id);
     await harness.waitForPost(intact.json.id);
     const sla = harness.app.watchdog!['deps'].slaQueue;
-    const timers = (await sla.getJobs(['delayed', 'waiting'])).filter((job) => job.data.escalationId === json.id);
+    const timers = (await sla.getJobs(['delayed', 'waiting'])).filter((job) => job.data.e === json.id);
     expect(timers.length).toBeGreaterThan(0);
     await Promise.all(timers.map((job) => job.remove()));
     // Past the grace in which the arming relay may still be arming it.

@@ -97,7 +97,9 @@ describe('when the config drops a team or category that open cases still have', 
     expect(await app.redis.zscore(`${prefix}:team:b:open`, teamGone)).toBeNull();
     await double.waitFor(() => double.messages(TRIAGE_CHANNEL).find((message) => message.text.includes(teamGone)), 8_000);
     // Armed again under a new plan: the claim clock runs anew (it is back in the queue) and pages the new team.
-    expect(await app.redis.zrange(`${prefix}:q:sla:delayed`, 0, -1)).toContain(`${teamGone}.${moved.slaEpoch}.claim.breach.0`);
+    expect(await app.redis.zrange(`${prefix}:q:sla:delayed`, 0, -1)).toContain(`${teamGone}.${moved.slaEpoch}`);
+    const plan = JSON.parse((await app.redis.hget(`${prefix}:q:sla:${teamGone}.${moved.slaEpoch}`, 'data'))!) as { t: unknown[][] };
+    expect(plan.t.map((entry) => entry.slice(0, 3).join('.'))).toContain('claim.breach.0');
   }, 30_000);
 
   it('starts without moving anything once no case is orphaned', async () => {

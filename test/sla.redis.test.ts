@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ActionId } from '../src/blocks/ids.js';
+import type { SlaAgenda } from '../src/jobs/sla.js';
 import { eventually } from './support/eventually.js';
 import { escalationBody, LEAD, SPECIALISTS, startHarness, TRIAGE_CHANNEL, type Harness } from './support/harness.js';
 import { blockAction } from './support/slack-requests.js';
@@ -119,5 +120,38 @@ describe('when the same timer runs twice (a worker died after acting, and the jo
     const stored = (await harness.getEscalation(json.id)).json;
     expect(stored.timeline.filter((event: { type: string }) => event.type === 'sla_breach')).toHaveLength(1);
     await harness.click(SPECIALISTS[2], ActionId.claim, json.id);
+  }, 20_000);
+});
+
+describe('a case\'s timers', () => {
+  const planJobs = async (id: string) => (await harness.app.watchdog!['deps'].slaQueue.getJobs(['delayed', 'waiting', 'active', 'prioritized'])).filter((job) => job.data.e === id);
+  const clocksOf = (agenda: SlaAgenda) => agenda.t.map(([clock, kind, step]) => `${clock}.${kind}.${step}`);
+
+  it('are one job that carries every deadline, drops a stopped clock when it comes due, and is gone once the case is resolved', async () => {
+    const { json } = await harness.intake(escalationBody(P0));
+    const armed = await eventually(async () => {
+      const jobs = await planJobs(json.id);
+      return jobs.length ? jobs : undefined;
+    });
+    expect(armed).toHaveLength(1);
+    expect(armed[0]!.id).toBe(`${json.id}.0`);
+    expect(clocksOf(armed[0]!.data)).toEqual(['claim.warning.0', 'claim.breach.0', 'resolve.warning.0', 'resolve.breach.0']);
+
+    // A claim costs the timer nothing: its claim entries stay until they come due and find the clock stopped.
+    await harness.click(SPECIALISTS[2], ActionId.claim, json.id);
+    await eventually(async () => (await harness.getEscalation(json.id)).json.state === 'claimed');
+    expect(clocksOf((await planJobs(json.id))[0]!.data)).toHaveLength(4);
+    const moved = await eventually(async () => {
+      const [job] = await planJobs(json.id);
+      return job && clocksOf(job.data).every((entry) => entry.startsWith('resolve.')) ? job : undefined;
+    }, 6_000);
+    expect(clocksOf(moved.data)).toEqual(['resolve.warning.0', 'resolve.breach.0']);
+    expect(await moved.getState()).toBe('delayed');
+    const timeline = (await harness.getEscalation(json.id)).json.timeline.map((event: { type: string }) => event.type);
+    expect(timeline).not.toContain('sla_warning');
+    expect(timeline).not.toContain('sla_breach');
+
+    await harness.app.triage.resolve(json.id, SPECIALISTS[2], 'no_violation', 'Handled.');
+    expect(await planJobs(json.id)).toHaveLength(0);
   }, 20_000);
 });

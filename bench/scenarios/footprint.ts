@@ -3,7 +3,7 @@
  * timers, then after resolving them all (timers cancelled), which is what stays for reporting.
  *
  * The app runs with the default SLA policies (P1 has a claim warning and breach and a resolve
- * warning and breach, so four delayed jobs per open case) and without workers: cases come in
+ * warning and breach, all four carried by the case's one delayed timer job) and without workers: cases come in
  * through TriageService.intake and are armed by the arming relay running on its own, they are
  * resolved through TriageService.resolve, and the Slack work
  * they cause stays queued in the outbox. Delivering 10,000 posts first would take minutes (see the
@@ -101,7 +101,7 @@ async function run(): Promise<ScenarioResult> {
     const resolvedBytes = per(resolved.redis.bytes, base.redis.bytes);
     const caseKinds = (kind: string) => kind.startsWith('escalation:');
     const outboxKinds = (kind: string) => kind.startsWith('queue slack-outbox');
-    const slaKinds = (kind: string) => kind.startsWith('queue sla');
+    const slaKinds = (kind: string) => kind.startsWith('queue sla:');
     const figures: Figure[] = [
       { label: 'Redis per open escalation (timers armed, post queued)', value: kb(openBytes), unit: 'KiB', target: 'report' },
       { label: '  of which the case itself (hash, timeline, indexes)', value: kb(per(sumKinds(open.redis, caseKinds), sumKinds(base.redis, caseKinds))), unit: 'KiB' },

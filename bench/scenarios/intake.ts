@@ -137,7 +137,7 @@ interface Arming {
   lag: number[];
 }
 
-/** How far behind intake the arming relay ran: the claim-breach timer's creation against the case's. */
+/** How far behind intake the arming relay ran: the case's timer job's creation against the case's. */
 async function armingLag(bench: BenchApp, first: number, last: number): Promise<Arming> {
   const keys = storeKeys(bench.prefix);
   const loadEnded = Date.now();
@@ -149,7 +149,7 @@ async function armingLag(bench: BenchApp, first: number, last: number): Promise<
     const ids: string[] = [];
     for (let number = first; number <= last; number += step) ids.push(`ESC-${1000 + number}`);
     const lag = await inParallel(ids, 50, async (id) => {
-      const [createdAt, job] = await Promise.all([bench.app.redis.hget(keys.escalation(id), 'createdAtMs'), sla.getJob(`${id}.0.claim.breach.0`)]);
+      const [createdAt, job] = await Promise.all([bench.app.redis.hget(keys.escalation(id), 'createdAtMs'), sla.getJob(`${id}.0`)]);
       return job && createdAt ? job.timestamp - Number(createdAt) : undefined;
     });
     return { drainedAfterMs, lag: lag.filter((value): value is number => value !== undefined) };
@@ -301,7 +301,7 @@ async function run(): Promise<ScenarioResult> {
     `autocannon: ${CONNECTIONS} connections for ${SECONDS} s after a ${WARM_UP_SECONDS} s warm-up, each request with a new externalId; rates count 201 answers only. Latencies are autocannon's (ms, whole-request). The floor and the web process are each measured twice, taking turns, and each figure combines both (${rounds.join('; ')}).`,
     `Yardstick (not a floor): express + bearer check + express.json + the intake zod schema in front of the floor's one queue.add, what intake cost on express; the app now takes the usual intake request on plain node:http: ${describe(httpStack)}.`,
     `Floor: ${describe(floor)}. Web process: ${describe(apiOnly.result)}; ${apiOnly.stored} stored. One process with its workers: ${describe(withWorkers.result)}; ${withWorkers.stored} escalations stored; the outbox delivered ${withWorkers.posted} chat.postMessage calls meanwhile (double in a child process, no rate limit, channel pacing 1 ms).`,
-    `A 201 means the case and its arming entry were written in one atomic script; the arming relay (with the workers) then creates its timers and post. The web process is what the floor is: an HTTP server writing to Redis, with nothing processing what it wrote. With its workers in the same process, the same two cores also arm every case (${lag.count} sampled: 201 → claim timer created p50 ${lag.p50.toFixed(0)} ms, p99 ${lag.p99.toFixed(0)} ms, max ${lag.max.toFixed(0)} ms) and post them; the arming stream ${drained === undefined ? 'had not emptied 120 s after the load' : `was empty ${(drained / 1000).toFixed(1)} s after the load ended`}.`,
+    `A 201 means the case and its arming entry were written in one atomic script; the arming relay (with the workers) then creates its timers and post. The web process is what the floor is: an HTTP server writing to Redis, with nothing processing what it wrote. With its workers in the same process, the same two cores also arm every case (${lag.count} sampled: 201 → timer job created p50 ${lag.p50.toFixed(0)} ms, p99 ${lag.p99.toFixed(0)} ms, max ${lag.max.toFixed(0)} ms) and post them; the arming stream ${drained === undefined ? 'had not emptied 120 s after the load' : `was empty ${(drained / 1000).toFixed(1)} s after the load ended`}.`,
     `Redis commands sent by the app process during the measured 10 s, web process: ${apiOnly.commands}; with its workers: ${withWorkers.commands}.`,
     `Redis per intake, traced over ${TRACED} sequential intakes with no workers: ${trace.commands.toFixed(1)} commands in ${trace.roundTrips.toFixed(1)} sequential round trips (client side: ${trace.byCommand}). Server side, commands per intake including those run inside Lua scripts: ${trace.serverSide}. The floor is 1 command (one queue.add script) in 1 round trip.`,
   ];

@@ -15,6 +15,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
 import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { ActionId } from '../../src/blocks/ids.js';
 import { storeKeys } from '../../src/store/keys.js';
 import { blockAction } from '../../slack-double/index.js';
@@ -92,8 +93,8 @@ async function openEscalations(bench: BenchApp, count: number): Promise<string[]
 }
 
 /** How many of `ids` are claimed: one pipelined HGET each, so polling stays cheap next to what it measures. */
-async function claimed(bench: BenchApp, ids: readonly string[]): Promise<number> {
-  const pipeline = bench.app.redis.pipeline();
+async function claimed(bench: BenchApp, ids: readonly string[], observer: Redis = bench.app.redis): Promise<number> {
+  const pipeline = observer.pipeline();
   const keys = storeKeys(bench.prefix);
   for (const id of ids) pipeline.hget(keys.escalation(id), 'state');
   const replies = (await pipeline.exec()) ?? [];
@@ -101,10 +102,10 @@ async function claimed(bench: BenchApp, ids: readonly string[]): Promise<number>
 }
 
 /** Waits until every claim of `batch` has landed and the outbox has sent all the Slack work they made. */
-async function settle(bench: BenchApp, batch: readonly string[]): Promise<number> {
+async function settle(bench: BenchApp, batch: readonly string[], observer: Redis = bench.app.redis): Promise<number> {
   const started = Date.now();
-  await pollUntil(async () => (await claimed(bench, batch)) === batch.length, 30_000, 200);
-  const queue = new Queue('slack-outbox', { connection: bench.app.redis, prefix: `${bench.prefix}:q` });
+  await pollUntil(async () => (await claimed(bench, batch, observer)) === batch.length, 30_000, 200);
+  const queue = new Queue('slack-outbox', { connection: observer, prefix: `${bench.prefix}:q` });
   try {
     await pollUntil(async () => Object.values(await queue.getJobCounts('wait', 'active', 'delayed', 'prioritized')).every((count) => count === 0), 30_000, 200);
   } finally {
@@ -136,13 +137,16 @@ async function run(): Promise<ScenarioResult> {
     await settle(bench, warm);
     // Between rounds, wait until the previous round's claims and their Slack work are done, so each round starts from the same quiet state.
     let round = 0;
-    const trace = traceRedis();
+    // The bench's own polling goes over a connection of its own, left out of the count.
+    const observer = bench.app.redis.duplicate();
+    const trace = traceRedis({ ignore: [observer] });
     try {
       app = await rounds(sender, bench.app.url, batches, async () => {
-        quietWaits.push(await settle(bench, batches[round++]!));
+        quietWaits.push(await settle(bench, batches[round++]!, observer));
       });
     } finally {
       trace.stop();
+      observer.disconnect();
     }
     redisPerClaim = { commands: trace.commands / (BURST * ROUNDS), byCommand: trace.byCommand };
     claimedCount = (await Promise.all(batches.map((batch) => claimed(bench, batch)))).reduce((sum, count) => sum + count, 0);

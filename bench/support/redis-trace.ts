@@ -39,7 +39,9 @@ function label(connection: object, command: TracedCommand): string {
   return command.name;
 }
 
-export function traceRedis(): RedisTrace {
+/** `ignore`: connections of the bench's own (its polling), whose commands the app did not cause. */
+export function traceRedis(options: { ignore?: readonly object[] } = {}): RedisTrace {
+  const ignored = new Set<object>(options.ignore ?? []);
   const proto = Redis.prototype as unknown as { sendCommand(command: TracedCommand, ...rest: unknown[]): unknown };
   const original = proto.sendCommand;
   let batchOpen = false;
@@ -52,6 +54,7 @@ export function traceRedis(): RedisTrace {
     },
   };
   proto.sendCommand = function (this: object, command, ...rest) {
+    if (ignored.has(this)) return original.call(this, command, ...rest);
     trace.commands += 1;
     const name = label(this, command);
     trace.byCommand[name] = (trace.byCommand[name] ?? 0) + 1;

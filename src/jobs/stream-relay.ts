@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { scriptSource } from '../store/script-codes.js';
 
 export type StreamEntry = [entryId: string, fields: string[]];
 
@@ -40,8 +41,11 @@ export interface StreamRelayOptions {
   onTrimmed?(entryIds: string[]): void;
 }
 
+type AckingRedis = { ackEntries(stream: string, group: string, ...entryIds: string[]): Promise<number> };
+
 export function startStreamRelay(options: StreamRelayOptions): StreamRelay {
   const { redis, stream, group, logger, reclaimIdleMs } = options;
+  if (!('ackEntries' in redis)) redis.defineCommand('ackEntries', { numberOfKeys: 1, lua: scriptSource('ack-entries-1') });
   const consumer = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   // A blocking read holds its connection; it gets one of its own.
   const connectBlocking = () => {
@@ -66,7 +70,7 @@ export function startStreamRelay(options: StreamRelayOptions): StreamRelay {
   async function handle(entries: StreamEntry[]): Promise<void> {
     if (entries.length === 0) return;
     const done = await options.handle(entries);
-    if (done.length) await redis.multi().xack(stream, group, ...done).xdel(stream, ...done).exec();
+    if (done.length) await (redis as unknown as AckingRedis).ackEntries(stream, group, ...done);
   }
 
   async function reclaim(): Promise<void> {

@@ -11,13 +11,13 @@ import { leadsAudience } from '../access/policy.js';
 import { renderWatchdogReport } from '../blocks/delivery.js';
 import type { Metrics } from '../metrics.js';
 import type { Category, Team } from '../roster/types.js';
-import type { EscalationRepository, SlaScheduler, SlaTimerRef } from '../triage/ports.js';
-import type { SlaPolicies } from '../triage/sla.js';
+import type { EscalationRepository, SlaScheduler } from '../triage/ports.js';
+import { clockApplies, SLA_CLOCKS, type SlaPolicies } from '../triage/sla.js';
 import type { Escalation, SlaClock } from '../triage/types.js';
 import { describeFinding, healable, healedAs, inspectCase, POST_GRACE_MS, type Finding } from '../triage/watchdog.js';
 import type { BullSlackOutbox } from './outbox.js';
 import { QueueName, type QueueContext, logWorkerError } from './queues.js';
-import { parseTimerJobId, type TimerActivity } from './sla.js';
+import { parseTimerJobId, type BullSlaScheduler, type SlaAgenda, type TimerActivity } from './sla.js';
 import type { SlackGate } from './slack-gate.js';
 
 /** @defaultValue 30 s, as the delivery guarantees promise */
@@ -28,8 +28,8 @@ const LIVE_STATES = ['waiting', 'delayed', 'active', 'prioritized', 'waiting-chi
 
 export interface WatchdogDeps {
   repository: EscalationRepository;
-  slaQueue: Queue<SlaTimerRef>;
-  timers: SlaScheduler;
+  slaQueue: Queue<SlaAgenda>;
+  timers: SlaScheduler & Pick<BullSlaScheduler, 'armedClocks'>;
   outbox: BullSlackOutbox;
   teams: Map<string, Team>;
   categories: Map<string, Category>;
@@ -60,23 +60,21 @@ export interface WatchdogRun {
 }
 
 /**
- * Clocks with a live timer job, per case and plan: `${id}.${epoch}` → clocks. Read from job ids a
- * page at a time (a timer's id names its case, plan and clock), never from the job hashes: with
- * tens of thousands of timers live, loading every hash each pass slowed the breaches it watches.
+ * The live timer jobs of each case and plan: `${id}.${epoch}` → job ids. Read from job ids a page at
+ * a time (a timer's id names its case and plan), never from the job hashes: with tens of thousands
+ * of plans live, loading every hash each pass slowed the breaches it watches.
  */
-async function liveTimerClocks(queue: Queue<SlaTimerRef>): Promise<Map<string, Set<SlaClock>>> {
-  const live = new Map<string, Set<SlaClock>>();
+async function livePlanJobs(queue: Queue<SlaAgenda>): Promise<Map<string, string[]>> {
+  const live = new Map<string, string[]>();
   const page = 5_000;
   for (const state of LIVE_STATES) {
     for (let start = 0; ; start += page) {
       const ids = await queue.getRanges([state], start, start + page - 1, true);
       for (const id of ids) {
-        const timer = parseTimerJobId(id);
-        if (!timer) continue;
-        const key = `${timer.escalationId}.${timer.epoch}`;
-        const clocks = live.get(key) ?? new Set<SlaClock>();
-        clocks.add(timer.clock);
-        live.set(key, clocks);
+        const plan = parseTimerJobId(id);
+        if (!plan) continue;
+        const key = `${plan.escalationId}.${plan.epoch}`;
+        live.set(key, [...(live.get(key) ?? []), id]);
       }
       if (ids.length < page) break;
     }
@@ -121,7 +119,7 @@ export class Watchdog {
       if (deps.timerActivity && left > 0) await deps.timerActivity.quiet(QUIET_MS, left);
     };
     await giveWay();
-    const live = await liveTimerClocks(deps.slaQueue);
+    const live = await livePlanJobs(deps.slaQueue);
     const unhealedByTeam = new Map<string, Array<{ escalationId: string; problem: string }>>();
     for await (const batch of deps.repository.scanOpen()) {
       await giveWay();
@@ -134,7 +132,7 @@ export class Watchdog {
             policy: deps.sla[escalation.priority],
             teamKnown: deps.teams.has(escalation.team),
             categoryKnown: deps.categories.has(escalation.category),
-            liveClocks: live.get(`${escalation.id}.${escalation.slaEpoch}`) ?? new Set(),
+            liveClocks: await this.liveClocks(escalation, live.get(`${escalation.id}.${escalation.slaEpoch}`) ?? [], now),
             postJobAlive: escalation.messageTs ? false : await deps.outbox.postJobAlive(escalation),
             slackAccepting: !deps.gate?.closed,
             postGraceMs: this.postGraceMs,
@@ -165,15 +163,27 @@ export class Watchdog {
     return run;
   }
 
+  /**
+   * The clocks a case's live plan jobs hold timers for. Before a clock's deadline its breach is
+   * still in the plan (only firing takes it out), so a live plan covers it; a job's hash is read
+   * only for a case past a deadline, where paging may have stopped short.
+   */
+  private async liveClocks(escalation: Escalation, jobIds: string[], now: Date): Promise<Set<SlaClock>> {
+    if (!jobIds.length) return new Set();
+    const applying = SLA_CLOCKS.filter((clock) => clockApplies(clock, escalation));
+    const pastDeadline = applying.some((clock) => Date.parse(clock === 'claim' ? escalation.claimDeadline : escalation.resolveDeadline) <= now.getTime());
+    return pastDeadline ? this.deps.timers.armedClocks(jobIds) : new Set(applying);
+  }
+
   private async heal(escalation: Escalation, finding: Finding): Promise<boolean> {
     const { deps } = this;
     if (finding.kind === 'no_post') return deps.outbox.repost(escalation);
     if (finding.kind === 'timers_missing') {
-      await deps.timers.schedule(escalation.id, escalation.slaEpoch, finding.timers);
+      await deps.timers.schedule(escalation.id, escalation.slaEpoch, finding.timers, deps.clock());
       return true;
     }
     if (finding.kind === 'paging_stalled') {
-      await deps.timers.schedule(escalation.id, escalation.slaEpoch, [finding.timer]);
+      await deps.timers.schedule(escalation.id, escalation.slaEpoch, [finding.timer], deps.clock());
       return true;
     }
     return false;

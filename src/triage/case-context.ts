@@ -7,7 +7,6 @@ import { DomainError, ErrorCode } from '../errors.js';
 import type { TransitionRequest, TransitionResult } from './ports.js';
 import type { Category, Team } from '../roster/types.js';
 import { plannedTimers } from './sla.js';
-import { channelStep } from './paging.js';
 import { ACTIONS, type Action } from './state.js';
 import type { Escalation, TimelineEvent } from './types.js';
 import type { TriageDeps } from './triage-deps.js';
@@ -36,12 +35,6 @@ export class CaseContext {
     return category;
   }
 
-  /** How many warnings and paging steps a priority's SLA plan has, so cancelling tries only real timer ids. */
-  timerShape(priority: Escalation['priority']): { warnings: number; pageSteps: number } {
-    const policy = this.deps.config.sla[priority];
-    return { warnings: policy.warnBeforeMs.length, pageSteps: channelStep(policy) + 1 };
-  }
-
   /**
    * Reads the case, lets `decide` check permissions and describe the change, and applies it guarded
    * by the version it read: if someone else changed the case meanwhile, it reads and decides again.
@@ -65,7 +58,7 @@ export class CaseContext {
       const done = this.expectDone(id, result);
       if (decision.bumpEpoch) {
         const updated = await this.get(id);
-        await this.deps.timers.cancel(id, escalation.slaEpoch, ['claim', 'resolve'], this.timerShape(escalation.priority));
+        await this.deps.timers.cancel(id, escalation.slaEpoch);
         await this.deps.timers.schedule(id, updated.slaEpoch, plannedTimers(this.deps.config.sla[updated.priority], updated, this.deps.clock()));
       }
       await this.afterChange(id, done);

@@ -19,6 +19,9 @@ import type { TriageDeps } from './triage-deps.js';
 import { STALE_RETRIES, type CaseContext } from './case-context.js';
 import type { WellbeingCare } from './wellbeing-care.js';
 
+/** What a claim answers of the case it took. */
+export type ClaimedCase = Pick<Escalation, 'id' | 'channel' | 'priority' | 'createdAt' | 'claimedAt' | 'assignee'>;
+
 export class CaseLifecycle {
   constructor(
     private readonly deps: TriageDeps,
@@ -50,12 +53,14 @@ export class CaseLifecycle {
     return { escalation, category };
   }
 
-  async claim(id: string, userId: string, options: { pastLimits?: boolean } = {}): Promise<{ escalation: Escalation; alreadyYours: boolean }> {
+  /** Claims a case for `userId`; answers what the claimer is told and timed by, as the claim left it. */
+  async claim(id: string, userId: string, options: { pastLimits?: boolean } = {}): Promise<{ escalation: ClaimedCase; alreadyYours: boolean }> {
     const escalation = await this.cases.get(id);
     const category = this.cases.category(escalation.category);
     assertMayHandle(this.cases.team(escalation.team), category, escalation, userId);
     const now = this.deps.clock();
-    const before = await this.care.exposure(userId, now);
+    const recent = await this.care.recentClaims(userId, now);
+    const before = this.care.exposureFrom(recent, now);
     const reasons = escalation.state === 'open' ? capsPassed(this.deps.config.wellbeing, before, { category: category.id, categoryLabel: category.label, sensitive: category.sensitive }) : [];
     if (reasons.length && !options.pastLimits) {
       throw new DomainError(ErrorCode.ExposureLimit, `Before you take ${id}: ${reasons.join('; ')}.`, { escalationId: id, reasons: reasons.join('\n') });
@@ -73,13 +78,15 @@ export class CaseLifecycle {
       throw new DomainError(ErrorCode.AlreadyResolved, `${id} is already resolved.`);
     }
     const done = this.cases.expectDone(id, result);
-    await this.deps.timers.cancel(id, done.slaEpoch, ['claim'], this.cases.timerShape(escalation.priority));
     await this.cases.afterChange(id, done);
-    await this.deps.wellbeing.recordClaim(userId, { escalationId: id, category: category.id, sensitive: category.sensitive, at: now });
+    const claim = { escalationId: id, category: category.id, sensitive: category.sensitive, at: now };
+    await this.deps.wellbeing.recordClaim(userId, claim);
     if (reasons.length) await this.care.tellLead(escalation, userId, 'took', reasons);
-    const after = await this.care.exposure(userId, now);
+    // The claims read before and this one: reading them back would cost the click a round trip for the same count.
+    const after = this.care.exposureFrom([...recent, claim], now);
     await this.care.suggestBreak(userId, `claim.${id}`, breakReason(this.deps.config.wellbeing, after, { kind: 'claimed', sensitive: category.sensitive, priority: escalation.priority }));
-    return { escalation: await this.cases.get(id), alreadyYours: false };
+    // Known from the claim itself, so the click needs no read of the case after it.
+    return { escalation: { id, channel: escalation.channel, priority: escalation.priority, createdAt: escalation.createdAt, claimedAt: now.toISOString(), assignee: userId }, alreadyYours: false };
   }
 
   async release(id: string, userId: string): Promise<Escalation> {
@@ -126,7 +133,8 @@ export class CaseLifecycle {
       const category = this.cases.category(escalation.category);
       assertMayHandle(this.cases.team(escalation.team), category, escalation, userId);
       const now = this.deps.clock();
-      const before = await this.care.exposure(userId, now);
+      const recent = await this.care.recentClaims(userId, now);
+      const before = this.care.exposureFrom(recent, now);
       const result = await this.deps.repository.transition(id, {
         // Exactly the state it was read in: whether the claim clock stops depends on it.
         from: ACTIONS.acceptOffer.from.filter((state) => state === escalation.state),
@@ -139,13 +147,13 @@ export class CaseLifecycle {
       });
       // Changed, moved on or answered meanwhile: read it again and see where the offer stands.
       if (result.status !== 'done') continue;
-      if (escalation.state === 'open') await this.deps.timers.cancel(id, result.slaEpoch, ['claim'], this.cases.timerShape(escalation.priority));
       await this.cases.afterChange(id, result);
-      await this.deps.wellbeing.recordClaim(userId, { escalationId: id, category: category.id, sensitive: category.sensitive, at: now });
+      const claim = { escalationId: id, category: category.id, sensitive: category.sensitive, at: now };
+      await this.deps.wellbeing.recordClaim(userId, claim);
       // Accepting is a deliberate choice, as a claim past limits is: the lead hears, nobody is stopped.
       const reasons = capsPassed(this.deps.config.wellbeing, before, { category: category.id, categoryLabel: category.label, sensitive: category.sensitive });
       if (reasons.length) await this.care.tellLead(escalation, userId, 'took', reasons);
-      const after = await this.care.exposure(userId, now);
+      const after = this.care.exposureFrom([...recent, claim], now);
       await this.care.suggestBreak(userId, `accept.${id}.${offer.seq}`, breakReason(this.deps.config.wellbeing, after, { kind: 'claimed', sensitive: category.sensitive, priority: escalation.priority }));
       return this.answered(id, offer, result.seq);
     }
@@ -228,7 +236,7 @@ export class CaseLifecycle {
         text: note,
       };
     });
-    await this.deps.timers.cancel(id, escalation.slaEpoch, ['claim', 'resolve'], this.cases.timerShape(escalation.priority));
+    await this.deps.timers.cancel(id, escalation.slaEpoch);
     const category = this.cases.category(escalation.category);
     const exposure = await this.care.exposure(userId, this.deps.clock());
     await this.care.suggestBreak(userId, `resolve.${id}`, breakReason(this.deps.config.wellbeing, exposure, { kind: 'resolved', sensitive: category.sensitive, priority: escalation.priority }));

@@ -8,13 +8,13 @@ import { DomainError, ErrorCode } from '../errors.js';
 import { capsPassed } from './wellbeing.js';
 import { assertMayAcknowledge, assertMayHandle, assertMember } from '../access/policy.js';
 import { manualPageRefusal } from './manual-pages.js';
-import { clockApplies, nextPageStep } from './sla.js';
+import { clockApplies, nextPageStep, SLA_CLOCKS } from './sla.js';
 import { decidePage, withSpeaker, lastAcknowledgement, pagedFor, pagedUnder, parsePageKey, planStart } from './paging.js';
 import { leadsOf } from '../roster/rules.js';
 import { languageGapText, neededLanguages, planLanguagePage, speaksAny } from './language-paging.js';
 import { ACTIONS } from './state.js';
 import type { Escalation, EscalationState } from './types.js';
-import type { SlaTimerRef } from './ports.js';
+import type { SlaTimerRef, TimerRun } from './ports.js';
 import type { TriageDeps } from './triage-deps.js';
 import type { CaseContext } from './case-context.js';
 import type { WellbeingCare } from './wellbeing-care.js';
@@ -134,12 +134,16 @@ export class CasePaging {
    * Runs one SLA timer: gathers the case, the rotation and breaks once, lets the pure decidePage say
    * who is next, and applies that. It acts only if the timer's plan is current and its clock still
    * applies; the once-key makes a retried job (worker crash, second instance) re-queue the same
-   * Slack work under the same ids instead of announcing twice.
+   * Slack work under the same ids instead of announcing twice. What it schedules next it returns,
+   * for the plan's timer to keep.
    */
-  async fireTimer(ref: SlaTimerRef): Promise<{ outcome: 'announced' | 'stale' | 'acknowledged'; priority?: string }> {
+  async fireTimer(ref: SlaTimerRef): Promise<TimerRun> {
     const escalation = await this.deps.repository.get(ref.escalationId);
-    if (!escalation || escalation.slaEpoch !== ref.epoch || !clockApplies(ref.clock, escalation)) return { outcome: 'stale' };
+    if (!escalation || escalation.slaEpoch !== ref.epoch) return { outcome: 'stale', next: [], clocks: [] };
+    const clocks = SLA_CLOCKS.filter((clock) => clockApplies(clock, escalation));
+    if (!clocks.includes(ref.clock)) return { outcome: 'stale', next: [], clocks };
     const priority = escalation.priority;
+    const stale: TimerRun = { outcome: 'stale', priority, next: [], clocks };
     const now = this.deps.clock();
     const policy = this.deps.config.sla[escalation.priority];
     const from = ref.clock === 'claim' ? (['open'] as const) : (['open', 'claimed'] as const);
@@ -156,9 +160,9 @@ export class CasePaging {
         event: { type: 'sla_warning', at: now.toISOString(), actor: 'system', clock: ref.clock, target: mention, text: deadline },
         team: escalation.team,
       });
-      if (result.status !== 'done' && result.status !== 'already_done') return { outcome: 'stale', priority };
+      if (result.status !== 'done' && result.status !== 'already_done') return stale;
       await this.cases.afterChange(escalation.id, result);
-      return { outcome: 'announced', priority };
+      return { outcome: 'announced', priority, next: [], clocks };
     }
 
     const team = this.cases.team(escalation.team);
@@ -181,8 +185,7 @@ export class CasePaging {
     const decision = withSpeaker(decided, language.addSpeaker);
     if (decision.kind === 'wait') {
       // Someone is getting the case claimed; look again when their acknowledgement runs out.
-      await this.deps.timers.schedule(escalation.id, ref.epoch, [{ clock: ref.clock, kind: 'page', step: ref.step, fireAt: decision.until, wake: decision.until.getTime() }]);
-      return { outcome: 'acknowledged', priority };
+      return { outcome: 'acknowledged', priority, next: [{ clock: ref.clock, kind: 'page', step: ref.step, fireAt: decision.until, wake: decision.until.getTime() }], clocks };
     }
     const target = decision.kind === 'person' ? [decision.userId, ...(decision.also ?? [])].join(',') : decision.kind === 'leads' ? decision.userIds.join(',') : undefined;
     const text = decision.kind === 'person' ? decision.role : decision.kind;
@@ -193,7 +196,7 @@ export class CasePaging {
       event: { type: ref.kind === 'breach' ? 'sla_breach' : 'paged', at: now.toISOString(), actor: 'system', clock: ref.clock, step: decision.step, target, text },
       team: escalation.team,
     });
-    if (result.status !== 'done' && result.status !== 'already_done') return { outcome: 'stale', priority };
+    if (result.status !== 'done' && result.status !== 'already_done') return stale;
     // A retried job finds its first run's event and repeats that page, whatever the rotation says now.
     const recorded = result.status === 'done' ? { step: decision.step, target, text } : await this.recordedPage(escalation.id, result.seq);
     const reason = ref.clock === 'claim' ? 'claim_breach' : 'resolve_breach';
@@ -207,10 +210,9 @@ export class CasePaging {
       ...people.map((userId) => this.deps.outbox.page({ escalationId: escalation.id, userId, role, pageKey, reason })),
       channelCall ? this.deps.outbox.callChannel({ escalationId: escalation.id, channel: team.teamChannel ?? team.channel, clock: ref.clock, paged: pagedFor(escalation.timeline, ref.clock, since), dedupeId: `${escalation.id}.${pageKey}` }) : undefined,
       this.cases.afterChange(escalation.id, result),
-      next ? this.deps.timers.schedule(escalation.id, ref.epoch, [next]) : undefined,
       language.tellLead && decision.kind !== 'channel' ? this.tellLeadOfLanguageGap(escalation, team, onCall.lead, languages, language.addSpeaker) : undefined,
     ]);
-    return { outcome: 'announced', priority };
+    return { outcome: 'announced', priority, next: next ? [next] : [], clocks };
   }
 
   /** Nobody on call speaks the case's language: the leads channel, else the lead on call, else every lead hears of it, once per case. */

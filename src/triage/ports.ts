@@ -81,13 +81,29 @@ export interface SlaTimerRef {
   wake?: number;
 }
 
+/** What running one SLA timer came to, and what the plan's timer should do next. */
+export interface TimerRun {
+  outcome: 'announced' | 'stale' | 'acknowledged';
+  priority?: string;
+  /** The timers this one schedules: the next paging step, or a look again when an acknowledgement runs out. */
+  next: SlaTimer[];
+  /** The plan's clocks that still apply; the timers of any other are dropped unfired. */
+  clocks: SlaClock[];
+}
+
+/**
+ * A case's SLA timers, one plan (slaEpoch) at a time. A clock that stops (a claim) needs no call:
+ * its timers find it stopped when they come due and fire nothing.
+ */
 export interface SlaScheduler {
-  schedule(escalationId: string, epoch: number, timers: SlaTimer[]): Promise<void>;
   /**
-   * Removes the pending timers of some clocks for the given plan; `shape` says how many warnings
-   * and paging steps the plan can have, so only ids that can exist are tried. Firing ones re-check anyway.
+   * Arms a plan's timers. Arming a plan already armed changes nothing, which makes a repeated
+   * hand-over safe; `rearmedAt` arms these timers, all of one clock, afresh beside whatever the plan
+   * already has.
    */
-  cancel(escalationId: string, epoch: number, clocks: SlaClock[], shape: { warnings: number; pageSteps: number }): Promise<void>;
+  schedule(escalationId: string, epoch: number, timers: SlaTimer[], rearmedAt?: Date): Promise<void>;
+  /** Drops a plan that has ended (resolved, or replaced by a new plan); a timer firing right now re-checks anyway. */
+  cancel(escalationId: string, epoch: number): Promise<void>;
 }
 
 export interface PageRequest {

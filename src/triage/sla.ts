@@ -52,6 +52,8 @@ export interface SlaTimer {
   wake?: number;
 }
 
+export const SLA_CLOCKS: readonly SlaClock[] = ['claim', 'resolve'];
+
 /** Whether a deadline of this clock still matters in the escalation's current state. */
 export function clockApplies(clock: SlaClock, escalation: Pick<Escalation, 'state'>): boolean {
   return clock === 'claim' ? escalation.state === 'open' : escalation.state !== 'resolved';

@@ -3,7 +3,7 @@
  * free to be paged, and telling a lead when someone goes past their limits.
  */
 import type { Role } from '../roster/types.js';
-import { exposureOf, type Exposure } from './wellbeing.js';
+import { exposureOf, type Exposure, type ExposureClaim } from './wellbeing.js';
 import type { Escalation } from './types.js';
 import type { TriageDeps } from './triage-deps.js';
 
@@ -16,9 +16,16 @@ export class WellbeingCare {
 
   /** The last day of a person's claims as counted against their limits; a shift is the last 8 hours. */
   async exposure(userId: string, now: Date): Promise<Exposure> {
-    const dayStart = new Date(now.getTime() - DAY_MS);
-    const claims = await this.deps.wellbeing.claimsSince(userId, dayStart);
-    return exposureOf(claims, { dayStart, shiftStart: new Date(now.getTime() - SHIFT_MS) });
+    return this.exposureFrom(await this.recentClaims(userId, now), now);
+  }
+
+  /** The claims `exposure` counts, for a caller that counts them again with one more. */
+  async recentClaims(userId: string, now: Date): Promise<ExposureClaim[]> {
+    return this.deps.wellbeing.claimsSince(userId, new Date(now.getTime() - DAY_MS));
+  }
+
+  exposureFrom(claims: readonly ExposureClaim[], now: Date): Exposure {
+    return exposureOf(claims, { dayStart: new Date(now.getTime() - DAY_MS), shiftStart: new Date(now.getTime() - SHIFT_MS) });
   }
 
   async startBreak(userId: string, durationMs: number): Promise<Date> {

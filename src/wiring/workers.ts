@@ -60,7 +60,7 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   // Rate limits are handled by the outbox (it re-queues the job for Retry-After) rather than by
   // holding a worker slot while the client sleeps.
   const outboxClient = new WebClient(options.slackBotToken, { ...slackClientOptions(options.slackApiUrl, options.slackRequestTimeoutMs), rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR });
-  const slaWorker = startSlaWorker(context, { triage, logger, metrics });
+  const slaWorker = startSlaWorker(context, { triage, logger, metrics, clock });
   // A method without its service is never scheduled; start-up refuses a config that asks for it.
   const senders: ContactSenders = { ...(options.twilio ? { phone: twilioPhoneSender(options.twilio) } : {}), ...(options.email ? { email: nodemailerEmailSender(options.email) } : {}) };
   const outageMethodsAvailable = availableMethods(senders);

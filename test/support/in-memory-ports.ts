@@ -4,7 +4,7 @@
  * a use case behaves here as it does against Redis (test/*.redis.test.ts show that side).
  */
 import type { Role } from '../../src/roster/types.js';
-import type { ChannelCall, EscalationRepository, OnCallResolver, PageRequest, PageSettled, SlaScheduler, SlackOutbox, TransitionRequest, TransitionResult, WellbeingStore } from '../../src/triage/ports.js';
+import type { ChannelCall, EscalationRepository, OnCallResolver, PageRequest, PageSettled, SlaScheduler, SlaTimerRef, SlackOutbox, TimerRun, TransitionRequest, TransitionResult, WellbeingStore } from '../../src/triage/ports.js';
 import type { SlaTimer } from '../../src/triage/sla.js';
 import type { Escalation, SlaClock } from '../../src/triage/types.js';
 import type { ExposureClaim, WellbeingNotice } from '../../src/triage/wellbeing.js';
@@ -108,8 +108,14 @@ export class InMemoryTimers implements SlaScheduler {
     for (const timer of timers) this.pending.set(this.key(escalationId, epoch, timer), { escalationId, epoch, timer });
   }
 
-  async cancel(escalationId: string, epoch: number, clocks: SlaClock[]) {
-    for (const [key, entry] of this.pending) if (entry.escalationId === escalationId && entry.epoch === epoch && clocks.includes(entry.timer.clock)) this.pending.delete(key);
+  async cancel(escalationId: string, epoch: number) {
+    for (const [key, entry] of this.pending) if (entry.escalationId === escalationId && entry.epoch === epoch) this.pending.delete(key);
+  }
+
+  /** What the plan's job does with a run: keeps the timers it schedules, drops those of stopped clocks. */
+  async settle(ref: Pick<SlaTimerRef, 'escalationId' | 'epoch'>, run: TimerRun) {
+    await this.schedule(ref.escalationId, ref.epoch, run.next);
+    for (const [key, entry] of this.pending) if (entry.escalationId === ref.escalationId && entry.epoch === ref.epoch && !run.clocks.includes(entry.timer.clock)) this.pending.delete(key);
   }
 
   /** Takes the earliest pending timer of a case off the list, as BullMQ would run it. */

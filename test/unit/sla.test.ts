@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { clockApplies, deadlinesFor, DEFAULT_SLA_POLICIES, nextPageStep, plannedTimers, type SlaPolicy } from '../../src/triage/sla.js';
+import { runDueTimers, type SlaAgenda } from '../../src/jobs/sla.js';
 import { PRIORITIES, STATES } from '../../src/triage/types.js';
 import { after, claimedEscalation, CREATED, escalation, HOUR, isoAfter, MINUTE, P0_POLICY, resolvedEscalation, SECOND } from './fixtures.js';
 
@@ -178,5 +179,47 @@ describe('nextPageStep', () => {
   it('times each step from when the previous one fired, not from the deadline', () => {
     const late = new Date(breachAt.getTime() + 7 * SECOND);
     expect(nextPageStep(P0_POLICY, 'claim', 0, late)?.fireAt).toEqual(new Date(late.getTime() + 5 * MINUTE));
+  });
+});
+
+describe('runDueTimers (one wake of a plan\'s job)', () => {
+  const at = (ms: number) => new Date(ms);
+  const agenda = {
+    e: 'ESC-1',
+    p: 0,
+    t: [
+      ['resolve', 'breach', 0, 9_000],
+      ['claim', 'breach', 0, 1_000],
+      ['claim', 'warning', 0, 500],
+      ['resolve', 'warning', 0, 8_000],
+    ] as SlaAgenda['t'],
+  };
+
+  it('fires every timer already due, soonest first, and keeps what they schedule next', async () => {
+    const fired: string[] = [];
+    const pending = await runDueTimers(agenda, 1_000, async (timer) => {
+      fired.push(`${timer.clock}.${timer.kind}`);
+      return { outcome: 'announced', next: timer.kind === 'breach' ? [{ clock: 'claim', kind: 'page', step: 1, fireAt: at(3_000) }] : [], clocks: ['claim', 'resolve'] };
+    }, () => undefined);
+    expect(fired).toEqual(['claim.warning', 'claim.breach']);
+    expect(pending).toEqual([['claim', 'page', 1, 3_000], ['resolve', 'warning', 0, 8_000], ['resolve', 'breach', 0, 9_000]]);
+  });
+
+  it('drops the timers of a clock that has stopped without firing them, and ends a plan that is over', async () => {
+    const fired: string[] = [];
+    const claimed = await runDueTimers(agenda, 600, async (timer) => {
+      fired.push(timer.kind);
+      return { outcome: 'stale', next: [], clocks: ['resolve'] };
+    }, () => undefined);
+    expect(fired).toEqual(['warning']);
+    expect(claimed.map(([clock]) => clock)).toEqual(['resolve', 'resolve']);
+    expect(await runDueTimers(agenda, 600, async () => ({ outcome: 'stale', next: [], clocks: [] }), () => undefined)).toEqual([]);
+  });
+
+  it('runs nothing before the first timer is due', async () => {
+    const pending = await runDueTimers(agenda, 100, async () => {
+      throw new Error('nothing is due');
+    }, () => undefined);
+    expect(pending).toHaveLength(4);
   });
 });

@@ -106,10 +106,10 @@ describe('fallbackChannel', () => {
 });
 
 describe('parseTimerJobId', () => {
-  it('reads the case, plan and clock from a timer job id, woken or not, and nothing from other ids', () => {
-    expect(parseTimerJobId('ESC-1042.3.claim.breach.0')).toEqual({ escalationId: 'ESC-1042', epoch: 3, clock: 'claim' });
-    expect(parseTimerJobId('ESC-7.0.resolve.page.2.1796288853')).toEqual({ escalationId: 'ESC-7', epoch: 0, clock: 'resolve' });
-    for (const id of ['repeat_watchdog_1796288853', 'ESC-1.x.claim.breach.0', 'ESC-1.1.lunch.breach.0', 'ESC-1', '']) expect(parseTimerJobId(id)).toBeUndefined();
+  it('reads the case and plan from a plan job id, armed afresh or not, and nothing from other ids', () => {
+    expect(parseTimerJobId('ESC-1042.3')).toEqual({ escalationId: 'ESC-1042', epoch: 3 });
+    expect(parseTimerJobId('ESC-7.0.resolve1796288853')).toEqual({ escalationId: 'ESC-7', epoch: 0 });
+    for (const id of ['repeat_watchdog_1796288853', 'ESC-1.x', 'ESC-1.1.lunch1796288853', 'ESC-1.1.claim', 'ESC-1.1.claim1.2', 'ESC-1', '']) expect(parseTimerJobId(id)).toBeUndefined();
   });
 });
 
