@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import type { Worker } from 'bullmq';
 import { register } from './handlers/index.js';
 import { createSlackApp } from './handlers/slack-app.js';
 import type { RotationJobs } from './jobs/rotation.js';
@@ -27,6 +28,8 @@ export interface RunningApp {
   watchdog?: Watchdog;
   /** Present where workers run; `run()` does one purge pass at once. */
   retention?: RetentionPurge;
+  /** This process's BullMQ workers, as the liveness watch last left them (it replaces a wedged one in place). */
+  workers: readonly Worker[];
   stop(): Promise<void>;
 }
 
@@ -64,6 +67,7 @@ export async function startApp(options: AppOptions): Promise<RunningApp> {
     redis: deps.connections.redis,
     watchdog: workers.watchdog,
     retention: workers.retention,
+    workers: workers.workers,
     slackUnreachableAtStart: options.slackUnreachableAtStart,
     stop() {
       // Stop taking requests, let the work already taken finish, then close queues and connections.

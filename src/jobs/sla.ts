@@ -148,7 +148,14 @@ export class TimerActivity {
     this.lastStartedAt = performance.now();
   };
 
-  constructor(private readonly slaWorker: Worker) {
+  constructor(private slaWorker: Worker) {
+    slaWorker.on('active', this.onActive);
+  }
+
+  /** Watches a worker that replaced the one watched so far (see worker-liveness.ts). */
+  follow(slaWorker: Worker): void {
+    this.slaWorker.off('active', this.onActive);
+    this.slaWorker = slaWorker;
     slaWorker.on('active', this.onActive);
   }
 
@@ -175,7 +182,7 @@ export class TimerActivity {
  * process's CPU, and a breach's paging decision is what minutes hang on; the Slack work breaches
  * create (their pages first: pages outrank everything else in the outbox) follows as the CPU
  * allows. The outbox returns to full speed once no timer has started for `idleAfterMs`.
- * Returns a function that stops watching.
+ * Returns a function that stops watching and leaves the outbox at full speed.
  */
 export function giveTimersPrecedence(slaWorker: Worker, outboxWorker: Worker, options: { busyConcurrency: number; idleAfterMs: number }): () => void {
   const fullConcurrency = outboxWorker.concurrency;
@@ -192,5 +199,6 @@ export function giveTimersPrecedence(slaWorker: Worker, outboxWorker: Worker, op
   return () => {
     clearInterval(check);
     slaWorker.off('active', onActive);
+    outboxWorker.concurrency = fullConcurrency;
   };
 }

@@ -2,14 +2,18 @@
  * Whether each worker still takes the jobs waiting for it. A worker's blocking connection can be
  * left wedged by a Redis failover (seen on Redis Cluster: the worker reports running, its
  * connection ready, and never takes another job), and nothing inside BullMQ or ioredis says so.
- * This watches from outside: a queue with jobs ready, none active on any instance, and no job
- * started by this process's worker for `wedgedAfterMs` is a wedged worker. It is logged once,
- * counted, listed by /readyz, and past twice that, /healthz fails, so the orchestrator that
- * restarts unhealthy processes (a Kubernetes liveness probe, systemd's watchdog) gives the
- * instance fresh connections. A queue other instances drain keeps no ready backlog, so an instance
+ * This watches from outside: a queue with jobs ready (waiting, or delayed past their time), none
+ * active on any instance, and no job started by this process's worker for `wedgedAfterMs` is a
+ * wedged worker. It is logged once,
+ * counted and listed by /readyz. A worker that can be renewed is then closed and replaced in place
+ * by a fresh one on fresh connections, as BullMQ's maintainers advise for a worker that stopped
+ * taking jobs. Past twice the threshold with still nothing taken, /healthz fails, so the
+ * orchestrator that restarts unhealthy processes (a Kubernetes liveness probe, systemd's watchdog)
+ * gives the whole instance fresh connections. A queue other instances drain keeps no ready backlog, so an instance
  * whose own worker is wedged while the rest work is not taken down for it.
  */
 import type { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 
@@ -19,15 +23,38 @@ export interface WorkerLivenessOptions {
   /** @defaultValue 30000 */
   wedgedAfterMs?: number;
   now?: () => number;
+  /** Told when a wedged worker has been replaced, so whoever holds the old one can take the new. */
+  onRenewed?: (old: Worker, fresh: Worker) => void;
+  /** The queues' Redis, to count delayed jobs past their time as ready; without it only waiting jobs count. */
+  redis?: Pick<Redis, 'zcount'>;
 }
 
-interface Watched {
+export interface WatchedWorker {
   worker: Worker;
   queue: Queue;
+  /** Starts a fresh worker for the same queue, with its own connections, to replace a wedged one. */
+  renew?: () => Worker;
+}
+
+interface Watched extends WatchedWorker {
   lastStartedAt: number;
   /** Since when jobs have been ready with none active, while this worker started none. */
   stuckSince?: number;
   said: boolean;
+  /** Whether this wedge has been answered with a fresh worker already: one renewal per wedge. */
+  renewed: boolean;
+}
+
+/** A delayed job this far past its time should have been promoted by a fetching worker. */
+const OVERDUE_AFTER_MS = 1_000;
+
+/**
+ * Delayed jobs whose time has passed: a worker promotes them as it fetches, so a wedged one leaves
+ * them delayed (a retry waiting out its backoff, a Slack post waiting for its channel's slot), and
+ * they are as ready as the waiting ones. BullMQ scores a delayed job by its time × 0x1000.
+ */
+async function overdueDelayed(redis: Pick<Redis, 'zcount'> | undefined, queue: Queue, nowMs: number): Promise<number> {
+  return redis ? redis.zcount(queue.toKey('delayed'), 0, (nowMs - OVERDUE_AFTER_MS) * 0x1000) : 0;
 }
 
 export class WorkerLiveness {
@@ -38,8 +65,11 @@ export class WorkerLiveness {
   private timer: ReturnType<typeof setInterval> | undefined;
   private checking = false;
 
+  private readonly onRenewed: WorkerLivenessOptions['onRenewed'];
+  private readonly redis: WorkerLivenessOptions['redis'];
+
   constructor(
-    pairs: ReadonlyArray<{ worker: Worker; queue: Queue }>,
+    pairs: ReadonlyArray<WatchedWorker>,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
     options: WorkerLivenessOptions = {},
@@ -47,12 +77,18 @@ export class WorkerLiveness {
     this.everyMs = options.everyMs ?? 5_000;
     this.wedgedAfterMs = options.wedgedAfterMs ?? 30_000;
     this.now = options.now ?? Date.now;
-    this.watched = pairs.map(({ worker, queue }) => {
-      const entry: Watched = { worker, queue, lastStartedAt: this.now(), said: false };
-      worker.on('active', () => {
-        entry.lastStartedAt = this.now();
-      });
+    this.onRenewed = options.onRenewed;
+    this.redis = options.redis;
+    this.watched = pairs.map((pair) => {
+      const entry: Watched = { ...pair, lastStartedAt: this.now(), said: false, renewed: false };
+      this.listen(entry);
       return entry;
+    });
+  }
+
+  private listen(entry: Watched): void {
+    entry.worker.on('active', () => {
+      entry.lastStartedAt = this.now();
     });
   }
 
@@ -79,13 +115,14 @@ export class WorkerLiveness {
   private async look(entry: Watched): Promise<void> {
     if (!entry.worker.isRunning() || entry.worker.isPaused()) return this.clear(entry);
     let counts: Record<string, number>;
+    let overdue: number;
     try {
-      counts = await entry.queue.getJobCounts('wait', 'prioritized', 'active');
+      [counts, overdue] = await Promise.all([entry.queue.getJobCounts('wait', 'prioritized', 'active'), overdueDelayed(this.redis, entry.queue, Date.now())]);
     } catch {
       // Redis not answering is the Redis outage log's to say; nothing can be told of the worker now.
       return;
     }
-    const ready = (counts.wait ?? 0) + (counts.prioritized ?? 0);
+    const ready = (counts.wait ?? 0) + (counts.prioritized ?? 0) + overdue;
     const now = this.now();
     if (ready === 0 || (counts.active ?? 0) > 0 || now - entry.lastStartedAt < this.wedgedAfterMs) return this.clear(entry);
     // Held on every look for the whole threshold: a job that became ready a moment ago is not a wedge.
@@ -94,14 +131,28 @@ export class WorkerLiveness {
     this.metrics.workerWedged.set({ queue: entry.worker.name }, 1);
     if (!entry.said) {
       entry.said = true;
-      this.logger.error({ queue: entry.worker.name, ready, idleMs: now - entry.lastStartedAt }, `the ${entry.worker.name} worker has taken no job for ${Math.round((now - entry.lastStartedAt) / 1000)} s while ${ready} wait ready and none runs anywhere: its Redis connection looks wedged; /healthz fails from ${Math.round((2 * this.wedgedAfterMs) / 1000)} s so the process is restarted`);
+      this.logger.error({ queue: entry.worker.name, ready, idleMs: now - entry.lastStartedAt }, `the ${entry.worker.name} worker has taken no job for ${Math.round((now - entry.lastStartedAt) / 1000)} s while ${ready} wait ready and none runs anywhere: its Redis connection looks wedged; ${entry.renew ? 'it is replaced by a fresh worker, and ' : ''}/healthz fails from ${Math.round((2 * this.wedgedAfterMs) / 1000)} s so the process is restarted`);
     }
+    if (entry.renew && !entry.renewed) this.renewWorker(entry);
+  }
+
+  /** Replaces a wedged worker in place; the old one is closed without waiting for its jobs, as none runs. */
+  private renewWorker(entry: Watched): void {
+    entry.renewed = true;
+    const old = entry.worker;
+    entry.worker = entry.renew!();
+    this.listen(entry);
+    this.metrics.workerRenewals.inc({ queue: old.name });
+    this.onRenewed?.(old, entry.worker);
+    // Not awaited: a wedged connection may never answer the close.
+    void old.close(true).catch((error: unknown) => this.logger.warn({ err: error, queue: old.name }, 'closing the wedged worker failed'));
   }
 
   private clear(entry: Watched): void {
     if (entry.said) this.logger.info({ queue: entry.worker.name }, `the ${entry.worker.name} worker takes jobs again`);
     entry.stuckSince = undefined;
     entry.said = false;
+    entry.renewed = false;
     this.metrics.workerWedged.set({ queue: entry.worker.name }, 0);
   }
 

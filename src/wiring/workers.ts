@@ -60,7 +60,8 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   // Rate limits are handled by the outbox (it re-queues the job for Retry-After) rather than by
   // holding a worker slot while the client sleeps.
   const outboxClient = new WebClient(options.slackBotToken, { ...slackClientOptions(options.slackApiUrl, options.slackRequestTimeoutMs), rejectRateLimitedCalls: true, logLevel: LogLevel.ERROR });
-  const slaWorker = startSlaWorker(context, { triage, logger, metrics, clock });
+  const startSla = () => startSlaWorker(context, { triage, logger, metrics, clock });
+  let slaWorker = startSla();
   // A method without its service is never scheduled; start-up refuses a config that asks for it.
   const senders: ContactSenders = { ...(options.twilio ? { phone: twilioPhoneSender(options.twilio) } : {}), ...(options.email ? { email: nodemailerEmailSender(options.email) } : {}) };
   const outageMethodsAvailable = availableMethods(senders);
@@ -85,7 +86,7 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   if (options.slackUnreachableAtStart) gate.refuse('unreachable', options.slackUnreachableAtStart, { alreadySaid: true });
   else await slackDelivery.clearRefusal();
   const delivery = new CaseDelivery({ teams: config.teams, repository, outbox, onCall: deps.onCall, clock, draftPostFailure: renderPostFailure });
-  const outboxWorker = startOutboxWorker(context, {
+  const startOutbox = () => startOutboxWorker(context, {
     client: outboxClient,
     outbox,
     repository,
@@ -100,7 +101,8 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
     ...(outageReach ? { onHeld: (held: Parameters<OutageReach['held']>[0]) => outageReach.held(held) } : {}),
     channelIntervalMs: options.channelIntervalMs,
   });
-  const stopPrecedence = giveTimersPrecedence(slaWorker, outboxWorker, TIMER_PRECEDENCE);
+  let outboxWorker = startOutbox();
+  let stopPrecedence = giveTimersPrecedence(slaWorker, outboxWorker, TIMER_PRECEDENCE);
   const timerActivity = new TimerActivity(slaWorker);
   // Every case event reaches each subscriber: `created` through the arming relay, the rest through the case event relay.
   const hooks = new Map<string, CaseWebhook>(options.intakeTokens.flatMap((token) => (token.webhook ? [[token.name, token.webhook] as const] : [])));
@@ -143,7 +145,26 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
 
   const queues = [watchdog.queue, webhooks.queue, pagerDuty.queue, ...(notifications ? [notifications.queue] : []), ...(outageReach ? [outageReach.queue] : []), heartbeats.queue, deadMansSwitch.queue, retention.queue];
   const queueOf = new Map([...deps.queues, ...queues].map((queue) => [queue.name, queue]));
-  const liveness = new WorkerLiveness(workers.flatMap((worker) => (queueOf.has(worker.name) ? [{ worker, queue: queueOf.get(worker.name)! }] : [])), logger, metrics, options.workerLiveness);
+  // The two workers minutes hang on are replaced in place when wedged; any other waits for the restart /healthz asks for.
+  const renewals = new Map<Worker, () => Worker>([
+    [slaWorker, startSla],
+    [outboxWorker, startOutbox],
+  ]);
+  const watched = workers.flatMap((worker) => (queueOf.has(worker.name) ? [{ worker, queue: queueOf.get(worker.name)!, renew: renewals.get(worker) }] : []));
+  const liveness = new WorkerLiveness(watched, logger, metrics, {
+    ...options.workerLiveness,
+    redis: context.connection,
+    onRenewed: (old, fresh) => {
+      workers[workers.indexOf(old)] = fresh;
+      if (old === slaWorker) {
+        slaWorker = fresh;
+        timerActivity.follow(fresh);
+      }
+      if (old === outboxWorker) outboxWorker = fresh;
+      stopPrecedence();
+      stopPrecedence = giveTimersPrecedence(slaWorker, outboxWorker, TIMER_PRECEDENCE);
+    },
+  });
   liveness.start();
 
   return {
