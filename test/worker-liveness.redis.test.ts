@@ -83,6 +83,7 @@ describe('the worker liveness watch', () => {
     const liveness = new WorkerLiveness([{ worker: wedged, queue: stuck, renew: () => worker('renewed') }], pino({ level: 'silent' }), metrics, {
       everyMs: 100,
       wedgedAfterMs: 800,
+      renewAfterMs: 300,
       onRenewed: (old, fresh) => renewed.push({ old, fresh }),
     });
     liveness.start();
@@ -115,7 +116,7 @@ describe('the worker liveness watch', () => {
 
 describe('a wedged outbox worker in the running app', () => {
   it('is replaced in place, and the cases that waited behind it are posted', async () => {
-    const harness = await startHarness({ app: { workerLiveness: { everyMs: 200, wedgedAfterMs: 1_000 } } });
+    const harness = await startHarness({ app: { workerLiveness: { everyMs: 200, wedgedAfterMs: 2_000, renewAfterMs: 500 } } });
     closers.push(() => harness.close());
     const first = await harness.intake(escalationBody());
     await harness.waitForPost(first.json.id);

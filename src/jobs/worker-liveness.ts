@@ -2,15 +2,15 @@
  * Whether each worker still takes the jobs waiting for it. A worker's blocking connection can be
  * left wedged by a Redis failover (seen on Redis Cluster: the worker reports running, its
  * connection ready, and never takes another job), and nothing inside BullMQ or ioredis says so.
- * This watches from outside: a queue with jobs ready (waiting, or delayed past their time), none
- * active on any instance, and no job started by this process's worker for `wedgedAfterMs` is a
- * wedged worker. It is logged once,
- * counted and listed by /readyz. A worker that can be renewed is then closed and replaced in place
- * by a fresh one on fresh connections, as BullMQ's maintainers advise for a worker that stopped
- * taking jobs. Past twice the threshold with still nothing taken, /healthz fails, so the
- * orchestrator that restarts unhealthy processes (a Kubernetes liveness probe, systemd's watchdog)
- * gives the whole instance fresh connections. A queue other instances drain keeps no ready backlog, so an instance
- * whose own worker is wedged while the rest work is not taken down for it.
+ * This watches from outside: jobs ready (waiting, or delayed past their time), none active on any
+ * instance, and no job started by this process's worker since is a stuck worker. A worker that can
+ * be renewed is closed after `renewAfterMs` and replaced in place by a fresh one on fresh
+ * connections, as BullMQ's maintainers advise for a worker that stopped taking jobs. Stuck for
+ * `wedgedAfterMs`, a worker is logged, counted and listed by /readyz; for twice that, /healthz
+ * fails, so the orchestrator that restarts unhealthy processes (a Kubernetes liveness probe,
+ * systemd's watchdog) gives the whole instance fresh connections. A queue other instances drain
+ * keeps no ready backlog, so an instance whose own worker is wedged while the rest work is not
+ * taken down for it.
  */
 import type { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -22,6 +22,12 @@ export interface WorkerLivenessOptions {
   everyMs?: number;
   /** @defaultValue 30000 */
   wedgedAfterMs?: number;
+  /**
+   * A worker that can be renewed is replaced after this long stuck: a renewal costs nothing, and
+   * an SLA timer waiting behind a wedged worker is a breach going late.
+   * @defaultValue 5000
+   */
+  renewAfterMs?: number;
   now?: () => number;
   /** Told when a wedged worker has been replaced, so whoever holds the old one can take the new. */
   onRenewed?: (old: Worker, fresh: Worker) => void;
@@ -61,6 +67,7 @@ export class WorkerLiveness {
   private readonly watched: Watched[];
   private readonly everyMs: number;
   private readonly wedgedAfterMs: number;
+  private readonly renewAfterMs: number;
   private readonly now: () => number;
   private timer: ReturnType<typeof setInterval> | undefined;
   private checking = false;
@@ -76,6 +83,7 @@ export class WorkerLiveness {
   ) {
     this.everyMs = options.everyMs ?? 5_000;
     this.wedgedAfterMs = options.wedgedAfterMs ?? 30_000;
+    this.renewAfterMs = options.renewAfterMs ?? 5_000;
     this.now = options.now ?? Date.now;
     this.onRenewed = options.onRenewed;
     this.redis = options.redis;
@@ -124,16 +132,31 @@ export class WorkerLiveness {
     }
     const ready = (counts.wait ?? 0) + (counts.prioritized ?? 0) + overdue;
     const now = this.now();
-    if (ready === 0 || (counts.active ?? 0) > 0 || now - entry.lastStartedAt < this.wedgedAfterMs) return this.clear(entry);
-    // Held on every look for the whole threshold: a job that became ready a moment ago is not a wedge.
+    const idle = ready > 0 && (counts.active ?? 0) === 0;
+    // A job this worker started since the jobs became ready means it takes them: no wedge.
+    if (!idle || (entry.stuckSince !== undefined && entry.lastStartedAt >= entry.stuckSince)) this.clear(entry);
+    if (!idle) return;
     entry.stuckSince ??= now;
-    if (now - entry.stuckSince < this.wedgedAfterMs) return;
+    const stuckFor = this.stuckFor(entry, now);
+    const idleFor = `has taken no job for ${Math.round((now - Math.max(entry.stuckSince, entry.lastStartedAt)) / 1000)} s while ${ready} wait ready and none runs anywhere: its Redis connection looks wedged`;
+    if (entry.renew && !entry.renewed && stuckFor >= this.renewAfterMs) {
+      this.logger.warn({ queue: entry.worker.name, ready }, `the ${entry.worker.name} worker ${idleFor}; it is replaced by a fresh worker`);
+      this.renewWorker(entry);
+      // The fresh worker gets the whole threshold of its own before it is reported.
+      entry.stuckSince = now;
+      return;
+    }
+    if (stuckFor < this.wedgedAfterMs) return;
     this.metrics.workerWedged.set({ queue: entry.worker.name }, 1);
     if (!entry.said) {
       entry.said = true;
-      this.logger.error({ queue: entry.worker.name, ready, idleMs: now - entry.lastStartedAt }, `the ${entry.worker.name} worker has taken no job for ${Math.round((now - entry.lastStartedAt) / 1000)} s while ${ready} wait ready and none runs anywhere: its Redis connection looks wedged; ${entry.renew ? 'it is replaced by a fresh worker, and ' : ''}/healthz fails from ${Math.round((2 * this.wedgedAfterMs) / 1000)} s so the process is restarted`);
+      this.logger.error({ queue: entry.worker.name, ready }, `the ${entry.worker.name} worker ${idleFor}${entry.renewed ? ', a fresh worker too' : ''}; /healthz fails from ${Math.round((2 * this.wedgedAfterMs) / 1000)} s so the process is restarted`);
     }
-    if (entry.renew && !entry.renewed) this.renewWorker(entry);
+  }
+
+  /** How long jobs have waited ready with none running and this worker starting none. */
+  private stuckFor(entry: Watched, now: number): number {
+    return entry.stuckSince === undefined ? 0 : now - Math.max(entry.stuckSince, entry.lastStartedAt);
   }
 
   /** Replaces a wedged worker in place; the old one is closed without waiting for its jobs, as none runs. */
@@ -164,6 +187,6 @@ export class WorkerLiveness {
   /** Whether the process should be restarted: a worker wedged for twice the threshold. */
   failing(): boolean {
     const now = this.now();
-    return this.watched.some((entry) => entry.said && entry.stuckSince !== undefined && now - entry.stuckSince >= 2 * this.wedgedAfterMs);
+    return this.watched.some((entry) => entry.said && this.stuckFor(entry, now) >= 2 * this.wedgedAfterMs);
   }
 }
