@@ -31,8 +31,8 @@ export type OutboxJob =
   | { kind: 'post'; escalationId: string; waits?: number; waitingSince?: number }
   /** Redraws (or first posts) a channel's rolling surge message from the cases still waiting. */
   | { kind: 'surge'; channel: string }
-  | { kind: 'update'; escalationId: string; version: number; waits?: number; waitingSince?: number }
-  | { kind: 'thread'; escalationId: string; seq: number; waits?: number; waitingSince?: number }
+  /** A recorded change: the post redrawn, then the event's thread reply; `redrawn` once the first part is done and the reply waits. */
+  | { kind: 'change'; escalationId: string; version: number; seq: number; redrawn?: boolean; waits?: number; waitingSince?: number }
   | { kind: 'outage_note'; escalationId: string; since: string; until: string; waits?: number; waitingSince?: number }
   | ({ kind: 'page' } & PageRequest)
   | ({ kind: 'page_settled'; waits?: number; waitingSince?: number } & PageSettled)
@@ -55,8 +55,8 @@ const JOB_PRIORITY = {
   surge: 1,
   notice: 6,
   thread: 7,
+  change: 7,
   message: 7,
-  update: 8,
   usergroup: 9,
   topic: 9,
 } as const;
@@ -126,7 +126,7 @@ export class BullSlackOutbox implements SlackOutbox {
   async releaseThreadReplies(escalation: Pick<Escalation, 'id' | 'timeline'>): Promise<void> {
     for (const event of escalation.timeline) {
       if (event.type === 'created') continue;
-      const job = await this.queue.getJob(jobId('thread', escalation.id, event.seq));
+      const job = await this.queue.getJob(threadJobId(escalation.id, event.seq));
       if (job && (await job.isDelayed())) await job.promote().catch(() => undefined);
     }
   }
@@ -147,12 +147,9 @@ export class BullSlackOutbox implements SlackOutbox {
     await this.queue.add('surge', { kind: 'surge', channel }, { jobId: jobId('surge', channel, slot), priority: JOB_PRIORITY.surge, delay: (slot + 1) * SURGE_REFRESH_MS - now });
   }
 
-  async refreshEscalation(escalationId: string, version: number): Promise<void> {
-    await this.queue.add('update', { kind: 'update', escalationId, version }, { jobId: jobId('update', escalationId, version), priority: JOB_PRIORITY.update });
-  }
-
-  async postThreadEvent(escalationId: string, seq: number): Promise<void> {
-    await this.queue.add('thread', { kind: 'thread', escalationId, seq }, { jobId: jobId('thread', escalationId, seq), priority: JOB_PRIORITY.thread });
+  async postChange(escalationId: string, change: { version: number; seq: number }): Promise<void> {
+    // One job for both: the click that made the change pays for one job's add, fetch, finish and read, not two.
+    await this.queue.add('change', { kind: 'change', escalationId, version: change.version, seq: change.seq }, { jobId: threadJobId(escalationId, change.seq), priority: JOB_PRIORITY.change });
   }
 
   /** `dedupeId` makes the send happen once however often it is asked for (several instances, retries). */
@@ -191,6 +188,7 @@ export class BullSlackOutbox implements SlackOutbox {
 }
 
 const postJobId = (escalation: Pick<Escalation, 'id' | 'channel'>) => jobId('post', escalation.id, escalation.channel);
+const threadJobId = (escalationId: string, seq: number) => jobId('thread', escalationId, seq);
 
 export interface OutboxWorkerDeps {
   client: WebClient;
@@ -396,25 +394,35 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
       // Two redraws racing could otherwise both find no summary yet and post two.
       await withRenderLock(job, `surge.${job.data.channel}`, () => drawSurge(job.data.channel));
     },
-    async update(job: WaitingJob<{ escalationId: string }>) {
-      await withRenderLock(job, job.data.escalationId, async () => {
-        const escalation = await load(job.data.escalationId);
-        if (!escalation.messageTs || !escalation.messageChannel) await waitLonger(job);
-        // Renders the current state: a burst of changes becomes one chat.update, the rest are no-ops.
-        if ((await deps.repository.renderedVersion(escalation.id)) >= escalation.version) return;
-        const payload = renderEscalationMessage(escalation, category(escalation), deps.clock());
-        await call('chat.update', () => deps.client.chat.update({ channel: escalation.messageChannel!, ts: escalation.messageTs!, ...payload }));
-        await deps.repository.markRendered(escalation.id, escalation.version);
-      });
-    },
-    async thread(job: WaitingJob<{ escalationId: string; seq: number }>) {
-      const escalation = await load(job.data.escalationId);
-      if (!escalation.messageTs || !escalation.messageChannel) await waitLonger(job);
-      const event = escalation.timeline.find((candidate) => candidate.seq === job.data.seq);
+    async change(job: WaitingJob<{ escalationId: string; seq: number; redrawn?: boolean }>) {
+      let escalation: Escalation | undefined;
+      if (job.data.redrawn) escalation = await load(job.data.escalationId);
+      else {
+        await withRenderLock(job, job.data.escalationId, async () => {
+          // Read under the lock: what is drawn is the case as it is now, and a redraw racing this one waits.
+          const read = await deps.repository.getForRender(job.data.escalationId);
+          if (!read) throw new UnrecoverableError(`escalation ${job.data.escalationId} does not exist`);
+          escalation = read.escalation;
+          if (!escalation.messageTs || !escalation.messageChannel) await waitLonger(job);
+          // Renders the current state: a burst of changes becomes one chat.update, the rest are no-ops.
+          if (read.renderedVersion >= escalation.version) return;
+          const payload = renderEscalationMessage(escalation, category(escalation), deps.clock());
+          await call('chat.update', () => deps.client.chat.update({ channel: escalation!.messageChannel!, ts: escalation!.messageTs!, ...payload }));
+          await deps.repository.markRendered(escalation.id, escalation.version);
+        });
+      }
+      const drawn = escalation!;
+      if (!drawn.messageTs || !drawn.messageChannel) await waitLonger(job);
+      const event = drawn.timeline.find((candidate) => candidate.seq === job.data.seq);
       if (!event || event.type === 'created') return;
-      const reply = renderThreadReply(escalation, event, category(escalation));
-      await yieldToPendingPosts(job, escalation.messageChannel!);
-      await post(escalation.messageChannel!, { ...reply, thread_ts: escalation.messageTs });
+      try {
+        await yieldToPendingPosts(job, drawn.messageChannel!);
+        await post(drawn.messageChannel!, { ...renderThreadReply(drawn, event, category(drawn)), thread_ts: drawn.messageTs });
+      } catch (error) {
+        // The reply waits (its channel's slot, a new post ahead of it): when it runs again, the post needs no second look.
+        if (error instanceof Later && !job.data.redrawn) await job.updateData({ ...job.data, redrawn: true });
+        throw error;
+      }
     },
     async outageNote(job: WaitingJob<{ escalationId: string; since: string; until: string }>) {
       const escalation = await load(job.data.escalationId);
@@ -458,8 +466,7 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
         }
         if (data.kind === 'post') await handlers.post(job as WaitingJob<typeof data>);
         else if (data.kind === 'surge') await handlers.surge(job as WaitingJob<typeof data>);
-        else if (data.kind === 'update') await handlers.update(job as WaitingJob<typeof data>);
-        else if (data.kind === 'thread') await handlers.thread(job as WaitingJob<typeof data>);
+        else if (data.kind === 'change') await handlers.change(job as WaitingJob<typeof data>);
         else if (data.kind === 'outage_note') await handlers.outageNote(job as WaitingJob<typeof data>);
         else if (data.kind === 'page') await handlers.page(data);
         else if (data.kind === 'page_settled') await handlers.pageSettled(job as WaitingJob<typeof data>);

@@ -20,7 +20,7 @@ const SCHEDULER = 'retention-purge';
 export interface RetentionPurgeDeps {
   store: Pick<RedisRetentionStore, 'candidates' | 'storedTimeline' | 'purge'>;
   repository: Pick<EscalationRepository, 'get'>;
-  outbox: Pick<SlackOutbox, 'refreshEscalation' | 'postThreadEvent'>;
+  outbox: Pick<SlackOutbox, 'postChange'>;
   /** Undefined when the config has no retention: content is then kept, and no purge is scheduled. */
   policy: RetentionSchedule | undefined;
   logger: Logger;
@@ -112,7 +112,7 @@ export class RetentionPurge {
     });
     switch (result.status) {
       case 'purged':
-        await Promise.all([this.deps.outbox.postThreadEvent(id, result.seq), this.deps.outbox.refreshEscalation(id, result.version)]);
+        await this.deps.outbox.postChange(id, result);
         run.purged += 1;
         return;
       case 'held':

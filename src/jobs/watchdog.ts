@@ -197,7 +197,7 @@ export class Watchdog {
       onceKey: `watchdog.${finding.kind}.${'clock' in finding ? finding.clock : ''}.${Math.floor(now.getTime() / this.everyMs)}`,
       team: escalation.team,
     });
-    if (result.status === 'done') await Promise.all([this.deps.outbox.postThreadEvent(escalation.id, result.seq), this.deps.outbox.refreshEscalation(escalation.id, result.version)]);
+    if (result.status === 'done') await this.deps.outbox.postChange(escalation.id, result);
   }
 
   /** Unhealed findings go to each team's leads, at most hourly per case; a team gone from the config reports to every team's leads. */

@@ -226,11 +226,16 @@ export class RedisEscalationRepository implements EscalationRepository {
   }
 
   async get(id: string): Promise<Escalation | undefined> {
+    return (await this.getForRender(id))?.escalation;
+  }
+
+  /** The case and the version its Slack post was last drawn at, in the one read: the outbox skips a render a later one already covered. */
+  async getForRender(id: string): Promise<{ escalation: Escalation; renderedVersion: number } | undefined> {
     const [flat, timeline] = await this.scripts.readEscalation(this.keys.escalation(id), this.keys.timeline(id));
     if (flat.length === 0) return undefined;
     const hash: Record<string, string> = {};
     for (let index = 0; index + 1 < flat.length; index += 2) hash[flat[index]!] = flat[index + 1]!;
-    return fromHash(hash, timeline);
+    return { escalation: fromHash(hash, timeline), renderedVersion: Number(hash.renderedVersion || 0) };
   }
 
   async transition(id: string, change: TransitionRequest): Promise<TransitionResult> {
@@ -374,10 +379,6 @@ export class RedisEscalationRepository implements EscalationRepository {
     await this.redis.hset(this.keys.escalation(id), 'messageChannel', channel, 'messageTs', ts);
   }
 
-  /** The version last drawn in Slack; lets the outbox skip a render a later one already covered. */
-  async renderedVersion(id: string): Promise<number> {
-    return Number((await this.redis.hget(this.keys.escalation(id), 'renderedVersion')) ?? 0);
-  }
 
   async markRendered(id: string, version: number): Promise<void> {
     // Never move backwards: a slow worker finishing an old render must not hide a newer one.

@@ -82,7 +82,7 @@ export class CaseContext {
 
   /** Every recorded change redraws the post and becomes a reply in its thread. */
   async afterChange(id: string, result: { version: number; seq: number }): Promise<void> {
-    await Promise.all([this.deps.outbox.postThreadEvent(id, result.seq), this.deps.outbox.refreshEscalation(id, result.version)]);
+    await this.deps.outbox.postChange(id, result);
   }
 }
 

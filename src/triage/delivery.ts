@@ -11,7 +11,7 @@ import type { Escalation } from './types.js';
 export interface DeliveryDeps {
   teams: Map<string, Team>;
   repository: EscalationRepository;
-  outbox: Pick<SlackOutbox, 'postEscalation' | 'message' | 'postThreadEvent' | 'refreshEscalation'>;
+  outbox: Pick<SlackOutbox, 'postEscalation' | 'message' | 'postChange'>;
   onCall: OnCallResolver;
   clock: Clock;
   draftPostFailure: PostFailureDraft;
@@ -50,8 +50,7 @@ export class CaseDelivery {
       fallback ? this.deps.outbox.postEscalation({ ...escalation, channel: fallback }) : undefined,
       ...recipients.map((userId) => this.deps.outbox.message(`post-failed.${id}.${channel}.${userId}`, userId, this.deps.draftPostFailure(escalation, channel, slackError, fallback))),
       // The thread reply lands under the fallback post once it exists, so the record is in Slack too.
-      this.deps.outbox.postThreadEvent(id, result.seq),
-      this.deps.outbox.refreshEscalation(id, result.version),
+      this.deps.outbox.postChange(id, result),
     ]);
   }
 

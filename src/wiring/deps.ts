@@ -52,7 +52,7 @@ export interface AppOptions {
   channelIntervalMs?: number;
   /** How often the watchdog checks every open case, and how old a case must be before a missing post counts. @defaultValue 30 s and 60 s */
   watchdog?: { everyMs?: number; postGraceMs?: number };
-  /** How often each worker is checked for taking the jobs that wait, how long one may not before it counts as wedged, and how long before a renewable one (SLA timers, outbox) is replaced in place (jobs/worker-liveness.ts). @defaultValue 5 s, 30 s and 5 s */
+  /** How often each worker is checked for taking the jobs that wait, how long one may not before it counts as wedged, and how long before a renewable one (SLA timers, outbox) is replaced in place (jobs/worker-liveness.ts). @defaultValue 1 s, 30 s and 3 s */
   workerLiveness?: { everyMs?: number; wedgedAfterMs?: number; renewAfterMs?: number };
   /** Attempts, backoff and timeout of the case tool webhooks (tests keep the backoff short). @defaultValue see WebhookOptions */
   webhooks?: WebhookOptions;

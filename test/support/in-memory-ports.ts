@@ -141,8 +141,7 @@ export class InMemoryOutbox implements SlackOutbox {
   async postEscalation(escalation: Pick<Escalation, 'id'>) {
     this.posts.push(escalation.id);
   }
-  async refreshEscalation() {}
-  async postThreadEvent(escalationId: string, seq: number) {
+  async postChange(escalationId: string, { seq }: { version: number; seq: number }) {
     this.threadEvents.push({ escalationId, seq });
   }
   async page(request: PageRequest) {
