@@ -66,6 +66,50 @@ async function stage(bench: BenchApp): Promise<Stage> {
 const kb = (bytes: number) => bytes / 1024;
 const sumKinds = (print: Footprint, match: (kind: string) => boolean) => [...print.byKind.entries()].filter(([kind]) => match(kind)).reduce((sum, [, entry]) => sum + entry.bytes, 0);
 
+/** Takes `count` cases in through TriageService.intake and arms them; answers their ids. */
+async function openCases(bench: BenchApp, count: number): Promise<string[]> {
+  const ids = await inParallel(Array.from({ length: count }), 50, async () => (await bench.app.triage.intake(intakeBody(bench.prefix) as never, 'api:bench')).escalation.id);
+  // Arming (timers and post) is the relay's; it runs here alone, without the workers that would post.
+  const relay = startArmingRelay({ redis: bench.app.redis, keys: storeKeys(bench.prefix), triage: bench.app.triage, logger: pino({ level: 'silent' }) });
+  try {
+    if (!(await pollUntil(async () => (await bench.app.redis.xlen(storeKeys(bench.prefix).armingForShard(0))) === 0, 120_000, 100))) throw new Error('the arming relay did not arm every case within 120 s');
+  } finally {
+    await relay.stop();
+  }
+  return ids;
+}
+
+const LISTPACK_VALUE = 1024;
+const LISTPACK_COUNT = Math.max(1, Math.round(COUNT / 5));
+
+/**
+ * The same cases with Redis's hash-max-listpack-value raised to LISTPACK_VALUE: a case's hash and
+ * the BullMQ job hashes each hold a value or two over the default 64 bytes (the summary, the audit
+ * head, a job's data and options), which alone moves the whole hash to Redis's larger encoding.
+ * Undefined where CONFIG is refused (managed Redis); the setting is put back afterwards.
+ */
+async function withListpackValues(config: Record<string, unknown>, redis: Redis): Promise<{ open: number; resolved: number } | undefined> {
+  let before: string | undefined;
+  try {
+    before = ((await redis.config('GET', 'hash-max-listpack-value')) as string[])[1];
+    await redis.config('SET', 'hash-max-listpack-value', String(LISTPACK_VALUE));
+  } catch {
+    return undefined;
+  }
+  const bench = await startBenchApp({ scenario: 'footprint-listpack', config, runWorkers: false });
+  try {
+    const base = await footprint(bench.app.redis, bench.prefix);
+    const ids = await openCases(bench, LISTPACK_COUNT);
+    const open = await footprint(bench.app.redis, bench.prefix);
+    await inParallel(ids, 50, (id) => bench.app.triage.resolve(id, LEAD, 'le_referral', undefined));
+    const resolved = await footprint(bench.app.redis, bench.prefix);
+    return { open: (open.bytes - base.bytes) / LISTPACK_COUNT, resolved: (resolved.bytes - base.bytes) / LISTPACK_COUNT };
+  } finally {
+    await bench.close();
+    if (before) await redis.config('SET', 'hash-max-listpack-value', before);
+  }
+}
+
 async function run(): Promise<ScenarioResult> {
   const config = testConfig();
   delete config.sla;
@@ -75,14 +119,7 @@ async function run(): Promise<ScenarioResult> {
     const base = await stage(bench);
 
     const started = Date.now();
-    const ids = await inParallel(Array.from({ length: COUNT }), 50, async () => (await bench.app.triage.intake(intakeBody(bench.prefix) as never, 'api:bench')).escalation.id);
-    // Arming (timers and post) is the relay's; it runs here alone, without the workers that would post.
-    const relay = startArmingRelay({ redis: bench.app.redis, keys: storeKeys(bench.prefix), triage: bench.app.triage, logger: pino({ level: 'silent' }) });
-    try {
-      if (!(await pollUntil(async () => (await bench.app.redis.xlen(storeKeys(bench.prefix).armingForShard(0))) === 0, 120_000, 100))) throw new Error('the arming relay did not arm every case within 120 s');
-    } finally {
-      await relay.stop();
-    }
+    const ids = await openCases(bench, COUNT);
     const intakeMs = Date.now() - started;
     const open = await stage(bench);
 
@@ -96,6 +133,8 @@ async function run(): Promise<ScenarioResult> {
     const timersResolved = (await sla.getJobCounts('delayed')).delayed ?? 0;
     await sla.close();
 
+    const listpack = await withListpackValues(config, bench.app.redis);
+
     const per = (after: number, before: number) => (after - before) / COUNT;
     const openBytes = per(open.redis.bytes, base.redis.bytes);
     const resolvedBytes = per(resolved.redis.bytes, base.redis.bytes);
@@ -103,13 +142,19 @@ async function run(): Promise<ScenarioResult> {
     const outboxKinds = (kind: string) => kind.startsWith('queue slack-outbox');
     const slaKinds = (kind: string) => kind.startsWith('queue sla:');
     const figures: Figure[] = [
-      { label: 'Redis per open escalation (timers armed, post queued)', value: kb(openBytes), unit: 'KiB', target: 'report' },
+      { label: 'Redis per open escalation (timers armed, post queued)', value: kb(openBytes), unit: 'KiB', target: '≤ 4 KiB' },
       { label: '  of which the case itself (hash, timeline, indexes)', value: kb(per(sumKinds(open.redis, caseKinds), sumKinds(base.redis, caseKinds))), unit: 'KiB' },
       { label: '  of which its SLA timers (sla queue)', value: kb(per(sumKinds(open.redis, slaKinds), sumKinds(base.redis, slaKinds))), unit: 'KiB' },
       { label: '  of which its outbox job (the post)', value: kb(per(sumKinds(open.redis, outboxKinds), sumKinds(base.redis, outboxKinds))), unit: 'KiB' },
       { label: 'Redis per resolved escalation (timers cancelled)', value: kb(resolvedBytes), unit: 'KiB', target: 'report' },
       { label: '  of which kept for reporting (the case itself)', value: kb(per(sumKinds(resolved.redis, caseKinds), sumKinds(base.redis, caseKinds))), unit: 'KiB' },
       { label: '  of which outbox jobs (kept 24 h once sent)', value: kb(per(sumKinds(resolved.redis, outboxKinds), sumKinds(base.redis, outboxKinds))), unit: 'KiB' },
+      ...(listpack
+        ? [
+            { label: `Redis per open escalation, hash-max-listpack-value ${LISTPACK_VALUE}`, value: kb(listpack.open), unit: 'KiB', target: '≤ 4 KiB' },
+            { label: `Redis per resolved escalation, hash-max-listpack-value ${LISTPACK_VALUE}`, value: kb(listpack.resolved), unit: 'KiB', target: 'report' },
+          ]
+        : []),
       { label: 'Node heap used per open escalation (after GC)', value: per(open.node.heapUsed, base.node.heapUsed), unit: 'B' },
       { label: 'Node RSS per open escalation', value: per(open.node.rss, base.node.rss), unit: 'B' },
       { label: 'Node heap used per resolved escalation (after GC)', value: per(resolved.node.heapUsed, base.node.heapUsed), unit: 'B' },
@@ -121,6 +166,9 @@ async function run(): Promise<ScenarioResult> {
       `Totals under the prefix: empty ${mib(base.redis.bytes)} in ${base.redis.keys} keys; open ${mib(open.redis.bytes)} in ${open.redis.keys} keys; resolved ${mib(resolved.redis.bytes)} in ${resolved.redis.keys} keys. INFO used_memory: ${mib(base.used)} → ${mib(open.used)} → ${mib(resolved.used)} (the whole Redis, so anyone else's data moves it too).`,
       `Open, per case by kind of key (change from empty): ${perCase(diff(open.redis, base.redis), COUNT)}.`,
       `Resolved, per case by kind of key (change from empty): ${perCase(diff(resolved.redis, base.redis), COUNT)}.`,
+      listpack
+        ? `With hash-max-listpack-value ${LISTPACK_VALUE} (Redis's default is 64), ${LISTPACK_COUNT} more cases under a prefix of their own: every hash whose values all fit is kept in Redis's compact listpack encoding, the case's and the jobs' alike; the setting was put back afterwards.`
+        : 'Redis refused CONFIG, so the run with hash-max-listpack-value raised was left out.',
       `Node after GC: heap ${mib(base.node.heapUsed)} → ${mib(open.node.heapUsed)} → ${mib(resolved.node.heapUsed)}; RSS ${mib(base.node.rss)} → ${mib(open.node.rss)} → ${mib(resolved.node.rss)} (the app and this scenario in one process; the Slack double runs in its own). Load average (1 min) at the end: ${os.loadavg()[0]!.toFixed(1)}.`,
     ];
     return { figures, notes };
