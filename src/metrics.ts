@@ -29,6 +29,7 @@ export function createMetrics() {
     deadMansSwitchLastPing: new Gauge({ name: 'escbot_dead_mans_switch_last_ping_timestamp_seconds', help: 'When this instance last pinged the dead man\'s switch and was answered 2xx', registers: [registry] }),
     workerWedged: new Gauge({ name: 'escbot_worker_wedged', help: '1 while this instance\'s worker of a queue has taken no job for the liveness threshold though jobs wait ready and none runs anywhere (see jobs/worker-liveness.ts)', labelNames: ['queue'], registers: [registry] }),
     workerRenewals: new Counter({ name: 'escbot_worker_renewals_total', help: 'Wedged workers this instance closed and replaced by a fresh one (see jobs/worker-liveness.ts)', labelNames: ['queue'], registers: [registry] }),
+    obligationJobsFailed: new Counter({ name: 'escbot_obligation_jobs_failed_total', help: 'Legal clock jobs that failed for good (a fire is re-armed by the sweep, a sync queued again; the leads are told)', labelNames: ['kind'], registers: [registry] }),
     queueDepth: new Gauge({ name: 'escbot_queue_jobs', help: 'Jobs per queue and state', labelNames: ['queue', 'state'], registers: [registry] }),
     caseEventsBacklog: new Gauge({ name: 'escbot_case_events_backlog', help: 'Case events not yet handed to every subscriber (case tool webhooks, PagerDuty); it should stay near zero', registers: [registry] }),
     caseEventsLost: new Counter({ name: 'escbot_case_events_lost_total', help: 'Case events trimmed from the stream before their subscribers had them (at least this many)', registers: [registry] }),

@@ -8,6 +8,8 @@ import { ActionId, InputId, ViewId } from '../src/blocks/ids.js';
 import { eventually } from './support/eventually.js';
 import { CHILD_SAFETY_CHANNEL, escalationBody, INTAKE_TOKEN, LEAD, OUTSIDER, SPECIALISTS, startHarness, testConfig, TRIAGE_CHANNEL, UNTRAINED, type Harness } from './support/harness.js';
 import { blockAction, viewSubmission, type ViewStateValues } from './support/slack-requests.js';
+import { storeKeys } from '../src/store/keys.js';
+import { BullObligationTimers } from '../src/jobs/obligations.js';
 
 const [PRIMARY, OTHER] = SPECIALISTS;
 
@@ -293,4 +295,43 @@ describe('a livestream case with a removal order and a threat to life', () => {
     const stats = JSON.stringify((await harness.command(LEAD, '/triage', 'stats today')).json);
     expect(stats).toMatch(/\*Obligations\*: \d+ recorded \(1 late\), \d+ missed/);
   }, 20_000);
+});
+
+describe('a legal clock whose job fails for good', () => {
+  it('tells the case\'s leads; the sweep arms a failed moment again, and a failed sync is queued again', async () => {
+    const failing = await startHarness({ config: obligationsConfig(), app: { obligations: { attempts: 2, backoffMs: 100, syncAgainAfterMs: 1_000, syncRounds: 1 } } });
+    try {
+      const { json } = await failing.intake(escalationBody({ summary: 'Livestream of a person on a ledge; removal order received.' }));
+      const id: string = json.id;
+      const stored = async () => (await failing.getEscalation(id)).json as { obligations: Obligation[]; timeline: Event[] };
+      // Its reminder goes as usual; the job that fails is the due time's, the one the sweep must arm again under the same id.
+      await eventually(async () => (await stored()).timeline.some((event) => event.obligation === 'tco_removal' && event.type === 'obligation_reminder'), 6_000);
+      // What Redis refusing the case's reads looks like: its timeline key holds the wrong type.
+      const timelineKey = storeKeys(failing.prefix).timeline(id);
+      const saved = await failing.app.redis.lrange(timelineKey, 0, -1);
+      await failing.app.redis.multi().del(timelineKey).set(timelineKey, 'not a list').exec();
+
+      const told = await failing.double.waitFor(() => failing.double.dms(LEAD).find((message) => message.text.includes(`${id}: the bot could not run its legal clock \`tco_removal\``)), 10_000);
+      expect(told.text).toContain('Its sweep for lost clocks arms it again within ten minutes');
+      // Ids only: the leads' DM says nothing of the case's content.
+      expect(told.text).not.toContain('ledge');
+
+      await failing.app.redis.multi().del(timelineKey).rpush(timelineKey, ...saved).exec();
+      await failing.app.triage.sweepObligations();
+      // Its due time has passed: the sweep arms that moment again and the miss is recorded and paged.
+      await eventually(async () => (await stored()).timeline.some((event) => event.obligation === 'tco_removal' && event.type === 'obligation_missed'), 10_000);
+
+      // A sync that fails for good is queued again later, a bounded number of times, and the leads hear of it.
+      await failing.app.redis.multi().del(timelineKey).set(timelineKey, 'not a list').exec();
+      const timers = new BullObligationTimers({ connection: failing.app.redis, prefixFor: () => `${failing.prefix}:q`, workerConnection: () => failing.app.redis.duplicate() }, () => new Date(), { attempts: 2, backoffMs: 100 });
+      await timers.accept({ escalationId: id, seq: 999, type: 'claimed', state: 'claimed', assignee: PRIMARY });
+      const toldAgain = await failing.double.waitFor(() => failing.double.dms(LEAD).find((message) => message.text.includes(`${id}: the bot could not start its legal clocks`)), 10_000);
+      expect(toldAgain.text).toContain('It tries again in');
+      await failing.app.redis.multi().del(timelineKey).rpush(timelineKey, ...saved).exec();
+      await eventually(async () => (await timers.queue.getJobState(`obl-sync.${id}.again.1`)) === 'completed', 10_000);
+      await timers.queue.close();
+    } finally {
+      await failing.close();
+    }
+  }, 40_000);
 });

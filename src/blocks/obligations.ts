@@ -179,3 +179,19 @@ export function renderObligationEvent(event: TimelineEvent, category?: Partial<P
       return '';
   }
 }
+
+/**
+ * Told to the case's leads when the bot could not start or run a legal clock after every retry:
+ * ids only, since the leads channel may not be entitled to the case, and what to do meanwhile.
+ */
+export function renderObligationJobFailed(failure: { escalationId: string; obligationId?: string; attempts: number; next: 'retry' | 'sweep' | 'none'; retryInMs?: number }): MessagePayload {
+  const what = failure.obligationId ? `run its legal clock \`${failure.obligationId}\` (a reminder or its due time)` : 'start its legal clocks';
+  const then =
+    failure.next === 'retry'
+      ? `It tries again in ${formatDuration(failure.retryInMs ?? 0)}.`
+      : failure.next === 'sweep'
+        ? 'Its sweep for lost clocks arms it again within ten minutes.'
+        : 'It has stopped trying.';
+  const text = `⚠️ ${failure.escalationId}: the bot could not ${what} after ${failure.attempts} tries. ${then} Until it does, check \`/triage show ${failure.escalationId}\` and keep the deadline by hand.`;
+  return oneSectionMessage(text);
+}

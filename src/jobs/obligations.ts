@@ -1,14 +1,17 @@
-import { Queue, Worker, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
-import { renderObligationNotice } from '../blocks/obligations.js';
+import { renderObligationJobFailed, renderObligationNotice } from '../blocks/obligations.js';
+import type { Metrics } from '../metrics.js';
+import type { Team } from '../roster/types.js';
+import { messageLeads } from './leads.js';
 import { DomainError, ErrorCode } from '../errors.js';
-import type { ObligationScheduler, ObligationTimerRef } from '../triage/ports.js';
+import type { EscalationRepository, ObligationScheduler, ObligationTimerRef, SlackOutbox } from '../triage/ports.js';
 import type { TriageService } from '../triage/service.js';
 import type { TimelineEventType } from '../triage/types.js';
 import type { CaseEvent, CaseEventSubscriber } from './ports.js';
 import { jobId, logWorkerError, QueueName, type QueueContext } from './queues.js';
 
-type ObligationJob = { kind: 'fire'; ref: ObligationTimerRef } | { kind: 'sync'; escalationId: string } | { kind: 'sweep' };
+type ObligationJob = { kind: 'fire'; ref: ObligationTimerRef } | { kind: 'sync'; escalationId: string; round?: number } | { kind: 'sweep' };
 
 /** How often the owed obligations are swept for a lost timer. */
 const SWEEP_EVERY_MS = 10 * 60_000;
@@ -28,13 +31,14 @@ export class BullObligationTimers implements ObligationScheduler, CaseEventSubsc
   constructor(
     context: QueueContext,
     private readonly clock: () => Date,
+    options: ObligationJobOptions = {},
   ) {
     this.queue = new Queue<ObligationJob>(QueueName.obligations, {
       connection: context.connection,
       prefix: context.prefixFor(QueueName.obligations),
       defaultJobOptions: {
-        attempts: 10,
-        backoff: { type: 'exponential', delay: 1_000 },
+        attempts: options.attempts ?? 10,
+        backoff: { type: 'exponential', delay: options.backoffMs ?? 1_000 },
         // Kept for a while so a moment armed again with the same id is recognised and not run twice.
         removeOnComplete: { age: 30 * 24 * 3600 },
         removeOnFail: { age: 30 * 24 * 3600 },
@@ -57,9 +61,42 @@ export class BullObligationTimers implements ObligationScheduler, CaseEventSubsc
     if (!STARTS.has(event.type)) return;
     await this.queue.add('sync', { kind: 'sync', escalationId: event.escalationId }, { jobId: jobId('obl-sync', event.escalationId, event.seq) });
   }
+
+  /** A sync that failed for good, tried again later under an id of its own; `round` counts these. */
+  async syncAgain(escalationId: string, round: number, delayMs: number): Promise<void> {
+    await this.queue.add('sync', { kind: 'sync', escalationId, round }, { jobId: jobId('obl-sync', escalationId, 'again', round), delay: delayMs });
+  }
 }
 
-export function startObligationWorker(context: QueueContext, deps: { triage: TriageService; logger: Logger }): Worker<ObligationJob> {
+export interface ObligationJobOptions {
+  /** Attempts per job before it fails for good. @defaultValue 10 (about 17 minutes with the default backoff) */
+  attempts?: number;
+  /** The first retry's delay; each later one doubles. @defaultValue 1000 */
+  backoffMs?: number;
+  /** After a sync fails for good, how long before it is tried again, and how many times. @defaultValue 10 minutes, 6 times */
+  syncAgainAfterMs?: number;
+  syncRounds?: number;
+}
+
+/** What failing for good means for a job: no attempt left, or an error no attempt can mend. */
+function failedForGood(job: Job, error: Error): boolean {
+  return error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+}
+
+export interface ObligationWorkerDeps {
+  triage: TriageService;
+  timers: BullObligationTimers;
+  repository: Pick<EscalationRepository, 'get'>;
+  teams: ReadonlyMap<string, Team>;
+  outbox: Pick<SlackOutbox, 'message'>;
+  metrics: Metrics;
+  logger: Logger;
+  options?: ObligationJobOptions;
+}
+
+export function startObligationWorker(context: QueueContext, deps: ObligationWorkerDeps): Worker<ObligationJob> {
+  const syncAgainAfterMs = deps.options?.syncAgainAfterMs ?? 10 * 60_000;
+  const syncRounds = deps.options?.syncRounds ?? 6;
   const worker = new Worker<ObligationJob>(
     QueueName.obligations,
     async (job: Job<ObligationJob>) => {
@@ -89,7 +126,36 @@ export function startObligationWorker(context: QueueContext, deps: { triage: Tri
       maxStalledCount: 3,
     },
   );
-  worker.on('failed', (job, error) => deps.logger.error({ err: error, job: job?.id }, 'obligation job failed'));
+  worker.on('failed', (job, error) => {
+    if (!job || !failedForGood(job, error)) {
+      deps.logger.warn({ err: error, job: job?.id, attempt: job?.attemptsMade }, 'an obligation job failed; it is retried');
+      return;
+    }
+    deps.logger.error({ err: error, job: job.id, attempts: job.attemptsMade }, 'an obligation job failed for good');
+    deps.metrics.obligationJobsFailed.inc({ kind: job.data.kind });
+    // The next sweep runs on its schedule anyway.
+    if (job.data.kind === 'sweep') return;
+    void afterFailure(job as Job<Exclude<ObligationJob, { kind: 'sweep' }>>).catch((cause: unknown) => deps.logger.error({ err: cause, job: job.id }, 'handling an obligation job that failed for good failed too'));
+  });
+
+  /**
+   * A legal clock must not stop silently. A failed fire job is removed, because its id is the one
+   * the sweep re-arms. A failed sync, which nothing else would run again, is queued again later,
+   * a bounded number of times. Either way the case's leads hear of it.
+   */
+  async function afterFailure(job: Job<Exclude<ObligationJob, { kind: 'sweep' }>>): Promise<void> {
+    const data = job.data;
+    await job.remove();
+    const escalationId = data.kind === 'fire' ? data.ref.escalationId : data.escalationId;
+    const round = data.kind === 'sync' ? (data.round ?? 0) + 1 : 0;
+    const next = data.kind === 'fire' ? 'sweep' : round <= syncRounds ? 'retry' : 'none';
+    if (next === 'retry') await deps.timers.syncAgain(escalationId, round, syncAgainAfterMs);
+    const escalation = await deps.repository.get(escalationId).catch(() => undefined);
+    const team = escalation && deps.teams.get(escalation.team);
+    const payload = renderObligationJobFailed({ escalationId, obligationId: data.kind === 'fire' ? data.ref.obligationId : undefined, attempts: job.attemptsMade, next, retryInMs: syncAgainAfterMs });
+    // A case that cannot be read cannot say its team: every team's leads hear of it.
+    for (const audience of team ? [team] : [...deps.teams.values()]) await messageLeads(deps.outbox, audience, `obligation-failed.${job.id}.${audience.id}`, payload, deps.logger);
+  }
   worker.on('error', logWorkerError(deps.logger, 'obligation worker error'));
   return worker;
 }

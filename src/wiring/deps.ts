@@ -13,6 +13,7 @@ import type { BullObligationTimers } from '../jobs/obligations.js';
 import type { DeadMansSwitchOptions } from '../jobs/dead-mans-switch.js';
 import type { RedisHeartbeats } from '../store/heartbeats.js';
 import type { WebhookOptions } from '../jobs/webhooks.js';
+import type { ObligationJobOptions } from '../jobs/obligations.js';
 import type { PagerDutyOptions } from '../jobs/pagerduty.js';
 import type { NotificationOptions } from '../jobs/notifications.js';
 import type { TwilioSettings } from '../jobs/twilio-client.js';
@@ -54,6 +55,8 @@ export interface AppOptions {
   watchdog?: { everyMs?: number; postGraceMs?: number };
   /** How often each worker is checked for taking the jobs that wait, how long one may not before it counts as wedged, and how long before a renewable one (SLA timers, outbox) is replaced in place (jobs/worker-liveness.ts). @defaultValue 1 s, 30 s and 3 s */
   workerLiveness?: { everyMs?: number; wedgedAfterMs?: number; renewAfterMs?: number };
+  /** Attempts and backoff of the legal clocks' jobs, and how a sync that failed for good is tried again (tests keep them short). @defaultValue see ObligationJobOptions */
+  obligations?: ObligationJobOptions;
   /** Attempts, backoff and timeout of the case tool webhooks (tests keep the backoff short). @defaultValue see WebhookOptions */
   webhooks?: WebhookOptions;
   /** Team id → the routing key of the team's PagerDuty service (see roster/contact.ts resolvePagerDutyRoutingKeys). @defaultValue none: nothing is sent to PagerDuty */

@@ -54,7 +54,7 @@ export async function buildDeps(options: AppOptions): Promise<Deps> {
   const rotationJobs = new RotationJobs(queues, { rotation, clock });
   // SLA paging asks the rotation who holds each role at the breach instant.
   const onCall = options.onCall ?? rotation;
-  const obligationTimers = new BullObligationTimers(queues, clock);
+  const obligationTimers = new BullObligationTimers(queues, clock, options.obligations);
   const obligations = { timers: obligationTimers, index: new RedisObligationIndex(redis, keys) };
   const triageDeps = { config, repository, timers, outbox, onCall, wellbeing: new RedisWellbeingStore(redis, keys), clock, obligations };
   const triage = new TriageService(triageDeps);

@@ -46,7 +46,7 @@ export interface WorkerSet {
   stop(): Promise<void>;
 }
 
-type WorkerOptions = Pick<AppOptions, 'slackBotToken' | 'slackApiUrl' | 'slackUnreachableAtStart' | 'channelIntervalMs' | 'watchdog' | 'workerLiveness' | 'intakeTokens' | 'webhooks' | 'deadMansSwitch' | 'pagerDutyRoutingKeys' | 'pagerDuty' | 'twilio' | 'email' | 'notifications' | 'slackDegradedAfterMs' | 'slackRequestTimeoutMs'>;
+type WorkerOptions = Pick<AppOptions, 'obligations' | 'slackBotToken' | 'slackApiUrl' | 'slackUnreachableAtStart' | 'channelIntervalMs' | 'watchdog' | 'workerLiveness' | 'intakeTokens' | 'webhooks' | 'deadMansSwitch' | 'pagerDutyRoutingKeys' | 'pagerDuty' | 'twilio' | 'email' | 'notifications' | 'slackDegradedAfterMs' | 'slackRequestTimeoutMs'>;
 
 /** An instance without workers makes no Slack calls of its own; it reports what the workers found. */
 export function withoutWorkers(deps: Deps): WorkerSet {
@@ -117,7 +117,7 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   const relay = startArmingRelay({ redis: deps.connections.redis, keys: deps.keys, triage, logger, subscribers });
   const caseEvents = startCaseEventRelay({ redis: deps.connections.redis, keys: deps.keys, subscribers, logger, metrics });
   const workers: Worker[] = [slaWorker, outboxWorker];
-  workers.push(startObligationWorker(context, { triage, logger }));
+  workers.push(startObligationWorker(context, { triage, timers: deps.obligationTimers, repository, teams: config.teams, outbox, metrics, logger, options: options.obligations }));
   await deps.obligationTimers.startSweep();
   workers.push(startWebhookWorker(context, { hooks, repository, teams: config.teams, outbox, metrics, logger, clock, options: options.webhooks }));
   workers.push(startPagerDutyWorker(context, { events: pagerDuty, routingKeys, repository, teams: config.teams, outbox, metrics, logger, clock, options: options.pagerDuty }));
