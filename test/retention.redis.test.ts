@@ -193,10 +193,24 @@ describe('the retention purge', () => {
     expect(await storedCase(purged)).toEqual(before);
   });
 
-  it('purges a held case once a lead releases it, the retention from resolve having passed', async () => {
+  it('purges a held case once a lead releases it, the retention from resolve having passed, and its post is redrawn even when the run dies right after the purge', async () => {
     expect(await command(LEAD, `release ${held} Prosecutor closed the request`)).toContain('released from legal hold');
-    const run = await retention().run();
-    expect(run.purged).toBe(1);
+    // The run's own redraw never happens, as if its process died between the purge script and it.
+    const purge = retention();
+    const writable = purge as unknown as { deps: (typeof purge)['deps'] };
+    const deps = writable.deps;
+    writable.deps = { ...deps, outbox: { postChange: async () => Promise.reject(new Error('the process died here')) } };
+    let run: Awaited<ReturnType<typeof purge.run>>;
+    try {
+      run = await purge.run();
+    } finally {
+      writable.deps = deps;
+    }
+    expect(run.failed).toBe(1);
+    // The purge's own event redraws the post: no purged content stays in Slack.
+    const post = await eventually(async () => harness.double.messages(TRIAGE_CHANNEL).find((message) => message.text.includes(held) && JSON.stringify(message.blocks).includes('Content purged under the retention policy')), 10_000);
+    expect(JSON.stringify(post.blocks)).not.toContain('bridge railing');
+    expect((await retention().run()).alreadyPurged).toBeGreaterThan(0);
     const { hash, timeline } = await storedCase(held);
     expect(hash.purgedAt).toBeDefined();
     expect(hash.legalHoldAt).toBeUndefined();

@@ -32,7 +32,7 @@ export type OutboxJob =
   /** Redraws (or first posts) a channel's rolling surge message from the cases still waiting. */
   | { kind: 'surge'; channel: string }
   /** A recorded change: the post redrawn, then the event's thread reply; `redrawn` once the first part is done and the reply waits. */
-  | { kind: 'change'; escalationId: string; version: number; seq: number; redrawn?: boolean; waits?: number; waitingSince?: number }
+  | { kind: 'change'; escalationId: string; seq: number; redrawn?: boolean; waits?: number; waitingSince?: number }
   | { kind: 'outage_note'; escalationId: string; since: string; until: string; waits?: number; waitingSince?: number }
   | ({ kind: 'page' } & PageRequest)
   | ({ kind: 'page_settled'; waits?: number; waitingSince?: number } & PageSettled)
@@ -147,9 +147,9 @@ export class BullSlackOutbox implements SlackOutbox {
     await this.queue.add('surge', { kind: 'surge', channel }, { jobId: jobId('surge', channel, slot), priority: JOB_PRIORITY.surge, delay: (slot + 1) * SURGE_REFRESH_MS - now });
   }
 
-  async postChange(escalationId: string, change: { version: number; seq: number }): Promise<void> {
+  async postChange(escalationId: string, change: { seq: number }): Promise<void> {
     // One job for both: the click that made the change pays for one job's add, fetch, finish and read, not two.
-    await this.queue.add('change', { kind: 'change', escalationId, version: change.version, seq: change.seq }, { jobId: threadJobId(escalationId, change.seq), priority: JOB_PRIORITY.change });
+    await this.queue.add('change', { kind: 'change', escalationId, seq: change.seq }, { jobId: threadJobId(escalationId, change.seq), priority: JOB_PRIORITY.change });
   }
 
   /** `dedupeId` makes the send happen once however often it is asked for (several instances, retries). */

@@ -14,6 +14,7 @@ import type { RedisRetentionStore } from '../store/retention.js';
 import type { EscalationRepository, SlackOutbox } from '../triage/ports.js';
 import { PURGED_CASE_FIELDS, purgeEligibility, purgeNotice, purgeTimeline, retentionFor, shortestRetention, type KeptReason, type RetentionPolicy, type RetentionSchedule } from '../triage/retention.js';
 import { logWorkerError, QueueName, type QueueContext } from './queues.js';
+import type { CaseEventSubscriber } from './ports.js';
 
 const SCHEDULER = 'retention-purge';
 
@@ -147,4 +148,19 @@ export function startRetentionWorker(context: QueueContext, deps: { purge: Reten
   worker.on('failed', (job, error) => deps.logger.error({ err: error, job: job?.id }, 'retention purge failed; the next scheduled run tries again'));
   worker.on('error', logWorkerError(deps.logger, 'retention worker error'));
   return worker;
+}
+
+/**
+ * Redraws a case's post from its content_purged event, which the purge script adds in the same
+ * atomic step as the purge. The purge run queues the redraw too, at once; this subscriber makes
+ * sure of it, since a process that dies between the script and that call would leave purged
+ * content showing in Slack.
+ */
+export function purgeRedraws(outbox: Pick<SlackOutbox, 'postChange'>): CaseEventSubscriber {
+  return {
+    name: 'purge-redraws',
+    async accept(event) {
+      if (event.type === 'content_purged') await outbox.postChange(event.escalationId, event);
+    },
+  };
 }

@@ -140,8 +140,8 @@ export interface ChannelCall {
 /** Slack writes the domain asks for; src/jobs implements them as a rate-aware outbox. */
 export interface SlackOutbox {
   postEscalation(escalation: Pick<Escalation, 'id' | 'priority' | 'channel'>): Promise<void>;
-  /** A recorded change: the post is redrawn to show it (at `version` or later) and the event (`seq`) becomes a reply in its thread, in one job. */
-  postChange(escalationId: string, change: { version: number; seq: number }): Promise<void>;
+  /** A recorded change: the post is redrawn as the case is then, and the event (`seq`) becomes a reply in its thread, in one job. */
+  postChange(escalationId: string, change: { seq: number }): Promise<void>;
   page(request: PageRequest): Promise<void>;
   /** Redraws a page DM as acknowledged; once per page and person. */
   settlePage(settled: PageSettled): Promise<void>;

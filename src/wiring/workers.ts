@@ -20,7 +20,7 @@ import { PageNotifications, sentMethods, startNotificationWorker, type ContactSe
 import { nodemailerEmailSender } from '../jobs/email-client.js';
 import { twilioPhoneSender } from '../jobs/twilio-client.js';
 import { availableMethods, OutageReach, startOutageReachWorker } from '../jobs/outage-reach.js';
-import { RetentionPurge, startRetentionWorker } from '../jobs/retention.js';
+import { purgeRedraws, RetentionPurge, startRetentionWorker } from '../jobs/retention.js';
 import { RedisRetentionStore } from '../store/retention.js';
 import { RedisLock } from '../store/locks.js';
 import { CaseDelivery } from '../triage/delivery.js';
@@ -113,7 +113,7 @@ export async function startWorkers(deps: Deps, options: WorkerOptions): Promise<
   const notifications = methods.size ? new PageNotifications(context, { repository, teams: config.teams, methods, logger, clock }, options.notifications) : undefined;
   // Without a legal clock in the config no event can start one, and a sync job per claim would be work for nothing.
   const startsObligations = [...config.categories.values()].some((category) => (category.obligations?.length ?? 0) > 0);
-  const subscribers = [webhooks, pagerDuty, ...(startsObligations ? [deps.obligationTimers] : []), ...(notifications ? [notifications] : [])];
+  const subscribers = [webhooks, pagerDuty, ...(startsObligations ? [deps.obligationTimers] : []), ...(notifications ? [notifications] : []), ...(config.retention ? [purgeRedraws(outbox)] : [])];
   const relay = startArmingRelay({ redis: deps.connections.redis, keys: deps.keys, triage, logger, subscribers });
   const caseEvents = startCaseEventRelay({ redis: deps.connections.redis, keys: deps.keys, subscribers, logger, metrics });
   const workers: Worker[] = [slaWorker, outboxWorker];

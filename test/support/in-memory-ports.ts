@@ -141,7 +141,7 @@ export class InMemoryOutbox implements SlackOutbox {
   async postEscalation(escalation: Pick<Escalation, 'id'>) {
     this.posts.push(escalation.id);
   }
-  async postChange(escalationId: string, { seq }: { version: number; seq: number }) {
+  async postChange(escalationId: string, { seq }: { seq: number }) {
     this.threadEvents.push({ escalationId, seq });
   }
   async page(request: PageRequest) {
