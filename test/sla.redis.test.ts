@@ -136,6 +136,9 @@ describe('a case\'s timers', () => {
     expect(armed).toHaveLength(1);
     expect(armed[0]!.id).toBe(`${json.id}.0`);
     expect(clocksOf(armed[0]!.data)).toEqual(['claim.warning.0', 'claim.breach.0', 'resolve.warning.0', 'resolve.breach.0']);
+    // What the watchdog reads of a plan for a case past a deadline: the clocks it still holds timers for.
+    const timers = harness.app.watchdog!['deps'].timers;
+    expect(await timers.armedClocks([armed[0]!.id!])).toEqual(new Set(['claim', 'resolve']));
 
     // A claim costs the timer nothing: its claim entries stay until they come due and find the clock stopped.
     await harness.click(SPECIALISTS[2], ActionId.claim, json.id);
@@ -146,6 +149,7 @@ describe('a case\'s timers', () => {
       return job && clocksOf(job.data).every((entry) => entry.startsWith('resolve.')) ? job : undefined;
     }, 6_000);
     expect(clocksOf(moved.data)).toEqual(['resolve.warning.0', 'resolve.breach.0']);
+    expect(await timers.armedClocks([moved.id!, `${json.id}.0.claim1`])).toEqual(new Set(['resolve']));
     expect(await moved.getState()).toBe('delayed');
     const timeline = (await harness.getEscalation(json.id)).json.timeline.map((event: { type: string }) => event.type);
     expect(timeline).not.toContain('sla_warning');

@@ -76,8 +76,8 @@ export class BullSlaScheduler implements SlaScheduler {
   /** The clocks the given timer jobs still hold timers for, read from their hashes. */
   async armedClocks(jobIds: string[]): Promise<Set<SlaClock>> {
     const clocks = new Set<SlaClock>();
-    for (const id of jobIds) {
-      const data = await this.context.connection.hget(this.queue.toKey(id), 'data');
+    const datas = await Promise.all(jobIds.map((id) => this.context.connection.hget(this.queue.toKey(id), 'data')));
+    for (const data of datas) {
       if (!data) continue;
       for (const [clock] of (JSON.parse(data) as SlaAgenda).t) if (CLOCK_CODES.has(clock)) clocks.add(clock);
     }

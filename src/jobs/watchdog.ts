@@ -123,7 +123,9 @@ export class Watchdog {
     const unhealedByTeam = new Map<string, Array<{ escalationId: string; problem: string }>>();
     for await (const batch of deps.repository.scanOpen()) {
       await giveWay();
-      for (const escalation of batch) {
+      // A batch's plans are read together: sent in the same turn, the reads share round trips.
+      const liveClocks = await Promise.all(batch.map((escalation) => this.liveClocks(escalation, live.get(`${escalation.id}.${escalation.slaEpoch}`) ?? [], deps.clock())));
+      for (const [index, escalation] of batch.entries()) {
         run.checked += 1;
         const now = deps.clock();
         const findings = inspectCase(
@@ -132,7 +134,7 @@ export class Watchdog {
             policy: deps.sla[escalation.priority],
             teamKnown: deps.teams.has(escalation.team),
             categoryKnown: deps.categories.has(escalation.category),
-            liveClocks: await this.liveClocks(escalation, live.get(`${escalation.id}.${escalation.slaEpoch}`) ?? [], now),
+            liveClocks: liveClocks[index]!,
             postJobAlive: escalation.messageTs ? false : await deps.outbox.postJobAlive(escalation),
             slackAccepting: !deps.gate?.closed,
             postGraceMs: this.postGraceMs,
