@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { ErrorCode as SlackErrorCode, type WebClient } from '@slack/web-api';
@@ -237,6 +238,9 @@ const WAIT_MAX_MS = 2_000;
  */
 export const GIVE_UP_AFTER_MS = 4 * 60_000;
 
+/** How long a render lock holds if its holder dies mid-draw. */
+const RENDER_LOCK_MS = 15_000;
+
 /** The job waited its last; it ends without sending, and the watchdog takes over. */
 class GaveUp extends Error {}
 
@@ -335,7 +339,7 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
 
   async function withRenderLock(job: WaitingJob, escalationId: string, run: () => Promise<void>): Promise<void> {
     const lock = deps.delivery.renderLock(escalationId);
-    const token = await lock.acquire(15_000);
+    const token = await lock.acquire(RENDER_LOCK_MS);
     if (!token) return waitLonger(job);
     try {
       await run();
@@ -398,18 +402,27 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
       let escalation: Escalation | undefined;
       if (job.data.redrawn) escalation = await load(job.data.escalationId);
       else {
-        await withRenderLock(job, job.data.escalationId, async () => {
-          // Read under the lock: what is drawn is the case as it is now, and a redraw racing this one waits.
-          const read = await deps.repository.getForRender(job.data.escalationId);
-          if (!read) throw new UnrecoverableError(`escalation ${job.data.escalationId} does not exist`);
+        // Read under the case's render lock, taken in the same command: what is drawn is the case
+        // as it is now, and a redraw racing this one waits.
+        const token = randomUUID();
+        const taken = await deps.repository.readForRender(job.data.escalationId, token, RENDER_LOCK_MS);
+        if (!taken.locked) return waitLonger(job);
+        let released = false;
+        try {
+          if (!taken.read) throw new UnrecoverableError(`escalation ${job.data.escalationId} does not exist`);
+          const read = taken.read;
           escalation = read.escalation;
           if (!escalation.messageTs || !escalation.messageChannel) await waitLonger(job);
           // Renders the current state: a burst of changes becomes one chat.update, the rest are no-ops.
-          if (read.renderedVersion >= escalation.version) return;
-          const payload = renderEscalationMessage(escalation, category(escalation), deps.clock());
-          await call('chat.update', () => deps.client.chat.update({ channel: escalation!.messageChannel!, ts: escalation!.messageTs!, ...payload }));
-          await deps.repository.markRendered(escalation.id, escalation.version);
-        });
+          if (read.renderedVersion < escalation.version) {
+            const payload = renderEscalationMessage(escalation, category(escalation), deps.clock());
+            await call('chat.update', () => deps.client.chat.update({ channel: read.escalation.messageChannel!, ts: read.escalation.messageTs!, ...payload }));
+            await deps.repository.finishRender(escalation.id, escalation.version, token);
+            released = true;
+          }
+        } finally {
+          if (!released) await deps.delivery.renderLock(job.data.escalationId).release(token);
+        }
       }
       const drawn = escalation!;
       if (!drawn.messageTs || !drawn.messageChannel) await waitLonger(job);

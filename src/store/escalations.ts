@@ -20,6 +20,8 @@ interface EscalationScripts {
   moveEscalation(...args: (string | number)[]): Promise<[number, number, number, number]>;
   markRendered(key: string, version: number): Promise<number>;
   readEscalation(hash: string, timeline: string): Promise<[string[], string[]]>;
+  readForRender(hash: string, timeline: string, lock: string, token: string, ttlMs: number): Promise<[0] | [1, string[], string[]]>;
+  finishRender(hash: string, lock: string, version: number, token: string): Promise<number>;
 }
 
 /** A case moved to another team: fields are set as in TransitionRequest (undefined deletes). */
@@ -86,6 +88,14 @@ export interface RepositoryOptions {
   durability?: { policy: DurabilityPolicy; watch?: ReplicationWatch };
 }
 
+/** A case read whole, and the version its post was last drawn at; undefined when there is no case. */
+function caseForRender(flat: string[], timeline: string[]): { escalation: Escalation; renderedVersion: number } | undefined {
+  if (flat.length === 0) return undefined;
+  const hash: Record<string, string> = {};
+  for (let index = 0; index + 1 < flat.length; index += 2) hash[flat[index]!] = flat[index + 1]!;
+  return { escalation: fromHash(hash, timeline), renderedVersion: Number(hash.renderedVersion || 0) };
+}
+
 export class RedisEscalationRepository implements EscalationRepository {
   private readonly scripts: EscalationScripts;
   private readonly firstNumber: number;
@@ -108,6 +118,8 @@ export class RedisEscalationRepository implements EscalationRepository {
       redis.defineCommand('moveEscalation', { numberOfKeys: 5, lua: scriptSource('move-escalation-5', ['auditChain']) });
       redis.defineCommand('markRendered', { numberOfKeys: 1, lua: scriptSource('mark-rendered-1') });
       redis.defineCommand('readEscalation', { numberOfKeys: 2, lua: scriptSource('read-escalation-2') });
+      redis.defineCommand('readForRender', { numberOfKeys: 3, lua: scriptSource('read-for-render-3') });
+      redis.defineCommand('finishRender', { numberOfKeys: 2, lua: scriptSource('finish-render-2') });
     }
     this.scripts = redis as unknown as EscalationScripts;
   }
@@ -226,16 +238,24 @@ export class RedisEscalationRepository implements EscalationRepository {
   }
 
   async get(id: string): Promise<Escalation | undefined> {
-    return (await this.getForRender(id))?.escalation;
+    const [flat, timeline] = await this.scripts.readEscalation(this.keys.escalation(id), this.keys.timeline(id));
+    return caseForRender(flat, timeline)?.escalation;
   }
 
-  /** The case and the version its Slack post was last drawn at, in the one read: the outbox skips a render a later one already covered. */
-  async getForRender(id: string): Promise<{ escalation: Escalation; renderedVersion: number } | undefined> {
-    const [flat, timeline] = await this.scripts.readEscalation(this.keys.escalation(id), this.keys.timeline(id));
-    if (flat.length === 0) return undefined;
-    const hash: Record<string, string> = {};
-    for (let index = 0; index + 1 < flat.length; index += 2) hash[flat[index]!] = flat[index + 1]!;
-    return { escalation: fromHash(hash, timeline), renderedVersion: Number(hash.renderedVersion || 0) };
+  /**
+   * Takes the case's render lock (the outbox's, `renderLock` in store/keys.ts) and reads the case
+   * with the version its post was last drawn at, in one command; `locked: false` when someone else
+   * holds the lock. The caller gives the lock back with finishRender, or releases it.
+   */
+  async readForRender(id: string, token: string, ttlMs: number): Promise<{ locked: false } | { locked: true; read?: { escalation: Escalation; renderedVersion: number } }> {
+    const reply = await this.scripts.readForRender(this.keys.escalation(id), this.keys.timeline(id), this.keys.renderLock(id), token, ttlMs);
+    if (reply[0] === 0) return { locked: false };
+    return { locked: true, read: caseForRender(reply[1], reply[2]) };
+  }
+
+  /** Records the version just drawn (never moving backwards) and gives the render lock back if it is still `token`'s, in one command. */
+  async finishRender(id: string, version: number, token: string): Promise<void> {
+    await this.scripts.finishRender(this.keys.escalation(id), this.keys.renderLock(id), version, token);
   }
 
   async transition(id: string, change: TransitionRequest): Promise<TransitionResult> {
