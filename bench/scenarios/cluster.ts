@@ -18,9 +18,8 @@
  * request on the single Redis; claims, a bare Bolt app whose only listener acks, sent the same
  * burst. The cluster's own figures are also given against the single node's.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
 import { Queue } from 'bullmq';
 import { Redis, type Cluster } from 'ioredis';
 import { ActionId } from '../../src/blocks/ids.js';
@@ -32,11 +31,11 @@ import { blockAction } from '../../slack-double/index.js';
 import { LEAD, SPECIALISTS, testConfig } from '../../test/support/harness.js';
 import { startRedisCluster, type RedisClusterTopology } from '../../test/support/redis-topology.js';
 import type { Figure, Scenario, ScenarioResult } from '../run.js';
-import { benchPrefix, BOT_TOKEN, cleanPrefix, INTAKE_TOKEN, intakeBody, pollUntil, REDIS_URL, SIGNING_SECRET, startBenchApp, UNLIMITED_BURST, type BenchApp } from '../support/app.js';
+import { benchPrefix, cleanPrefix, INTAKE_TOKEN, intakeBody, pollUntil, REDIS_URL, SIGNING_SECRET, startBenchApp, UNLIMITED_BURST, type BenchApp } from '../support/app.js';
 import { startBurstSender, startLoadGenerator, type BurstRequest, type BurstSender, type LoadGenerator, type LoadResult } from '../support/load.js';
-import { startRemoteDouble } from '../support/remote-double.js';
 import { traceRedis } from '../support/redis-trace.js';
 import { summary } from '../support/stats.js';
+import { readBody, withBareBolt } from '../support/floors.js';
 
 const CONNECTIONS = 50;
 const SECONDS = Number(process.env.BENCH_CLUSTER_SECONDS ?? 8);
@@ -60,15 +59,6 @@ function sixTeams(): Record<string, unknown> {
     teams: MARKETS.map((market) => ({ id: teamOf(market), name: `Escalations ${market}`, channel: channelOf(market), members, onCall: { primary: SPECIALISTS[0], backup: SPECIALISTS[1], lead: LEAD } })),
     routes: [...MARKETS.slice(1).map((market) => ({ team: teamOf(market), markets: [market] })), { team: teamOf(MARKETS[0]) }],
     sla: { P1: { claim: '1h', resolve: '2h', warnBefore: [] } },
-  });
-}
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
   });
 }
 
@@ -115,25 +105,10 @@ function claimRequests(ids: readonly string[]): BurstRequest[] {
 
 /** The claim floor: a bare Bolt app whose only listener acks. */
 async function claimFloor(sender: BurstSender, ids: readonly string[]): Promise<number[]> {
-  const double = await startRemoteDouble({ token: BOT_TOKEN });
-  const receiver = new ExpressReceiver({ signingSecret: SIGNING_SECRET, endpoints: '/slack/events', logLevel: LogLevel.ERROR });
-  const app = new App({ token: BOT_TOKEN, receiver, clientOptions: { slackApiUrl: double.url }, logLevel: LogLevel.ERROR });
-  app.action(ActionId.claim, async ({ ack }) => {
-    await ack();
-  });
-  const server: Server = createServer(receiver.app);
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  try {
+  return withBareBolt(async (url) => {
     await sender.burst({ url, signingSecret: SIGNING_SECRET, requests: claimRequests(ids.slice(0, 50)) });
     return (await sender.burst({ url, signingSecret: SIGNING_SECRET, requests: claimRequests(ids) })).latencies;
-  } finally {
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-    await double.close();
-  }
+  });
 }
 
 /** The connections to run a command on each primary with: the single Redis, or every cluster primary. */

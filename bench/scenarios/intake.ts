@@ -15,7 +15,7 @@
  * queue.add per request, under the same autocannon settings: the least any durable intake on
  * BullMQ can do.
  */
-import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Queue } from 'bullmq';
 import express from 'express';
@@ -27,6 +27,7 @@ import { connectRedis } from '../../src/store/redis.js';
 import type { Figure, Scenario, ScenarioResult } from '../run.js';
 import { benchPrefix, cleanPrefix, inParallel, INTAKE_TOKEN, intakeBody, pollUntil, postIntake, REDIS_URL, redisCpuSeconds, startBenchApp, UNLIMITED_BURST, withRedis, type BenchApp } from '../support/app.js';
 import { summary } from '../support/stats.js';
+import { readBody } from '../support/floors.js';
 import { startLoadGenerator, type LoadGenerator, type LoadResult } from '../support/load.js';
 import { topCommands, traceRedis } from '../support/redis-trace.js';
 
@@ -36,15 +37,6 @@ const WARM_UP_SECONDS = 2;
 const PATH = '/api/v1/escalations';
 /** Sequential intakes traced for Redis commands and round trips. */
 const TRACED = 200;
-
-function readBody(request: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    request.on('error', reject);
-  });
-}
 
 interface Measured extends LoadResult {
   /** This process's CPU per 201, ms (server, and for the app its workers too). */

@@ -11,9 +11,6 @@
  * Floor: a bare Bolt App on an ExpressReceiver whose only listener acks, sent the same bursts:
  * signature check, body parsing and Bolt's dispatch, with no work at all behind the ack.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { App, ExpressReceiver, LogLevel } from '@slack/bolt';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ActionId } from '../../src/blocks/ids.js';
@@ -21,11 +18,11 @@ import { storeKeys } from '../../src/store/keys.js';
 import { blockAction } from '../../slack-double/index.js';
 import { LEAD, SPECIALISTS, TRIAGE_CHANNEL, testConfig } from '../../test/support/harness.js';
 import type { Figure, Scenario, ScenarioResult } from '../run.js';
-import { BOT_TOKEN, inParallel, intakeBody, pollUntil, SIGNING_SECRET, startBenchApp, UNLIMITED_BURST, type BenchApp } from '../support/app.js';
+import { inParallel, intakeBody, pollUntil, SIGNING_SECRET, startBenchApp, UNLIMITED_BURST, type BenchApp } from '../support/app.js';
 import { startBurstSender, type BurstRequest, type BurstSender } from '../support/load.js';
 import { traceRedis } from '../support/redis-trace.js';
 import { summary } from '../support/stats.js';
-import { startRemoteDouble } from '../support/remote-double.js';
+import { withBareBolt } from '../support/floors.js';
 
 const BURST = 200;
 const ROUNDS = Number(process.env.BENCH_ACK_ROUNDS ?? 5);
@@ -64,25 +61,8 @@ async function rounds(sender: BurstSender, url: string, batches: readonly string
   return result;
 }
 
-async function bareBolt(sender: BurstSender, batches: readonly string[][]): Promise<Rounds> {
-  const double = await startRemoteDouble({ token: BOT_TOKEN });
-  const receiver = new ExpressReceiver({ signingSecret: SIGNING_SECRET, endpoints: '/slack/events', logLevel: LogLevel.ERROR });
-  const app = new App({ token: BOT_TOKEN, receiver, clientOptions: { slackApiUrl: double.url }, logLevel: LogLevel.ERROR });
-  app.action(ActionId.claim, async ({ ack }) => {
-    await ack();
-  });
-  const server: Server = createServer(receiver.app);
-  await new Promise<void>((resolve) => server.listen(0, '0.0.0.0', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  try {
-    return await rounds(sender, url, batches);
-  } finally {
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
-    await double.close();
-  }
+function bareBolt(sender: BurstSender, batches: readonly string[][]): Promise<Rounds> {
+  return withBareBolt((url) => rounds(sender, url, batches));
 }
 
 /** Open escalations to click on, their posts already in Slack so the claims' redraws have something to update. */

@@ -1,4 +1,4 @@
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { renderObligationJobFailed, renderObligationNotice } from '../blocks/obligations.js';
 import type { Metrics } from '../metrics.js';
@@ -9,7 +9,7 @@ import type { EscalationRepository, ObligationScheduler, ObligationTimerRef, Sla
 import type { TriageService } from '../triage/service.js';
 import type { TimelineEventType } from '../triage/types.js';
 import type { CaseEvent, CaseEventSubscriber } from './ports.js';
-import { jobId, logWorkerError, QueueName, type QueueContext } from './queues.js';
+import { failedForGood, jobId, logWorkerError, QueueName, type QueueContext } from './queues.js';
 
 type ObligationJob = { kind: 'fire'; ref: ObligationTimerRef } | { kind: 'sync'; escalationId: string; round?: number } | { kind: 'sweep' };
 
@@ -78,10 +78,6 @@ export interface ObligationJobOptions {
   syncRounds?: number;
 }
 
-/** What failing for good means for a job: no attempt left, or an error no attempt can mend. */
-function failedForGood(job: Job, error: Error): boolean {
-  return error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
-}
 
 export interface ObligationWorkerDeps {
   triage: TriageService;

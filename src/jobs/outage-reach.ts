@@ -19,7 +19,7 @@ import type { EscalationRepository, OnCallResolver, PageRequest, SlackOutbox } f
 import type { TriageService } from '../triage/service.js';
 import { SendError } from './contact-senders.js';
 import type { ContactSenders } from './notifications.js';
-import { jobId, logWorkerError, QueueName, type QueueContext } from './queues.js';
+import { failedForGood, jobId, logWorkerError, QueueName, type QueueContext } from './queues.js';
 
 export interface OutageReachJob {
   escalationId: string;
@@ -109,7 +109,7 @@ export function startOutageReachWorker(context: QueueContext, deps: OutageReachW
   const worker = new Worker<OutageReachJob>(QueueName.outageReach, run, { connection: context.workerConnection(), prefix: context.prefixFor(QueueName.outageReach), concurrency: 10 });
   worker.on('failed', (job, error) => {
     if (!job) return;
-    const last = job.attemptsMade >= (job.opts.attempts ?? 1) || error instanceof UnrecoverableError;
+    const last = failedForGood(job, error);
     if (last) deps.metrics.notificationsFailed.inc({ method: job.data.method, reason: error instanceof SendError ? error.reason : 'error' });
     // Its owner is the operator: the case still goes to Slack and its own page plan once Slack is back.
     deps.logger[last ? 'error' : 'warn']({ err: error, job: job.id, escalationId: job.data.escalationId, method: job.data.method }, last ? 'gave up on an outage notice; the case goes to Slack once it is back' : 'an outage notice failed; it is retried');

@@ -410,14 +410,14 @@ export function startOutboxWorker(context: QueueContext, deps: OutboxWorkerDeps)
         let released = false;
         try {
           if (!taken.read) throw new UnrecoverableError(`escalation ${job.data.escalationId} does not exist`);
-          const read = taken.read;
-          escalation = read.escalation;
-          if (!escalation.messageTs || !escalation.messageChannel) await waitLonger(job);
+          const read = taken.read.escalation;
+          escalation = read;
+          if (!read.messageTs || !read.messageChannel) await waitLonger(job);
           // Renders the current state: a burst of changes becomes one chat.update, the rest are no-ops.
-          if (read.renderedVersion < escalation.version) {
-            const payload = renderEscalationMessage(escalation, category(escalation), deps.clock());
-            await call('chat.update', () => deps.client.chat.update({ channel: read.escalation.messageChannel!, ts: read.escalation.messageTs!, ...payload }));
-            await deps.repository.finishRender(escalation.id, escalation.version, token);
+          if (taken.read.renderedVersion < read.version) {
+            const payload = renderEscalationMessage(read, category(read), deps.clock());
+            await call('chat.update', () => deps.client.chat.update({ channel: read.messageChannel!, ts: read.messageTs!, ...payload }));
+            await deps.repository.finishRender(read.id, read.version, token);
             released = true;
           }
         } finally {

@@ -18,7 +18,7 @@
  * (`team_gone`) and the case's team's leads (every team's, when it has none) are told, once per
  * alert, which dedup key to resolve by hand.
  */
-import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { renderPagerDutyGaveUp, renderPagerDutyLeftOpen } from '../blocks/pagerduty.js';
 import type { Metrics } from '../metrics.js';
@@ -27,7 +27,7 @@ import { PAGERDUTY_EVENT_TYPES, pagerDutyDedupKey, pagerDutyFollowUpBody, pagerD
 import type { EscalationRepository, SlackOutbox } from '../triage/ports.js';
 import type { Escalation } from '../triage/types.js';
 import type { CaseEvent, CaseEventSubscriber } from './ports.js';
-import { jobId, logWorkerError, QueueName, type QueueContext } from './queues.js';
+import { failedForGood, jobId, logWorkerError, QueueName, type QueueContext } from './queues.js';
 import { messageLeads } from './leads.js';
 import { AttemptFailed, GaveUp, honouringRetryAfter, retryAfterMs } from './delivery-attempts.js';
 
@@ -330,7 +330,7 @@ export function startPagerDutyWorker(context: QueueContext, deps: PagerDutyWorke
   });
   worker.on('failed', (job, error) => {
     if (!job || error instanceof GaveUp) return;
-    const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    const final = failedForGood(job, error);
     const fields = { err: error, job: job.id, escalationId: job.data.escalationId, action: job.data.action, attempt: job.attemptsMade };
     if (!final) {
       logger.warn(fields, 'a PagerDuty event attempt failed; it is retried');

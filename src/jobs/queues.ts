@@ -1,3 +1,4 @@
+import { UnrecoverableError, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { groupTag } from '../store/shards.js';
 import type { Logger } from 'pino';
@@ -32,6 +33,14 @@ export interface QueueContext {
 /** `${prefix}:q` for every queue on one Redis (as always), a hash tag per queue on a cluster. */
 export function queuePrefixes(prefix: string, tagged: boolean): (queueName: string) => string {
   return tagged ? (queueName) => `${prefix}:q:{${groupTag(prefix, queueName)}}` : () => `${prefix}:q`;
+}
+
+/**
+ * Whether a job that just failed will not run again: no attempt left, or an error no attempt can
+ * mend. What a 'failed' listener asks before it tells someone the work is not done.
+ */
+export function failedForGood(job: Pick<Job, 'attemptsMade' | 'opts'>, error: Error): boolean {
+  return error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
 }
 
 /** BullMQ forbids ':' in custom job ids; ids are built from parts joined with '.'. */

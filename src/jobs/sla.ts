@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Metrics } from '../metrics.js';
 import type { SlaScheduler, TimerRun } from '../triage/ports.js';
 import type { TriageService } from '../triage/service.js';
-import type { SlaTimer } from '../triage/sla.js';
+import { SLA_CLOCKS, type SlaTimer } from '../triage/sla.js';
 import type { SlaClock } from '../triage/types.js';
 import { jobId, QueueName, type QueueContext, logWorkerError } from './queues.js';
 
@@ -19,7 +19,6 @@ export interface SlaAgenda {
 }
 type AgendaEntry = [clock: SlaClock, kind: SlaTimer['kind'], step: number, fireAt: number, wake?: number];
 
-const CLOCK_CODES = new Set<string>(['claim', 'resolve']);
 /** A job woken this little before its first timer runs it: BullMQ promotes on the worker's clock, which can be a hair ahead. */
 const EARLY_TOLERANCE_MS = 50;
 
@@ -79,7 +78,7 @@ export class BullSlaScheduler implements SlaScheduler {
     const datas = await Promise.all(jobIds.map((id) => this.context.connection.hget(this.queue.toKey(id), 'data')));
     for (const data of datas) {
       if (!data) continue;
-      for (const [clock] of (JSON.parse(data) as SlaAgenda).t) if (CLOCK_CODES.has(clock)) clocks.add(clock);
+      for (const [clock] of (JSON.parse(data) as SlaAgenda).t) if (SLA_CLOCKS.includes(clock)) clocks.add(clock);
     }
     return clocks;
   }

@@ -9,7 +9,7 @@
  * tells the leads of the case's team through the outbox; nothing is retried forever.
  */
 import { createHmac } from 'node:crypto';
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { renderWebhookGaveUp } from '../blocks/webhooks.js';
 import type { Metrics } from '../metrics.js';
@@ -18,7 +18,7 @@ import type { EscalationRepository, SlackOutbox } from '../triage/ports.js';
 import type { Escalation, EscalationState } from '../triage/types.js';
 import { webhookEventId, webhookEventType, webhookPayload } from '../triage/webhook-events.js';
 import type { CaseEvent, CaseEventSubscriber } from './ports.js';
-import { jobId, logWorkerError, QueueName, type QueueContext } from './queues.js';
+import { failedForGood, jobId, logWorkerError, QueueName, type QueueContext } from './queues.js';
 import { messageLeads } from './leads.js';
 import { AttemptFailed, GaveUp, honouringRetryAfter, retryAfterMs } from './delivery-attempts.js';
 
@@ -213,7 +213,7 @@ export function startWebhookWorker(context: QueueContext, deps: WebhookWorkerDep
   });
   worker.on('failed', (job, error) => {
     if (!job || error instanceof GaveUp) return;
-    const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
+    const final = failedForGood(job, error);
     const fields = { err: error, job: job.id, escalationId: job.data.escalationId, attempt: job.attemptsMade };
     if (!final) {
       logger.warn(fields, 'a case tool webhook attempt failed; it is retried');

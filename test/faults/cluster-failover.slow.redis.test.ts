@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startChildApp, stopChild, type ChildApp, writeConfigFile } from '../support/child-app.js';
 import { eventually } from '../support/eventually.js';
-import { BOT_TOKEN, CHILD_SAFETY_CHANNEL, escalationBody, INTAKE_TOKEN, SPECIALISTS, testConfig, TRIAGE_CHANNEL } from '../support/harness.js';
+import { BOT_TOKEN, CHILD_SAFETY_CHANNEL, escalationBody, SPECIALISTS, testConfig, TRIAGE_CHANNEL } from '../support/harness.js';
 import { QueueName, queuePrefixes } from '../../src/jobs/queues.js';
 import { Queue } from 'bullmq';
 import { connectRedis } from '../../src/store/redis.js';
@@ -10,7 +10,7 @@ import { storeKeys } from '../../src/store/keys.js';
 import { calculateSlot, clusterLayout } from '../../src/store/shards.js';
 import { startRedisCluster, type RedisClusterTopology, type TopologyNode } from '../support/redis-topology.js';
 import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
-import { getEscalation } from './support/child-http.js';
+import { getEscalation, postEscalation } from './support/child-http.js';
 import { isCasePost } from './support/posts.js';
 import { say, sleep, tally } from './support/report.js';
 
@@ -62,15 +62,6 @@ interface Attempt {
   error?: string;
 }
 
-async function post(baseUrl: string, body: unknown): Promise<{ status: number; id?: string; error?: string }> {
-  try {
-    const response = await fetch(`${baseUrl}/api/v1/escalations`, { method: 'POST', headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(3_000) });
-    const json = (await response.json().catch(() => ({}))) as { id?: string; error?: string };
-    return { status: response.status, id: json.id, error: json.error };
-  } catch {
-    return { status: 0, error: 'network' };
-  }
-}
 interface Sent {
   externalId: string;
   kind: 'P0' | 'P1';
@@ -159,7 +150,7 @@ async function failover(target: Target): Promise<void> {
     sent.push(record);
     while (at() < TRAFFIC_MS + 30_000) {
       const sentAt = at();
-      const answer = await post(app.url, body);
+      const answer = await postEscalation(app.url, body, 3_000);
       record.attempts.push({ sentAt, at: at(), status: answer.status, error: answer.error });
       if (answer.status === 201 || answer.status === 200) {
         record.id = answer.id;

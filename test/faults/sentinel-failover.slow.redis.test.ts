@@ -2,12 +2,12 @@ import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startChildApp, stopChild, type ChildApp, writeConfigFile } from '../support/child-app.js';
 import { eventually } from '../support/eventually.js';
-import { BOT_TOKEN, CHILD_SAFETY_CHANNEL, escalationBody, INTAKE_TOKEN, SPECIALISTS, testConfig, TRIAGE_CHANNEL } from '../support/harness.js';
+import { BOT_TOKEN, CHILD_SAFETY_CHANNEL, escalationBody, SPECIALISTS, testConfig, TRIAGE_CHANNEL } from '../support/harness.js';
 import { ARMING_GROUP } from '../../src/jobs/arming.js';
 import { storeKeys } from '../../src/store/keys.js';
 import { startRedisTopology, type RedisTopology, type TopologyNode } from '../support/redis-topology.js';
 import { startSlackDouble, type SlackDouble } from '../support/slack-double.js';
-import { getEscalation } from './support/child-http.js';
+import { getEscalation, postEscalation } from './support/child-http.js';
 import { isCasePost } from './support/posts.js';
 import { say, sleep, tally } from './support/report.js';
 
@@ -52,16 +52,6 @@ interface Attempt {
   error?: string;
 }
 
-/** POSTs an escalation as a source would, keeping the refusal's error code. */
-async function post(baseUrl: string, body: unknown): Promise<{ status: number; id?: string; error?: string }> {
-  try {
-    const response = await fetch(`${baseUrl}/api/v1/escalations`, { method: 'POST', headers: { authorization: `Bearer ${INTAKE_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(3_000) });
-    const json = (await response.json().catch(() => ({}))) as { id?: string; error?: string };
-    return { status: response.status, id: json.id, error: json.error };
-  } catch {
-    return { status: 0, error: 'network' };
-  }
-}
 interface Sent {
   externalId: string;
   kind: 'P0' | 'P1';
@@ -97,7 +87,7 @@ describe('when the Redis primary is SIGKILLed under steady intake and Sentinel p
       const record: Sent = { externalId: String(body.externalId), kind, attempts: [] };
       sent.push(record);
       while (at() < TRAFFIC_MS + 30_000) {
-        const answer = await post(app.url, body);
+        const answer = await postEscalation(app.url, body, 3_000);
         record.attempts.push({ at: at(), status: answer.status, error: answer.error });
         if (answer.status === 201 || answer.status === 200) {
           record.id = answer.id;

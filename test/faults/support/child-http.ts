@@ -7,6 +7,7 @@ export interface IntakeAnswer {
   status: number;
   id?: string;
   claimDeadline?: string;
+  /** The body's `error` of a refusal (unavailable, not_replicated, …); `network` when no answer came. */
   error?: string;
 }
 
@@ -14,10 +15,10 @@ export interface IntakeAnswer {
 export async function postEscalation(baseUrl: string, body: unknown, timeoutMs = 5_000): Promise<IntakeAnswer> {
   try {
     const response = await fetch(`${baseUrl}/api/v1/escalations`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
-    const json = (await response.json().catch(() => ({}))) as { id?: string; claimDeadline?: string };
-    return { status: response.status, id: json.id, claimDeadline: json.claimDeadline };
-  } catch (error) {
-    return { status: 0, error: String((error as Error).cause ?? error) };
+    const json = (await response.json().catch(() => ({}))) as { id?: string; claimDeadline?: string; error?: string };
+    return { status: response.status, id: json.id, claimDeadline: json.claimDeadline, error: json.error };
+  } catch {
+    return { status: 0, error: 'network' };
   }
 }
 
